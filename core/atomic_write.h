@@ -1,0 +1,18 @@
+// Writing output files so that a failure leaves nothing behind: temporary files beside the
+// targets, renamed into place only when every one of them is complete.
+#pragma once
+
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace mx {
+
+// Throws mx::Error naming the path and the reason if the folder of `path` cannot take a
+// new file; call before long work so that it fails early.
+void check_writable(const std::string& path);
+
+// Writes every (path, contents) pair or none of them.
+void write_files_atomically(const std::vector<std::pair<std::string, std::string>>& files);
+
+}  // namespace mx

@@ -1,0 +1,25 @@
+// Converts a trace to ONNX through the operator registry.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "onnx_graph.h"
+#include "op_registry.h"
+#include "trace.h"
+
+namespace mx {
+
+constexpr int kMinOpset = 14;
+constexpr int kMaxOpset = 17;
+
+struct ConvertOptions {
+  int opset = 17;
+  std::vector<std::string> output_names;  // defaults to output_0, output_1, ...
+};
+
+// Throws mx::Error for an op no registry entry converts (naming the op, its overload and
+// its module) and for arguments an emitter does not handle.
+ConvertedModel convert(const Trace& trace, const OpRegistry& registry, const ConvertOptions& options);
+
+}  // namespace mx

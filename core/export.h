@@ -1,0 +1,37 @@
+// The export pipeline: load + trace, convert, check, tag with a strategy, write.
+#pragma once
+
+#include <map>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "input_spec.h"
+#include "plugin_host.h"
+
+namespace mx {
+
+struct ExportOptions {
+  std::string model_path;
+  std::string output_path;
+  std::vector<InputSpec> inputs;
+  std::string strategy = "htp";
+  std::vector<std::string> plugin_dirs;  // the whole search path (see plugin_search_path)
+  Options strategy_options;              // --strategy-opt KEY=VALUE
+  int opset = 17;
+  uint64_t seed = 0;
+  std::vector<std::string> output_names;
+};
+
+struct ExportReport {
+  std::string onnx_path, sidecar_path, strategy, plugin_path;
+  int nodes = 0, tagged = 0, modules = 0, distinct_tags = 0, initializers = 0;
+  std::map<std::string, int> decisions;
+  std::map<std::string, int> op_types;
+  std::vector<std::pair<std::string, double>> seconds;  // phase -> wall seconds
+};
+
+// Throws mx::Error with a complete message; on error no output file exists.
+ExportReport export_model(const ExportOptions& options);
+
+}  // namespace mx

@@ -1,0 +1,40 @@
+// The operator registry: aten op -> emitter, several entries per op keyed by the lowest
+// opset each needs; the newest entry that the target opset allows wins.
+#pragma once
+
+#include <map>
+#include <string>
+#include <vector>
+
+namespace mx {
+
+class EmitContext;
+using Emitter = void (*)(EmitContext&);
+
+struct OpEntry {
+  std::string aten;        // "aten::relu"
+  int since_opset = 1;     // lowest opset it needs
+  Emitter emit = nullptr;
+  std::string onnx_op;     // for one-to-one rows: the ONNX op type
+  std::string source;      // "core", "core/ops/base_ops.yaml", a plugin manifest...
+};
+
+class OpRegistry {
+ public:
+  // Core's own converters and the one-to-one rows of core/ops/base_ops.yaml.
+  static OpRegistry builtin();
+
+  void add(const std::string& aten, int since_opset, Emitter emit, const std::string& source);
+  // One-to-one rows (YAML text with a list `operators:` of {aten, onnx, since}).
+  void add_rows(const std::string& yaml_text, const std::string& source);
+
+  // The entry for `aten` at `opset`, or nullptr.
+  const OpEntry* find(const std::string& aten, int opset) const;
+  // Every opset entry of `aten`, oldest first (for messages).
+  std::vector<const OpEntry*> all(const std::string& aten) const;
+
+ private:
+  std::map<std::string, std::vector<OpEntry>> entries_;
+};
+
+}  // namespace mx

@@ -1,0 +1,92 @@
+// aten::_convolution (what torch.jit.trace records) and aten::conv1d/2d/3d -> Conv / ConvTranspose.
+#include "../emit_context.h"
+#include "ops.h"
+
+namespace mx {
+namespace {
+
+struct ConvArgs {
+  std::vector<int64_t> stride, padding, dilation, output_padding;
+  bool transposed = false;
+  int64_t groups = 1;
+  std::string auto_pad;  // "" or "same"/"valid" from conv*d.padding
+};
+
+void emit_conv_common(EmitContext& cx, ConvArgs a) {
+  const auto& input = cx.arg(0);
+  const auto& weight = cx.arg(1);
+  if (!input.is_tensor() || !weight.is_tensor()) throw cx.error("input and weight must be tensors");
+  if (weight.shape.size() < 3) throw cx.error("weight must have at least 3 dims");
+  size_t spatial = weight.shape.size() - 2;
+  a.stride = cx.per_dim(a.stride, spatial, "stride");
+  a.dilation = cx.per_dim(a.dilation, spatial, "dilation");
+  if (a.auto_pad.empty()) a.padding = cx.per_dim(a.padding, spatial, "padding");
+  if (input.shape.size() != spatial + 2)
+    throw cx.error("unbatched input (rank " + std::to_string(input.shape.size()) + ") is not supported; add a batch dim");
+  if (a.auto_pad == "same" && a.transposed) throw cx.error("padding='same' with a transposed convolution");
+
+  std::vector<std::string> inputs{cx.tensor_as(0, cx.out().dtype), cx.tensor_as(1, cx.out().dtype)};
+  if (!cx.is_none(2)) inputs.push_back(cx.tensor_as(2, cx.out().dtype));
+  std::string op = a.transposed ? "ConvTranspose" : "Conv";
+  std::string out = cx.fresh(op);
+  auto* n = cx.node(op, inputs, {out});
+  std::vector<int64_t> kernel(weight.shape.begin() + 2, weight.shape.end());
+  set_attr(n, "kernel_shape", kernel);
+  set_attr(n, "strides", a.stride);
+  set_attr(n, "dilations", a.dilation);
+  set_attr(n, "group", a.groups);
+  if (a.auto_pad == "same") {
+    // PyTorch pads 'same' with the extra element at the end, as ONNX's SAME_UPPER does.
+    set_attr(n, "auto_pad", std::string("SAME_UPPER"));
+  } else if (a.auto_pad == "valid") {
+    set_attr(n, "auto_pad", std::string("VALID"));
+  } else {
+    std::vector<int64_t> pads = a.padding;
+    pads.insert(pads.end(), a.padding.begin(), a.padding.end());
+    set_attr(n, "pads", pads);
+  }
+  if (a.transposed) {
+    auto op_pad = cx.per_dim(a.output_padding, spatial, "output_padding");
+    set_attr(n, "output_padding", op_pad);
+  }
+  cx.set_output(0, out);
+}
+
+// aten::_convolution(input, weight, bias, stride, padding, dilation, transposed,
+//                    output_padding, groups, benchmark, deterministic, cudnn_enabled[, allow_tf32])
+void emit_convolution(EmitContext& cx) {
+  ConvArgs a;
+  a.stride = cx.ints_arg(3);
+  a.padding = cx.ints_arg(4);
+  a.dilation = cx.ints_arg(5);
+  a.transposed = cx.bool_arg(6);
+  a.output_padding = cx.ints_arg(7);
+  a.groups = cx.int_arg(8);
+  emit_conv_common(cx, a);
+}
+
+// aten::conv{1,2,3}d(input, weight, bias, stride, padding, dilation, groups); padding may be a string.
+void emit_convnd(EmitContext& cx) {
+  ConvArgs a;
+  a.stride = cx.ints_arg(3);
+  if (cx.arg(4).kind == Value::Kind::String) {
+    a.auto_pad = cx.string_arg(4);
+    if (a.auto_pad != "same" && a.auto_pad != "valid") throw cx.error("unknown padding mode '" + a.auto_pad + "'");
+  } else {
+    a.padding = cx.ints_arg(4);
+  }
+  a.dilation = cx.ints_arg(5);
+  a.groups = cx.int_arg(6);
+  emit_conv_common(cx, a);
+}
+
+}  // namespace
+
+void register_conv(OpRegistry& r) {
+  r.add("aten::_convolution", 11, emit_convolution, "core/ops/conv.cpp");
+  r.add("aten::conv1d", 11, emit_convnd, "core/ops/conv.cpp");
+  r.add("aten::conv2d", 11, emit_convnd, "core/ops/conv.cpp");
+  r.add("aten::conv3d", 11, emit_convnd, "core/ops/conv.cpp");
+}
+
+}  // namespace mx

@@ -1,0 +1,16 @@
+// The list of core's C++ emitters.
+#include "ops.h"
+
+namespace mx {
+
+void register_builtin_ops(OpRegistry& r) {
+  register_conv(r);
+  register_batch_norm(r);
+  register_pool(r);
+  register_linear(r);
+  register_arithmetic(r);
+  register_shape_ops(r);
+  register_identity_ops(r);
+}
+
+}  // namespace mx

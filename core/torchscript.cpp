@@ -1,0 +1,466 @@
+// Loads a TorchScript file and runs its forward graph op by op, recording the trace.
+// This is the only translation unit of core that includes LibTorch: it compiles slowly.
+//
+// Why an interpreter of our own instead of torch::jit::Inline + run: walking the graphs
+// ourselves, we follow prim::GetAttr chains from `self`, so every op knows the exact module
+// instances on its call stack (dotted paths as named_modules() spells them), and every IR
+// value gets its concrete value from the real LibTorch kernels.
+#include "torchscript.h"
+
+#include <torch/csrc/jit/api/function_impl.h>
+#include <torch/script.h>
+
+#include <filesystem>
+#include <map>
+#include <unordered_map>
+
+#include "error.h"
+
+namespace mx {
+namespace {
+
+namespace jit = torch::jit;
+
+DType to_dtype(c10::ScalarType t) {
+  switch (t) {
+    case c10::kFloat: return DType::Float;
+    case c10::kHalf: return DType::Float16;
+    case c10::kDouble: return DType::Double;
+    case c10::kBFloat16: return DType::BFloat16;
+    case c10::kLong: return DType::Int64;
+    case c10::kInt: return DType::Int32;
+    case c10::kShort: return DType::Int16;
+    case c10::kChar: return DType::Int8;
+    case c10::kByte: return DType::UInt8;
+    case c10::kBool: return DType::Bool;
+    default: return DType::Undefined;
+  }
+}
+
+c10::ScalarType to_scalar_type(DType t) {
+  switch (t) {
+    case DType::Float: return c10::kFloat;
+    case DType::Float16: return c10::kHalf;
+    case DType::Double: return c10::kDouble;
+    case DType::BFloat16: return c10::kBFloat16;
+    case DType::Int64: return c10::kLong;
+    case DType::Int32: return c10::kInt;
+    case DType::Int16: return c10::kShort;
+    case DType::Int8: return c10::kChar;
+    case DType::UInt8: return c10::kByte;
+    case DType::Bool: return c10::kBool;
+    default: throw Error(std::string("unsupported element type ") + dtype_name(t));
+  }
+}
+
+std::shared_ptr<TensorData> to_data(const at::Tensor& t, bool copy) {
+  auto kept = std::make_shared<at::Tensor>(copy ? t.detach().clone(at::MemoryFormat::Contiguous)
+                                                : t.detach().contiguous());
+  auto d = std::make_shared<TensorData>();
+  d->dtype = to_dtype(kept->scalar_type());
+  d->shape = kept->sizes().vec();
+  d->data = kept->data_ptr();
+  d->nbytes = kept->nbytes();
+  d->owner = kept;
+  return d;
+}
+
+at::Tensor from_data(const TensorData& d) {
+  return at::from_blob(const_cast<void*>(d.data), d.shape, at::TensorOptions().dtype(to_scalar_type(d.dtype)))
+      .clone();
+}
+
+// "__torch__.torchvision.models.resnet.___torch_mangle_3.BasicBlock" -> qualified name
+// without the TorchScript prefix and mangling.
+std::string clean_class_name(const std::string& qualified) {
+  std::string out;
+  size_t start = 0;
+  while (start <= qualified.size()) {
+    size_t end = qualified.find('.', start);
+    if (end == std::string::npos) end = qualified.size();
+    std::string atom = qualified.substr(start, end - start);
+    if (atom != "__torch__" && atom.rfind("___torch_mangle", 0) != 0 && !atom.empty())
+      out += (out.empty() ? "" : ".") + atom;
+    start = end + 1;
+  }
+  return out;
+}
+
+std::string first_line(const std::string& s) { return s.substr(0, s.find('\n')); }
+
+class Tracer {
+ public:
+  Tracer(const jit::Module& root, Trace& trace) : trace_(trace) { add_module(root, "", "", -1); }
+
+  // Runs root.forward on `inputs`, returns the value ids of the graph's outputs.
+  std::vector<int64_t> run(const jit::Module& root, const std::vector<at::Tensor>& inputs,
+                           const std::vector<std::string>& names) {
+    auto& forward = root.get_method("forward").function();
+    auto& graph = *jit::toGraphFunction(forward).graph();
+    size_t expected = graph.inputs().size() - 1;
+    if (expected != inputs.size()) {
+      std::string args;
+      const auto& schema_args = forward.getSchema().arguments();
+      for (size_t i = 1; i < schema_args.size(); ++i) args += (i > 1 ? ", " : "") + schema_args[i].name();
+      throw Error("model '" + trace_.model_path + "': forward takes " + std::to_string(expected) +
+                  " input(s) (" + args + ") but " + std::to_string(inputs.size()) + " were given with --input");
+    }
+    std::vector<int64_t> args{new_value(root._ivalue(), nullptr, -1)};
+    for (size_t i = 0; i < inputs.size(); ++i) {
+      int64_t id = new_value(inputs[i], graph.inputs()[i + 1], -1);
+      trace_.inputs.push_back({names[i], id});
+      args.push_back(id);
+    }
+    trace_.modules[0].calls++;
+    return run_graph(graph, args, {0});
+  }
+
+  const c10::IValue& runtime(int64_t id) const { return rt_.at(id); }
+
+ private:
+  using ValueMap = std::unordered_map<const jit::Value*, int64_t>;
+
+  void add_module(const jit::Module& m, const std::string& path, const std::string& attr, int64_t parent) {
+    auto* obj = m._ivalue().get();
+    if (module_index_.count(obj)) return;  // a shared instance keeps its first path
+    Module mod;
+    mod.path = path;
+    mod.attr = attr;
+    mod.parent = parent;
+    mod.qualified_class = clean_class_name(m.type()->name() ? m.type()->name()->qualifiedName() : "Module");
+    mod.class_name = mod.qualified_class.substr(mod.qualified_class.rfind('.') + 1);
+    int64_t index = static_cast<int64_t>(trace_.modules.size());
+    module_index_[obj] = index;
+    trace_.modules.push_back(mod);
+    if (parent >= 0) trace_.modules[parent].children.push_back(index);
+    for (const auto& child : m.named_children())
+      add_module(child.value, path.empty() ? child.name : path + "." + child.name, child.name, index);
+  }
+
+  int64_t new_value(const c10::IValue& iv, const jit::Value* ir, int64_t producer) {
+    Value v;
+    v.debug_name = ir ? ir->debugName() : "";
+    v.producer = producer;
+    if (iv.isTensor()) {
+      const auto& t = iv.toTensor();
+      v.kind = Value::Kind::Tensor;
+      v.dtype = to_dtype(t.scalar_type());
+      v.shape = t.sizes().vec();
+    } else if (iv.isInt()) {
+      v.kind = Value::Kind::Int;
+      v.i = iv.toInt();
+    } else if (iv.isDouble()) {
+      v.kind = Value::Kind::Double;
+      v.d = iv.toDouble();
+    } else if (iv.isBool()) {
+      v.kind = Value::Kind::Bool;
+      v.i = iv.toBool();
+    } else if (iv.isIntList()) {
+      v.kind = Value::Kind::IntList;
+      v.ints = iv.toIntVector();
+    } else if (iv.isDoubleList()) {
+      v.kind = Value::Kind::DoubleList;
+      v.doubles = iv.toDoubleVector();
+    } else if (iv.isBoolList()) {
+      v.kind = Value::Kind::BoolList;
+      for (bool b : iv.toBoolList()) v.ints.push_back(b);
+    } else if (iv.isString()) {
+      v.kind = Value::Kind::String;
+      v.s = iv.toStringRef();
+    } else if (iv.isNone()) {
+      v.kind = Value::Kind::None;
+    } else if (iv.isDevice()) {
+      v.kind = Value::Kind::Device;
+      v.s = iv.toDevice().str();
+    } else if (iv.isObject() && iv.toObject()->type()->is_module()) {
+      v.kind = Value::Kind::Module;
+      auto it = module_index_.find(iv.toObject().get());
+      v.module = it == module_index_.end() ? -1 : it->second;
+    } else if (iv.isList() || iv.isTuple()) {
+      v.kind = iv.isList() ? Value::Kind::List : Value::Kind::Tuple;
+      auto items = iv.isList() ? iv.toListRef().vec() : iv.toTupleRef().elements().vec();
+      for (const auto& item : items) v.elements.push_back(new_value(item, nullptr, producer));
+    }
+    int64_t id = static_cast<int64_t>(trace_.values.size());
+    trace_.values.push_back(std::move(v));
+    rt_.push_back(iv);
+    return id;
+  }
+
+  // True when the value, or any element of it, is a tensor that depends on the inputs.
+  bool is_dynamic(int64_t id) const {
+    const auto& v = trace_.values[id];
+    if (v.kind == Value::Kind::Tensor) return v.data == nullptr;
+    for (auto e : v.elements)
+      if (is_dynamic(e)) return true;
+    return false;
+  }
+
+  std::vector<int64_t> run_graph(jit::Graph& graph, const std::vector<int64_t>& args, const std::vector<int64_t>& stack) {
+    ValueMap ids;
+    for (size_t i = 0; i < graph.inputs().size(); ++i) ids[graph.inputs()[i]] = args.at(i);
+    run_block(graph.block(), ids, stack);
+    std::vector<int64_t> out;
+    for (auto* v : graph.outputs()) out.push_back(ids.at(v));
+    return out;
+  }
+
+  void run_block(jit::Block* block, ValueMap& ids, const std::vector<int64_t>& stack) {
+    for (auto* node : block->nodes()) run_node(node, ids, stack);
+  }
+
+  void run_node(jit::Node* node, ValueMap& ids, const std::vector<int64_t>& stack) {
+    auto in = [&](size_t i) { return ids.at(node->input(i)); };
+    switch (node->kind()) {
+      case c10::prim::Constant:
+        ids[node->output()] = constant(jit::toIValue(node->output()).value(), node->output());
+        return;
+      case c10::prim::GetAttr:
+        ids[node->output()] = get_attr(in(0), node->s(c10::attr::name), node->output());
+        return;
+      case c10::prim::CallMethod: {
+        const auto& self = trace_.values[in(0)];
+        auto obj = rt_[in(0)].toObject();
+        auto& fn = obj->type()->getMethod(node->s(c10::attr::name));
+        std::vector<int64_t> args;
+        for (auto* v : node->inputs()) args.push_back(ids.at(v));
+        auto inner = stack;
+        if (self.kind == Value::Kind::Module && self.module >= 0) {
+          if (self.module != stack.back()) inner.push_back(self.module);
+          if (node->s(c10::attr::name) == "forward") trace_.modules[self.module].calls++;
+        }
+        bind(node, run_graph(*jit::toGraphFunction(fn).graph(), args, inner), ids);
+        return;
+      }
+      case c10::prim::CallFunction: {
+        auto& fn = *node->input(0)->type()->expect<c10::FunctionType>()->function();
+        std::vector<int64_t> args;
+        for (size_t i = 1; i < node->inputs().size(); ++i) args.push_back(in(i));
+        bind(node, run_graph(*jit::toGraphFunction(fn).graph(), args, stack), ids);
+        return;
+      }
+      case c10::prim::If: {
+        auto* taken = node->blocks()[rt_[in(0)].toBool() ? 0 : 1];
+        run_block(taken, ids, stack);
+        for (size_t i = 0; i < node->outputs().size(); ++i) ids[node->output(i)] = ids.at(taken->outputs()[i]);
+        return;
+      }
+      case c10::prim::Loop:
+        run_loop(node, ids, stack);
+        return;
+      case c10::prim::ListUnpack:
+      case c10::prim::TupleUnpack: {
+        const auto& elements = trace_.values[in(0)].elements;
+        for (size_t i = 0; i < node->outputs().size(); ++i) ids[node->output(i)] = elements.at(i);
+        return;
+      }
+      case c10::prim::TupleIndex: {
+        int64_t k = rt_[in(1)].toInt();
+        const auto& elements = trace_.values[in(0)].elements;
+        ids[node->output()] = elements.at(k < 0 ? k + elements.size() : k);
+        return;
+      }
+      default:
+        run_op(node, ids, stack);
+    }
+  }
+
+  void run_loop(jit::Node* node, ValueMap& ids, const std::vector<int64_t>& stack) {
+    int64_t trips = rt_[ids.at(node->input(0))].toInt();
+    bool cond = rt_[ids.at(node->input(1))].toBool();
+    std::vector<int64_t> carried;
+    for (size_t i = 2; i < node->inputs().size(); ++i) carried.push_back(ids.at(node->input(i)));
+    auto* body = node->blocks()[0];
+    for (int64_t it = 0; cond && it < trips; ++it) {
+      ids[body->inputs()[0]] = constant(c10::IValue(it), body->inputs()[0]);
+      for (size_t i = 0; i < carried.size(); ++i) ids[body->inputs()[i + 1]] = carried[i];
+      run_block(body, ids, stack);
+      cond = rt_[ids.at(body->outputs()[0])].toBool();
+      for (size_t i = 0; i < carried.size(); ++i) carried[i] = ids.at(body->outputs()[i + 1]);
+    }
+    for (size_t i = 0; i < node->outputs().size(); ++i) ids[node->output(i)] = carried[i];
+  }
+
+  void bind(jit::Node* node, const std::vector<int64_t>& results, ValueMap& ids) {
+    for (size_t i = 0; i < node->outputs().size(); ++i) ids[node->output(i)] = results.at(i);
+  }
+
+  int64_t constant(const c10::IValue& iv, const jit::Value* ir) {
+    int64_t id = new_value(iv, ir, -1);
+    if (iv.isTensor()) trace_.values[id].data = to_data(iv.toTensor(), false);
+    return id;
+  }
+
+  int64_t get_attr(int64_t owner_id, const std::string& name, const jit::Value* ir) {
+    int64_t owner = trace_.values[owner_id].module;
+    auto key = std::make_pair(owner, name);
+    if (auto it = attrs_.find(key); it != attrs_.end()) return it->second;
+    c10::IValue iv = rt_[owner_id].toObject()->getAttr(name);
+    int64_t id = new_value(iv, ir, -1);
+    auto& v = trace_.values[id];
+    if (iv.isTensor()) {
+      v.data = to_data(iv.toTensor(), false);
+      const std::string& path = owner >= 0 ? trace_.modules[owner].path : "";
+      v.param_name = path.empty() ? name : path + "." + name;
+      v.owner_module = owner;
+    }
+    if (owner >= 0) attrs_[key] = id;
+    return id;
+  }
+
+  void run_op(jit::Node* node, ValueMap& ids, const std::vector<int64_t>& stack) {
+    TraceEntry entry;
+    entry.op = node->kind().toQualString();
+    if (const auto* schema = node->maybeSchema()) entry.overload = schema->overload_name();
+    entry.module_stack = stack;
+    jit::Stack values;
+    bool dynamic = false;
+    for (size_t i = 0; i < node->inputs().size(); ++i) {
+      int64_t id = ids.at(node->input(i));
+      entry.inputs.push_back(id);
+      dynamic = dynamic || is_dynamic(id);
+      values.push_back(rt_[id]);
+      // An in-place op overwrites its input: keep the IR value's pre-op contents.
+      if (writes_input(node, i) && rt_[id].isTensor()) rt_[id] = rt_[id].toTensor().clone();
+    }
+    try {
+      execute(node, values);
+    } catch (const std::exception& e) {
+      throw Error("running " + entry.op + " in module '" + trace_.module_label(stack.back()) + "' failed: " +
+                  first_line(e.what()));
+    }
+    int64_t index = static_cast<int64_t>(trace_.entries.size());
+    for (size_t i = 0; i < node->outputs().size(); ++i) {
+      int64_t id = new_value(values.at(i), node->output(i), index);
+      if (!dynamic) fold(id);
+      entry.outputs.push_back(id);
+      ids[node->output(i)] = id;
+    }
+    entry.folded = !dynamic;
+    if (node->kind() == c10::prim::ListConstruct || node->kind() == c10::prim::TupleConstruct) {
+      // Elements are the inputs themselves, so converters can see through the list.
+      trace_.values[entry.outputs[0]].elements = entry.inputs;
+    }
+    trace_.entries.push_back(std::move(entry));
+  }
+
+  // The list and tuple constructors are created per node by the JIT and not all of them
+  // can be had through getOperation; build those values here.
+  static void execute(jit::Node* node, jit::Stack& values) {
+    if (node->kind() == c10::prim::ListConstruct) {
+      c10::impl::GenericList list(node->output()->type()->expectRef<c10::ListType>().getElementType());
+      for (auto& v : values) list.push_back(std::move(v));
+      values = {c10::IValue(list)};
+    } else if (node->kind() == c10::prim::TupleConstruct) {
+      values = {c10::IValue(c10::ivalue::Tuple::create(std::move(values)))};
+    } else {
+      node->getOperation()(values);
+    }
+  }
+
+  static bool writes_input(jit::Node* node, size_t i) {
+    const auto* schema = node->maybeSchema();
+    if (!schema || i >= schema->arguments().size()) return false;
+    const auto* alias = schema->arguments()[i].alias_info();
+    return alias && alias->isWrite();
+  }
+
+  void fold(int64_t id) {
+    auto& v = trace_.values[id];
+    if (v.kind == Value::Kind::Tensor) v.data = to_data(rt_[id].toTensor(), true);
+    for (auto e : v.elements) fold(e);
+  }
+
+  Trace& trace_;
+  std::vector<c10::IValue> rt_;  // runtime value of every value id
+  std::unordered_map<const c10::ivalue::Object*, int64_t> module_index_;
+  std::map<std::pair<int64_t, std::string>, int64_t> attrs_;
+};
+
+jit::Module load(const std::string& path) {
+  std::error_code ec;
+  if (!std::filesystem::exists(path, ec)) throw Error("model file '" + path + "' does not exist");
+  if (!std::filesystem::is_regular_file(path, ec)) throw Error("model file '" + path + "' is not a regular file");
+  try {
+    auto m = jit::load(path);
+    m.eval();
+    return m;
+  } catch (const std::exception& e) {
+    throw Error("model file '" + path + "' is not a TorchScript file that LibTorch can load: " + first_line(e.what()));
+  }
+}
+
+void flatten_outputs(const Trace& trace, int64_t id, std::vector<int64_t>& out) {
+  const auto& v = trace.values[id];
+  if (v.kind == Value::Kind::Tensor) {
+    out.push_back(id);
+    return;
+  }
+  if (v.kind != Value::Kind::Tuple && v.kind != Value::Kind::List)
+    throw Error("model '" + trace.model_path + "': forward returns a value that is neither a tensor nor a tuple or list of tensors (" + v.debug_name + ")");
+  for (auto e : v.elements) flatten_outputs(trace, e, out);
+}
+
+void flatten_ivalue(const c10::IValue& iv, std::vector<std::shared_ptr<TensorData>>& out) {
+  if (iv.isTensor()) {
+    out.push_back(to_data(iv.toTensor(), true));
+  } else if (iv.isTuple()) {
+    for (const auto& e : iv.toTupleRef().elements()) flatten_ivalue(e, out);
+  } else if (iv.isList()) {
+    for (const auto& e : iv.toListRef()) flatten_ivalue(e, out);
+  }
+}
+
+}  // namespace
+
+std::vector<std::shared_ptr<TensorData>> make_inputs(const std::vector<InputSpec>& specs, uint64_t seed) {
+  auto gen = at::detail::createCPUGenerator(seed);
+  std::vector<std::shared_ptr<TensorData>> out;
+  for (const auto& spec : specs) {
+    at::Tensor t;
+    switch (spec.dtype) {
+      case DType::Float:
+      case DType::Float16:
+      case DType::Double:
+      case DType::BFloat16:
+        t = at::randn(spec.dims, gen, at::TensorOptions().dtype(at::kFloat)).to(to_scalar_type(spec.dtype));
+        break;
+      case DType::Bool:
+        t = at::randint(0, 2, spec.dims, gen, at::TensorOptions().dtype(at::kLong)).to(at::kBool);
+        break;
+      default:
+        t = at::randint(0, 10, spec.dims, gen, at::TensorOptions().dtype(to_scalar_type(spec.dtype)));
+    }
+    out.push_back(to_data(t, false));
+  }
+  return out;
+}
+
+Trace trace_model(const std::string& model_path, const std::vector<std::string>& input_names,
+                  const std::vector<std::shared_ptr<TensorData>>& inputs) {
+  c10::InferenceMode guard;
+  Trace trace;
+  trace.model_path = model_path;
+  auto module = load(model_path);
+  std::vector<at::Tensor> tensors;
+  for (const auto& d : inputs) tensors.push_back(from_data(*d));
+  Tracer tracer(module, trace);
+  auto results = tracer.run(module, tensors, input_names);
+  for (auto id : results) flatten_outputs(trace, id, trace.outputs);
+  trace.input_data = inputs;
+  for (auto id : trace.outputs) trace.output_data.push_back(to_data(tracer.runtime(id).toTensor(), true));
+  return trace;
+}
+
+std::vector<std::shared_ptr<TensorData>> run_reference(const std::string& model_path,
+                                                       const std::vector<std::shared_ptr<TensorData>>& inputs) {
+  c10::InferenceMode guard;
+  auto module = load(model_path);
+  std::vector<c10::IValue> args;
+  for (const auto& d : inputs) args.emplace_back(from_data(*d));
+  std::vector<std::shared_ptr<TensorData>> out;
+  flatten_ivalue(module.forward(args), out);
+  return out;
+}
+
+}  // namespace mx

@@ -1,0 +1,27 @@
+// Loading a TorchScript file and tracing it: the only part of core that sees LibTorch.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "input_spec.h"
+#include "trace.h"
+
+namespace mx {
+
+// Example inputs from specs: floats ~ N(0,1), integers in [0, 10), bools; fixed seed.
+std::vector<std::shared_ptr<TensorData>> make_inputs(const std::vector<InputSpec>& specs, uint64_t seed);
+
+// Loads the model, runs `inputs` through forward op by op and records everything.
+// Throws mx::Error for a missing or non-TorchScript file and for inputs that do not fit.
+Trace trace_model(const std::string& model_path, const std::vector<std::string>& input_names,
+                  const std::vector<std::shared_ptr<TensorData>>& inputs);
+
+// LibTorch's own forward on the same inputs (outputs flattened): the reference that the
+// trace and the exported ONNX model are checked against.
+std::vector<std::shared_ptr<TensorData>> run_reference(
+    const std::string& model_path, const std::vector<std::shared_ptr<TensorData>>& inputs);
+
+}  // namespace mx

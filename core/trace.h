@@ -1,0 +1,111 @@
+// The trace: every op that ran when the example inputs went through the model, with the
+// concrete value of every IR value and the module call stack of every op. Torch-free, so
+// that converters and tests compile without LibTorch headers.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace mx {
+
+// Element types, numbered as ONNX's TensorProto.DataType.
+enum class DType : int32_t {
+  Undefined = 0,
+  Float = 1,
+  UInt8 = 2,
+  Int8 = 3,
+  Int16 = 5,
+  Int32 = 6,
+  Int64 = 7,
+  Bool = 9,
+  Float16 = 10,
+  Double = 11,
+  BFloat16 = 16,
+};
+
+const char* dtype_name(DType t);  // "float32", "int64", ...
+DType dtype_from_name(const std::string& name);  // Undefined if unknown
+size_t dtype_size(DType t);
+
+// Contiguous tensor bytes kept alive by `owner` (e.g. a LibTorch tensor).
+struct TensorData {
+  DType dtype = DType::Undefined;
+  std::vector<int64_t> shape;
+  std::shared_ptr<const void> owner;
+  const void* data = nullptr;
+  size_t nbytes = 0;
+
+  int64_t numel() const;
+};
+
+struct Value {
+  enum class Kind { Tensor, Int, Double, Bool, IntList, DoubleList, BoolList, List, Tuple, String, None, Device, Module, Other };
+  Kind kind = Kind::Other;
+  std::string debug_name;  // the TorchScript IR name, for messages
+
+  // Tensor: dtype and shape as seen in the trace. `data` is set for tensors whose value
+  // does not depend on the graph inputs (parameters, buffers, constants, folded results).
+  DType dtype = DType::Undefined;
+  std::vector<int64_t> shape;
+  std::shared_ptr<TensorData> data;
+  std::string param_name;    // "layer1.0.conv1.weight" for parameters and buffers
+  int64_t owner_module = -1;  // module holding that parameter or buffer
+
+  // Scalars and lists (their concrete values in the trace).
+  int64_t i = 0;
+  double d = 0;
+  std::vector<int64_t> ints;
+  std::vector<double> doubles;
+  std::string s;
+  std::vector<int64_t> elements;  // List/Tuple: value ids of the elements
+  int64_t module = -1;            // Module: module index
+
+  int64_t producer = -1;  // trace entry that produced it, -1 for inputs and constants
+
+  bool is_tensor() const { return kind == Kind::Tensor; }
+  bool is_constant_tensor() const { return kind == Kind::Tensor && data != nullptr; }
+};
+
+struct TraceEntry {
+  std::string op;        // "aten::add"
+  std::string overload;  // "Tensor", "" for none
+  std::vector<int64_t> inputs;   // value ids
+  std::vector<int64_t> outputs;  // value ids
+  std::vector<int64_t> module_stack;  // module calls, outermost first; [0] is the root
+  bool folded = false;   // all outputs known without the graph inputs: nothing to emit
+
+  int64_t module() const { return module_stack.back(); }
+};
+
+struct Module {
+  std::string path;  // "layer1.0.conv1", "" for the root
+  std::string attr;  // "conv1", "" for the root
+  std::string class_name;       // "Conv2d"
+  std::string qualified_class;  // "torch.nn.modules.conv.Conv2d"
+  int64_t parent = -1;
+  std::vector<int64_t> children;
+  int64_t calls = 0;
+};
+
+struct GraphInput {
+  std::string name;
+  int64_t value = -1;
+};
+
+struct Trace {
+  std::string model_path;
+  std::vector<Value> values;
+  std::vector<TraceEntry> entries;
+  std::vector<Module> modules;   // [0] is the root
+  std::vector<GraphInput> inputs;
+  std::vector<int64_t> outputs;  // tensor value ids, tuples and lists flattened in order
+  std::vector<std::shared_ptr<TensorData>> input_data;   // example inputs, in order
+  std::vector<std::shared_ptr<TensorData>> output_data;  // what the trace computed
+
+  // "layer2.1.conv2" or "<root>" for messages.
+  std::string module_label(int64_t module) const;
+};
+
+}  // namespace mx

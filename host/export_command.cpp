@@ -1,0 +1,114 @@
+// `modelexport export MODEL.pt OUT.onnx --input ...`: the main job, and its summary.
+#include <boost/algorithm/string.hpp>
+#include <boost/program_options.hpp>
+#include <chrono>
+#include <iomanip>
+#include <iostream>
+
+#include "commands.h"
+#include "error.h"
+#include "export.h"
+
+namespace po = boost::program_options;
+
+namespace mx::cli {
+namespace {
+
+constexpr const char* kHelp = R"(usage: modelexport export MODEL.pt OUT.onnx --input NAME:DTYPE:DIMS [...] [OPTIONS]
+
+Loads the TorchScript file MODEL.pt, runs example inputs through its forward op by op,
+converts what ran to ONNX, tags every node with the module it came from using a strategy
+plugin, and writes OUT.onnx plus OUT_hierarchy.json beside it. Nothing is written on error.
+
+Example inputs are random with a fixed seed: floats ~ N(0,1), integers in [0, 10), bools.
+DTYPE is one of float32, float16, float64, bfloat16, int64, int32, int16, int8, uint8, bool;
+DIMS is like 1x3x224x224 (empty for a 0-d tensor). Give one --input per forward argument,
+in order.
+
+options)";
+
+void print_summary(const ExportOptions& o, const ExportReport& r, double total) {
+  auto& out = std::cout;
+  out << "modelexport: exported " << o.model_path << " -> " << r.onnx_path << " (opset " << o.opset << ")\n";
+  std::vector<std::pair<int, std::string>> ops;
+  for (const auto& [op, n] : r.op_types) ops.emplace_back(-n, op);
+  std::sort(ops.begin(), ops.end());
+  out << "  nodes       " << r.nodes << " (";
+  for (size_t i = 0; i < ops.size() && i < 6; ++i) out << (i ? ", " : "") << ops[i].second << " " << -ops[i].first;
+  out << (ops.size() > 6 ? ", ..." : "") << "), initializers " << r.initializers << "\n";
+  out << "  tagged      " << r.tagged << " of " << r.nodes << " (" << std::fixed << std::setprecision(1)
+      << (r.nodes ? 100.0 * r.tagged / r.nodes : 100.0) << "%) by strategy " << r.strategy << ", " << r.distinct_tags
+      << " distinct tags over " << r.modules << " modules\n";
+  out << "  decisions   ";
+  bool first = true;
+  for (const auto& [d, n] : r.decisions) {
+    out << (first ? "" : ", ") << d << " " << n;
+    first = false;
+  }
+  out << "\n  sidecar     " << r.sidecar_path << "\n";
+  out << "  time        " << std::setprecision(2) << total << " s (";
+  for (size_t i = 0; i < r.seconds.size(); ++i) out << (i ? ", " : "") << r.seconds[i].first << " " << r.seconds[i].second;
+  out << ")\n";
+}
+
+}  // namespace
+
+int export_command(const std::vector<std::string>& args) {
+  auto start = std::chrono::steady_clock::now();
+  ExportOptions o;
+  std::vector<std::string> inputs, strategy_opts, plugin_dirs, positional;
+  std::string output_names;
+  bool quiet = false;
+  po::options_description desc(kHelp);
+  desc.add_options()
+      ("help,h", "show this help")
+      ("input,i", po::value(&inputs)->composing(), "example input NAME:DTYPE:DIMS (repeatable, in forward's order)")
+      ("strategy,s", po::value(&o.strategy)->default_value("htp"), "tagging strategy (see `modelexport plugins`)")
+      ("strategy-opt", po::value(&strategy_opts)->composing(), "KEY=VALUE option for the strategy (repeatable)")
+      ("plugin-dir", po::value(&plugin_dirs)->composing(),
+       "folder with strategy plugins, searched before MODELEXPORT_PLUGIN_PATH and the installed folder (repeatable)")
+      ("opset", po::value(&o.opset)->default_value(17), "ONNX opset to target (14 to 17)")
+      ("seed", po::value(&o.seed)->default_value(0), "seed of the random example inputs")
+      ("output-names", po::value(&output_names), "comma-separated names of the graph outputs (default output_0, ...)")
+      ("quiet,q", po::bool_switch(&quiet), "print nothing on success");
+  po::options_description hidden;
+  hidden.add_options()("positional", po::value(&positional)->composing());
+  po::options_description all;
+  all.add(desc).add(hidden);
+  po::positional_options_description pos;
+  pos.add("positional", -1);
+  po::variables_map vm;
+  try {
+    po::store(po::command_line_parser(args).options(all).positional(pos).run(), vm);
+    po::notify(vm);
+  } catch (const po::error& e) {
+    return fail(std::string(e.what()) + " (see `modelexport export --help`)");
+  }
+  if (vm.count("help")) {
+    std::cout << desc << "\n";
+    return 0;
+  }
+  if (positional.size() != 2)
+    return fail("export takes MODEL.pt and OUT.onnx, got " + std::to_string(positional.size()) +
+                " positional argument(s) (see `modelexport export --help`)");
+  o.model_path = positional[0];
+  o.output_path = positional[1];
+  for (const auto& spec : inputs) o.inputs.push_back(parse_input_spec(spec));
+  for (const auto& kv : strategy_opts) {
+    auto eq = kv.find('=');
+    if (eq == std::string::npos || eq == 0) return fail("bad --strategy-opt '" + kv + "': expected KEY=VALUE");
+    o.strategy_options.emplace_back(kv.substr(0, eq), kv.substr(eq + 1));
+  }
+  if (!output_names.empty()) boost::split(o.output_names, output_names, boost::is_any_of(","));
+  o.plugin_dirs = plugin_search_path(plugin_dirs);
+  try {
+    auto report = export_model(o);
+    double total = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    if (!quiet) print_summary(o, report, total);
+    return 0;
+  } catch (const Error& e) {
+    return fail(e.what());
+  }
+}
+
+}  // namespace mx::cli

@@ -1,0 +1,54 @@
+// `modelexport COMMAND ...`: dispatch to a subcommand.
+#include <exception>
+#include <iostream>
+#include <string>
+#include <vector>
+
+#include "commands.h"
+
+namespace {
+
+constexpr const char* kUsage = R"(usage: modelexport COMMAND [OPTIONS]
+
+Exports PyTorch models (TorchScript files) to ONNX and writes on every ONNX node the
+PyTorch module it came from (node metadata `modelexport.tag`, plus a sidecar JSON).
+
+commands:
+  export MODEL.pt OUT.onnx   export a model, tagging nodes with a strategy plugin
+  plugins                    list the tagging strategies found in the plugin folders
+
+Run `modelexport COMMAND --help` for a command's options.
+)";
+
+}  // namespace
+
+namespace mx::cli {
+
+int fail(const std::string& message) {
+  std::cerr << "modelexport: error: " << message << "\n";
+  return 1;
+}
+
+}  // namespace mx::cli
+
+int main(int argc, char** argv) {
+  std::vector<std::string> args(argv + 1, argv + argc);
+  if (args.empty()) {
+    std::cerr << kUsage;
+    return 2;
+  }
+  std::string command = args.front();
+  args.erase(args.begin());
+  try {
+    if (command == "-h" || command == "--help" || command == "help") {
+      std::cout << kUsage;
+      return 0;
+    }
+    if (command == "export") return mx::cli::export_command(args);
+    if (command == "plugins") return mx::cli::plugins_command(args);
+    std::cerr << "modelexport: error: unknown command '" << command << "'\n\n" << kUsage;
+    return 2;
+  } catch (const std::exception& e) {
+    return mx::cli::fail(e.what());
+  }
+}

@@ -1,0 +1,166 @@
+// `modelexport export` end to end: the real binary, the real htp plugin, fixture models from
+// examples/make_model.py, ONNX Runtime as the oracle and LibTorch's own forward as the reference.
+#include <gtest/gtest.h>
+#include <onnx/checker.h>
+#include <yaml-cpp/yaml.h>
+
+#include <map>
+#include <regex>
+#include <set>
+
+#include "input_spec.h"
+#include "node_metadata.h"
+#include "support/test_env.h"
+#include "tag_output.h"
+#include "torchscript.h"
+
+namespace mx::test {
+namespace {
+
+struct Case {
+  std::string model;
+  std::string input;  // NAME:DTYPE:DIMS
+  double tolerance;   // max abs difference to LibTorch
+};
+
+// Exports `model` once per test process into a shared folder.
+struct Exported {
+  std::string onnx, sidecar;
+  CommandResult result;
+  onnx::ModelProto proto;
+};
+
+const Exported& exported(const Case& c) {
+  static TempDir dir;
+  static std::map<std::string, Exported> cache;
+  if (auto it = cache.find(c.model); it != cache.end()) return it->second;
+  Exported e;
+  e.onnx = dir.file(c.model + ".onnx");
+  e.sidecar = dir.file(c.model + "_hierarchy.json");
+  e.result = run(quote(modelexport_bin()) + " export " + quote(fixture_model(c.model)) + " " + quote(e.onnx) +
+                 " --strategy htp --plugin-dir " + quote(plugin_build_dir()) + " --input " + c.input);
+  e.proto.ParseFromString(read_file(e.onnx));
+  return cache.emplace(c.model, std::move(e)).first->second;
+}
+
+class ExportTest : public ::testing::TestWithParam<Case> {
+ protected:
+  const Exported& e() { return exported(GetParam()); }
+};
+
+TEST_P(ExportTest, SucceedsAndPrintsSummary) {
+  ASSERT_EQ(e().result.exit_code, 0) << e().result.err;
+  EXPECT_NE(e().result.out.find("tagged"), std::string::npos) << e().result.out;
+  EXPECT_TRUE(fs::exists(e().sidecar));
+  EXPECT_GT(e().proto.graph().node_size(), 0);
+}
+
+TEST_P(ExportTest, PassesOnnxChecker) {
+  ASSERT_EQ(e().result.exit_code, 0) << e().result.err;
+  EXPECT_NO_THROW(onnx::checker::check_model(e().proto));
+}
+
+TEST_P(ExportTest, OnnxRuntimeMatchesLibTorch) {
+  ASSERT_EQ(e().result.exit_code, 0) << e().result.err;
+  auto spec = parse_input_spec(GetParam().input);
+  // The same inputs the exporter traced with (seed 0), fed to LibTorch's own forward and
+  // to ONNX Runtime on the exported file.
+  auto inputs = make_inputs({spec}, 0);
+  auto expected = run_reference(fixture_model(GetParam().model), inputs);
+  auto actual = run_onnxruntime(e().onnx, {spec.name}, inputs);
+  ASSERT_EQ(actual.size(), expected.size());
+  for (size_t i = 0; i < actual.size(); ++i) {
+    EXPECT_EQ(actual[i]->shape, expected[i]->shape);
+    EXPECT_LE(max_abs_diff(*actual[i], *expected[i]), GetParam().tolerance) << "output " << i;
+  }
+}
+
+TEST_P(ExportTest, EveryNodeCarriesTagModuleDecisionAndNamespace) {
+  ASSERT_EQ(e().result.exit_code, 0) << e().result.err;
+  std::set<std::string> decisions{"direct", "trace", "consumer", "producer", "parent", "root"};
+  for (const auto& node : e().proto.graph().node()) {
+    std::string tag = node_metadata(node, kTagKey);
+    EXPECT_EQ(tag.rfind('/', 0), 0u) << node.name() << " has tag '" << tag << "'";
+    EXPECT_EQ(node_metadata(node, kNamespaceKey), tag) << node.name();
+    EXPECT_TRUE(decisions.count(node_metadata(node, kDecisionKey))) << node.name();
+    EXPECT_EQ(node_metadata(node).size(), 4u) << node.name();
+  }
+}
+
+TEST_P(ExportTest, DistinctModuleInstancesNeverShareATag) {
+  ASSERT_EQ(e().result.exit_code, 0) << e().result.err;
+  std::map<std::string, std::set<std::string>> modules_of_tag;
+  for (const auto& node : e().proto.graph().node())
+    modules_of_tag[node_metadata(node, kTagKey)].insert(node_metadata(node, kModuleKey));
+  for (const auto& [tag, modules] : modules_of_tag) EXPECT_EQ(modules.size(), 1u) << tag << " names several modules";
+  // Across the whole module tree too, not only modules that own nodes.
+  auto sidecar = YAML::LoadFile(e().sidecar);
+  std::map<std::string, std::string> path_of_tag;
+  for (const auto& m : sidecar["modules"]) {
+    std::string cls = m["class_name"].as<std::string>();
+    if (cls == "ModuleList" || cls == "ModuleDict") continue;  // hidden: they share their parent's tag
+    auto [it, fresh] = path_of_tag.emplace(m["tag"].as<std::string>(), m["path"].as<std::string>());
+    EXPECT_TRUE(fresh) << "modules '" << it->second << "' and '" << m["path"].as<std::string>() << "' share tag " << it->first;
+  }
+}
+
+// Independent of the tagging: parameter names come from the TorchScript module tree, so a
+// node that consumes "layer1.0.conv1.weight" must be tagged with module "layer1.0.conv1".
+TEST_P(ExportTest, NodesConsumingParametersAreTaggedWithTheirOwner) {
+  ASSERT_EQ(e().result.exit_code, 0) << e().result.err;
+  std::set<std::string> initializers;
+  for (const auto& init : e().proto.graph().initializer()) initializers.insert(init.name());
+  std::regex param(R"((.*)\.(weight|bias|running_mean|running_var))");
+  int checked = 0;
+  for (const auto& node : e().proto.graph().node()) {
+    for (const auto& in : node.input()) {
+      std::smatch m;
+      if (!initializers.count(in) || !std::regex_match(in, m, param)) continue;
+      EXPECT_EQ(node_metadata(node, kModuleKey), m[1].str()) << node.name() << " consumes " << in;
+      ++checked;
+    }
+  }
+  EXPECT_GT(checked, 0);
+}
+
+TEST_P(ExportTest, SidecarAgreesWithNodeMetadata) {
+  ASSERT_EQ(e().result.exit_code, 0) << e().result.err;
+  auto sidecar = YAML::LoadFile(e().sidecar);
+  EXPECT_EQ(sidecar["schema_version"].as<int>(), kSidecarSchemaVersion);
+  const auto& nodes = e().proto.graph().node();
+  ASSERT_EQ(sidecar["nodes"].size(), static_cast<size_t>(nodes.size()));
+  EXPECT_EQ(sidecar["summary"]["tagged"].as<int>(), nodes.size());
+  for (int i = 0; i < nodes.size(); ++i) {
+    EXPECT_EQ(sidecar["nodes"][i]["name"].as<std::string>(), nodes[i].name());
+    EXPECT_EQ(sidecar["nodes"][i]["tag"].as<std::string>(), node_metadata(nodes[i], kTagKey));
+  }
+}
+
+TEST_P(ExportTest, NodeNamesAreUnique) {
+  ASSERT_EQ(e().result.exit_code, 0) << e().result.err;
+  std::set<std::string> names;
+  for (const auto& node : e().proto.graph().node()) EXPECT_TRUE(names.insert(node.name()).second) << node.name();
+}
+
+INSTANTIATE_TEST_SUITE_P(Models, ExportTest,
+                         ::testing::Values(Case{"mlp", "x:float32:2x16", 1e-5}, Case{"resnet18", "x:float32:1x3x224x224", 1e-4}),
+                         [](const auto& info) { return info.param.model; });
+
+TEST(ExportResnet18, ConvOfLayer2Block1Conv2NamesThatInstance) {
+  const auto& e = exported({"resnet18", "x:float32:1x3x224x224", 0});
+  ASSERT_EQ(e.result.exit_code, 0) << e.result.err;
+  int found = 0;
+  for (const auto& node : e.proto.graph().node()) {
+    if (node.input_size() < 2 || node.input(1) != "layer2.1.conv2.weight") continue;
+    ++found;
+    EXPECT_EQ(node.op_type(), "Conv");
+    EXPECT_EQ(node.name(), "/layer2/layer2.1/conv2/Conv");
+    EXPECT_EQ(node_metadata(node, kTagKey), "/ResNet/Sequential.layer2/BasicBlock.1/Conv2d.conv2");
+    EXPECT_EQ(node_metadata(node, kModuleKey), "layer2.1.conv2");
+    EXPECT_EQ(node_metadata(node, kDecisionKey), "direct");
+  }
+  EXPECT_EQ(found, 1);
+}
+
+}  // namespace
+}  // namespace mx::test

@@ -1,0 +1,116 @@
+// `modelexport export` on bad input: one clear message naming the thing and the reason,
+// a non-zero exit, and no output file left behind.
+#include <gtest/gtest.h>
+
+#include <fstream>
+
+#include "support/test_env.h"
+
+namespace mx::test {
+namespace {
+
+class ExportErrors : public ::testing::Test {
+ protected:
+  CommandResult export_to(const std::string& model, const std::string& out, const std::string& extra) {
+    return run(quote(modelexport_bin()) + " export " + quote(model) + " " + quote(out) + " --plugin-dir " +
+               quote(plugin_build_dir()) + " " + extra);
+  }
+  // Exactly one line, on stderr, starting like every error of ours.
+  static void expect_one_error_line(const CommandResult& r) {
+    EXPECT_NE(r.exit_code, 0);
+    EXPECT_EQ(r.err.rfind("modelexport: error: ", 0), 0u) << r.err;
+    EXPECT_EQ(std::count(r.err.begin(), r.err.end(), '\n'), 1) << r.err;
+  }
+  TempDir out;
+};
+
+TEST_F(ExportErrors, MissingModelFile) {
+  auto r = export_to(out.file("nothing.pt"), out.file("m.onnx"), "--input x:float32:2x16");
+  expect_one_error_line(r);
+  EXPECT_NE(r.err.find("nothing.pt' does not exist"), std::string::npos) << r.err;
+  EXPECT_TRUE(out.entries().empty());
+}
+
+TEST_F(ExportErrors, FileThatIsNotTorchScript) {
+  std::string bogus = out.file("bogus.pt");
+  std::ofstream(bogus) << "this is not a zip archive\n";
+  auto r = export_to(bogus, out.file("m.onnx"), "--input x:float32:2x16");
+  expect_one_error_line(r);
+  EXPECT_NE(r.err.find("bogus.pt' is not a TorchScript file"), std::string::npos) << r.err;
+  EXPECT_EQ(out.entries(), std::vector<std::string>{"bogus.pt"});
+}
+
+TEST_F(ExportErrors, InputCountDoesNotMatchForward) {
+  auto r = export_to(fixture_model("mlp"), out.file("m.onnx"), "--input x:float32:2x16 --input y:float32:2x16");
+  expect_one_error_line(r);
+  EXPECT_NE(r.err.find("forward takes 1 input(s) (x) but 2 were given"), std::string::npos) << r.err;
+  EXPECT_TRUE(out.entries().empty());
+}
+
+TEST_F(ExportErrors, MissingInputs) {
+  auto r = export_to(fixture_model("mlp"), out.file("m.onnx"), "");
+  expect_one_error_line(r);
+  EXPECT_NE(r.err.find("forward takes 1 input(s) (x) but 0 were given"), std::string::npos) << r.err;
+}
+
+TEST_F(ExportErrors, UnknownInputDtype) {
+  auto r = export_to(fixture_model("mlp"), out.file("m.onnx"), "--input x:float33:2x16");
+  expect_one_error_line(r);
+  EXPECT_NE(r.err.find("bad --input 'x:float33:2x16': unknown dtype 'float33'"), std::string::npos) << r.err;
+  EXPECT_TRUE(out.entries().empty());
+}
+
+TEST_F(ExportErrors, InputShapeThatForwardRejects) {
+  auto r = export_to(fixture_model("mlp"), out.file("m.onnx"), "--input x:float32:2x5");
+  expect_one_error_line(r);
+  EXPECT_NE(r.err.find("running aten::linear in module 'encoder.blocks.0.layers.0' failed"), std::string::npos) << r.err;
+  EXPECT_TRUE(out.entries().empty());
+}
+
+TEST_F(ExportErrors, UnsupportedOperatorNamesOpOverloadAndModule) {
+  auto r = export_to(fixture_model("unsupported"), out.file("m.onnx"), "--input x:float32:2x8");
+  expect_one_error_line(r);
+  EXPECT_NE(r.err.find("unsupported operator aten::cumprod (overload 'default') in module 'inner' (Inner)"), std::string::npos)
+      << r.err;
+  EXPECT_NE(r.err.find("core/ops"), std::string::npos) << "says how to add it: " << r.err;
+  EXPECT_TRUE(out.entries().empty());
+}
+
+TEST_F(ExportErrors, OutputFolderThatDoesNotExist) {
+  auto r = export_to(fixture_model("mlp"), out.file("missing/m.onnx"), "--input x:float32:2x16");
+  expect_one_error_line(r);
+  EXPECT_NE(r.err.find("cannot write '" + out.file("missing/m.onnx") + "': folder"), std::string::npos) << r.err;
+  EXPECT_TRUE(out.entries().empty());
+}
+
+TEST_F(ExportErrors, OutputUnderAFileLeavesNothing) {
+  std::ofstream(out.file("plain")) << "x";
+  auto r = export_to(fixture_model("mlp"), out.file("plain/m.onnx"), "--input x:float32:2x16");
+  expect_one_error_line(r);
+  EXPECT_NE(r.err.find("cannot write"), std::string::npos) << r.err;
+  EXPECT_EQ(out.entries(), std::vector<std::string>{"plain"});
+}
+
+TEST_F(ExportErrors, UnsupportedOpset) {
+  auto r = export_to(fixture_model("mlp"), out.file("m.onnx"), "--input x:float32:2x16 --opset 9");
+  expect_one_error_line(r);
+  EXPECT_NE(r.err.find("opset 9 is not supported (supported: 14 to 17)"), std::string::npos) << r.err;
+  EXPECT_TRUE(out.entries().empty());
+}
+
+TEST_F(ExportErrors, UnknownOptionPointsToHelp) {
+  auto r = export_to(fixture_model("mlp"), out.file("m.onnx"), "--input x:float32:2x16 --frobnicate");
+  expect_one_error_line(r);
+  EXPECT_NE(r.err.find("frobnicate"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("modelexport export --help"), std::string::npos) << r.err;
+}
+
+TEST(ExportHelp, ExplainsInputsAndStrategies) {
+  auto r = run(quote(modelexport_bin()) + " export --help");
+  EXPECT_EQ(r.exit_code, 0);
+  for (const char* word : {"--input", "NAME:DTYPE:DIMS", "--strategy", "--plugin-dir", "--opset", "MODELEXPORT_PLUGIN_PATH"})
+    EXPECT_NE(r.out.find(word), std::string::npos) << word;
+}
+
+}  // namespace
+}  // namespace mx::test

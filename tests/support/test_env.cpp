@@ -1,0 +1,132 @@
+// Shared test support (see test_env.h).
+#include "test_env.h"
+
+#include <yaml-cpp/yaml.h>
+
+#include <cmath>
+#include <cstdlib>
+#include <fstream>
+#include <limits>
+#include <mutex>
+#include <random>
+#include <sstream>
+#include <stdexcept>
+
+#include "input_spec.h"
+
+namespace mx::test {
+
+std::string env_path(const char* name) {
+  const char* v = std::getenv(name);
+  if (!v || !*v) throw std::runtime_error(std::string("environment variable ") + name + " is not set (run the tests with `meson test`)");
+  return v;
+}
+
+std::string modelexport_bin() { return env_path("MODELEXPORT_BIN"); }
+std::string plugin_build_dir() { return env_path("MODELEXPORT_TEST_PLUGIN_DIR"); }
+std::string source_root() { return env_path("MODELEXPORT_SOURCE_ROOT"); }
+
+std::string quote(const std::string& s) {
+  std::string out = "'";
+  for (char c : s) out += c == '\'' ? std::string("'\\''") : std::string(1, c);
+  return out + "'";
+}
+
+std::string read_file(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+CommandResult run(const std::string& command) {
+  TempDir dir;
+  std::string full = "(" + command + ") >" + quote(dir.file("out")) + " 2>" + quote(dir.file("err"));
+  int status = std::system(full.c_str());
+  CommandResult r;
+  r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  r.out = read_file(dir.file("out"));
+  r.err = read_file(dir.file("err"));
+  return r;
+}
+
+TempDir::TempDir() {
+  static std::mt19937_64 rng{std::random_device{}()};
+  for (;;) {
+    path_ = fs::temp_directory_path() / ("modelexport-test-" + std::to_string(rng()));
+    if (fs::create_directory(path_)) return;
+  }
+}
+
+TempDir::~TempDir() {
+  std::error_code ec;
+  fs::remove_all(path_, ec);
+}
+
+std::vector<std::string> TempDir::entries() const {
+  std::vector<std::string> out;
+  for (const auto& e : fs::directory_iterator(path_)) out.push_back(e.path().filename().string());
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
+std::string fixture_model(const std::string& name) {
+  static std::mutex mu;
+  std::lock_guard<std::mutex> lock(mu);
+  fs::path dir = env_path("MODELEXPORT_FIXTURE_DIR");
+  fs::create_directories(dir);
+  fs::path path = dir / (name + ".pt");
+  // Made once per test process: the script is deterministic, so a stale file from an
+  // earlier run would be the same, but we do not trust that across script edits.
+  static std::vector<std::string> made;
+  if (std::find(made.begin(), made.end(), name) != made.end()) return path.string();
+  auto r = run("/usr/bin/python3 " + quote(source_root() + "/examples/make_model.py") + " " + name + " " + quote(path.string()));
+  if (r.exit_code != 0) throw std::runtime_error("make_model.py " + name + " failed: " + r.err);
+  made.push_back(name);
+  return path.string();
+}
+
+std::vector<std::shared_ptr<TensorData>> run_onnxruntime(const std::string& onnx_path, const std::vector<std::string>& names,
+                                                         const std::vector<std::shared_ptr<TensorData>>& inputs) {
+  TempDir dir;
+  std::string cmd = "node " + quote(source_root() + "/tests/ort/run_model.js") + " " + quote(onnx_path) + " " + quote(dir.file("out"));
+  for (size_t i = 0; i < inputs.size(); ++i) {
+    const auto& t = *inputs[i];
+    std::string file = dir.file("in" + std::to_string(i) + ".bin");
+    std::ofstream(file, std::ios::binary).write(static_cast<const char*>(t.data), static_cast<std::streamsize>(t.nbytes));
+    std::string dims;
+    for (size_t d = 0; d < t.shape.size(); ++d) dims += (d ? "x" : "") + std::to_string(t.shape[d]);
+    cmd += " " + quote(names[i] + "=" + file + ":" + dtype_name(t.dtype) + ":" + dims);
+  }
+  auto r = run(cmd);
+  if (r.exit_code != 0) throw std::runtime_error("ONNX Runtime failed on " + onnx_path + ": " + r.err);
+  std::vector<std::shared_ptr<TensorData>> out;
+  auto listing = YAML::LoadFile(dir.file("out") + "/outputs.json");
+  for (const auto& o : listing) {
+    auto bytes = std::make_shared<std::string>(read_file(dir.file("out") + "/" + o["file"].as<std::string>()));
+    auto d = std::make_shared<TensorData>();
+    d->dtype = dtype_from_name(o["dtype"].as<std::string>());
+    for (const auto& dim : o["dims"]) d->shape.push_back(dim.as<int64_t>());
+    d->data = bytes->data();
+    d->nbytes = bytes->size();
+    d->owner = bytes;
+    out.push_back(d);
+  }
+  return out;
+}
+
+double max_abs_diff(const TensorData& a, const TensorData& b) {
+  if (a.dtype != DType::Float || b.dtype != DType::Float || a.shape != b.shape || a.nbytes != b.nbytes)
+    return std::numeric_limits<double>::infinity();
+  const auto* x = static_cast<const float*>(a.data);
+  const auto* y = static_cast<const float*>(b.data);
+  double worst = 0;
+  for (int64_t i = 0; i < a.numel(); ++i) {
+    double d = std::fabs(static_cast<double>(x[i]) - y[i]);
+    if (std::isnan(d)) return std::numeric_limits<double>::infinity();
+    worst = std::max(worst, d);
+  }
+  return worst;
+}
+
+}  // namespace mx::test

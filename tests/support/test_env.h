@@ -1,0 +1,58 @@
+// What the tests share: paths from meson, fixture models made by examples/make_model.py,
+// running commands, temporary folders, and ONNX Runtime as the oracle.
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "trace.h"
+
+namespace mx::test {
+
+namespace fs = std::filesystem;
+
+// From the environment meson test sets (see tests/meson.build).
+std::string env_path(const char* name);
+std::string modelexport_bin();  // build/host/modelexport
+std::string plugin_build_dir();  // build/plugins
+std::string source_root();
+
+// The TorchScript file of a make_model.py model, made once per test run (fixed seed).
+std::string fixture_model(const std::string& name);
+
+struct CommandResult {
+  int exit_code = -1;
+  std::string out, err;
+};
+// Runs `command` through /bin/sh; captures stdout and stderr.
+CommandResult run(const std::string& command);
+std::string quote(const std::string& s);
+
+// A fresh folder, removed with everything in it when the object goes.
+class TempDir {
+ public:
+  TempDir();
+  ~TempDir();
+  const fs::path& path() const { return path_; }
+  std::string file(const std::string& name) const { return (path_ / name).string(); }
+  std::vector<std::string> entries() const;  // file names, sorted
+
+ private:
+  fs::path path_;
+};
+
+// Runs MODEL.onnx in ONNX Runtime (tests/ort/run_model.js) on `inputs` named `names`.
+// Throws std::runtime_error with ORT's message if it fails.
+std::vector<std::shared_ptr<TensorData>> run_onnxruntime(const std::string& onnx_path,
+                                                         const std::vector<std::string>& names,
+                                                         const std::vector<std::shared_ptr<TensorData>>& inputs);
+
+// max |a - b| over float32 tensors of equal shape; +inf if shapes or types differ.
+double max_abs_diff(const TensorData& a, const TensorData& b);
+
+std::string read_file(const std::string& path);
+
+}  // namespace mx::test

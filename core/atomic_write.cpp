@@ -17,7 +17,9 @@ namespace {
 
 std::string temp_name(const std::string& path) { return path + ".tmp-" + std::to_string(::getpid()); }
 
-Error cannot_write(const std::string& path, const std::string& why) { return Error("cannot write '" + path + "': " + why); }
+Error cannot_write(const std::string& path, const std::string& why) {
+  return Error("cannot write '" + path + "': " + why);
+}
 
 void write_one(const std::string& path, const std::string& contents) {
   errno = 0;

@@ -20,22 +20,25 @@ Error unsupported(const Trace& trace, const TraceEntry& e, const OpRegistry& reg
   if (!entries.empty())
     return Error(what + ": its converter needs opset " + std::to_string(entries.front()->since_opset) +
                  " or later, and opset " + std::to_string(opset) + " was asked for (--opset)");
-  return Error(what + ": no converter is registered for it. Add a C++ emitter in core/ops/, or a one-to-one row "
-                      "{aten: " + e.op + ", onnx: OpType} to core/ops/base_ops.yaml if an ONNX op computes it as is");
+  return Error(what +
+               ": no converter is registered for it. Add a C++ emitter in core/ops/, or a one-to-one row "
+               "{aten: " +
+               e.op + ", onnx: OpType} to core/ops/base_ops.yaml if an ONNX op computes it as is");
 }
 
 }  // namespace
 
 ConvertedModel convert(const Trace& trace, const OpRegistry& registry, const ConvertOptions& options) {
   if (options.opset < kMinOpset || options.opset > kMaxOpset)
-    throw Error("opset " + std::to_string(options.opset) + " is not supported (supported: " + std::to_string(kMinOpset) +
-                " to " + std::to_string(kMaxOpset) + ")");
+    throw Error("opset " + std::to_string(options.opset) + " is not supported (supported: " +
+                std::to_string(kMinOpset) + " to " + std::to_string(kMaxOpset) + ")");
   GraphBuilder g(trace, options.opset);
   std::vector<std::string> output_names = options.output_names;
   if (!output_names.empty() && output_names.size() != trace.outputs.size())
     throw Error(std::to_string(output_names.size()) + " output names were given for " +
                 std::to_string(trace.outputs.size()) + " outputs");
-  for (size_t k = output_names.size(); k < trace.outputs.size(); ++k) output_names.push_back("output_" + std::to_string(k));
+  for (size_t k = output_names.size(); k < trace.outputs.size(); ++k)
+    output_names.push_back("output_" + std::to_string(k));
   g.declare_inputs_and_outputs(output_names);
 
   for (size_t i = 0; i < trace.entries.size(); ++i) {
@@ -47,7 +50,8 @@ ConvertedModel convert(const Trace& trace, const OpRegistry& registry, const Con
     op->emit(cx);
     for (auto out : e.outputs)
       if (trace.values[out].is_tensor() && g.name_of(out).empty())
-        throw cx.error("the converter (" + op->source + ") produced no ONNX value for output " + trace.values[out].debug_name);
+        throw cx.error("the converter (" + op->source + ") produced no ONNX value for output " +
+                       trace.values[out].debug_name);
   }
   return g.finish(output_names);
 }

@@ -42,7 +42,8 @@ std::string encode_scalar(double value, DType dtype) {
   }
 }
 
-onnx::AttributeProto* add_attr(onnx::NodeProto* node, const std::string& name, onnx::AttributeProto::AttributeType type) {
+onnx::AttributeProto* add_attr(onnx::NodeProto* node, const std::string& name,
+                               onnx::AttributeProto::AttributeType type) {
   auto* a = node->add_attribute();
   a->set_name(name);
   a->set_type(type);
@@ -79,7 +80,8 @@ Error EmitContext::error(const std::string& why) const { return Error(where() + 
 
 const Value& EmitContext::arg(size_t i) const {
   if (i >= entry_.inputs.size())
-    throw error("expected at least " + std::to_string(i + 1) + " arguments, got " + std::to_string(entry_.inputs.size()));
+    throw error("expected at least " + std::to_string(i + 1) + " arguments, got " +
+                std::to_string(entry_.inputs.size()));
   return g_.trace().values[entry_.inputs[i]];
 }
 
@@ -116,7 +118,8 @@ std::string EmitContext::string_arg(size_t i) const {
 std::vector<int64_t> EmitContext::per_dim(std::vector<int64_t> v, size_t n, const char* what) const {
   if (v.size() == 1 && n > 1) v.assign(n, v[0]);
   if (v.size() != n)
-    throw error(std::string(what) + " has " + std::to_string(v.size()) + " values for " + std::to_string(n) + " spatial dims");
+    throw error(std::string(what) + " has " + std::to_string(v.size()) + " values for " + std::to_string(n) +
+                " spatial dims");
   return v;
 }
 

@@ -17,8 +17,8 @@ namespace {
 mx_status_t* make_status(int32_t code, const std::string& message) { return new mx_status_t{code, message}; }
 
 mx_status_t* bad_index(const char* what, int64_t index, size_t count) {
-  return make_status(MX_STATUS_INVALID_ARGUMENT, std::string("no ") + what + " " + std::to_string(index) + " (there are " +
-                                                     std::to_string(count) + ")");
+  return make_status(MX_STATUS_INVALID_ARGUMENT, std::string("no ") + what + " " + std::to_string(index) +
+                                                     " (there are " + std::to_string(count) + ")");
 }
 
 // Copies `full` into the caller's struct, no further than the size the caller declared.
@@ -57,14 +57,17 @@ const char* status_message(const mx_status_t* s) noexcept { return s ? s->messag
 void log(const mx_graph_t* g, int32_t level, const char* message) noexcept {
   if (level < MX_LOG_WARNING) return;  // debug and info lines stay quiet by default
   try {
-    std::cerr << "modelexport: strategy " << (g ? g->plugin : std::string("?")) << ": " << (message ? message : "") << "\n";
+    std::cerr << "modelexport: strategy " << (g ? g->plugin : std::string("?")) << ": " << (message ? message : "")
+              << "\n";
   } catch (...) {
   }
 }
 
 int64_t node_count(const mx_graph_t* g) noexcept { return g ? static_cast<int64_t>(g->nodes.size()) : 0; }
 int64_t value_count(const mx_graph_t* g) noexcept { return g ? static_cast<int64_t>(g->values.size()) : 0; }
-int64_t trace_entry_count(const mx_graph_t* g) noexcept { return g ? static_cast<int64_t>(g->trace.entries.size()) : 0; }
+int64_t trace_entry_count(const mx_graph_t* g) noexcept {
+  return g ? static_cast<int64_t>(g->trace.entries.size()) : 0;
+}
 int64_t module_count(const mx_graph_t* g) noexcept { return g ? static_cast<int64_t>(g->trace.modules.size()) : 0; }
 
 mx_status_t* get_node(const mx_graph_t* g, int64_t i, mx_node_t* out) noexcept {
@@ -144,7 +147,8 @@ mx_status_t* set_module_tag(mx_graph_t* g, int64_t i, const char* tag) noexcept 
   return guarded([&]() -> mx_status_t* {
     if (i < 0 || i >= module_count(g)) return bad_index("module", i, g ? g->trace.modules.size() : 0);
     if (!tag || tag[0] != '/')
-      return make_status(MX_STATUS_INVALID_ARGUMENT, std::string("a tag must start with '/', got '") + (tag ? tag : "NULL") + "'");
+      return make_status(MX_STATUS_INVALID_ARGUMENT,
+                         std::string("a tag must start with '/', got '") + (tag ? tag : "NULL") + "'");
     g->result.module_tags[i] = tag;
     return nullptr;
   });
@@ -170,9 +174,25 @@ mx_status_t* set_node_tag(mx_graph_t* g, int64_t node, int64_t module, int32_t d
 const void* get_extension(const char*) noexcept { return nullptr; }
 
 const mx_host_api_t kHostApi = {
-    sizeof(mx_host_api_t), MX_ABI_MAJOR, MX_ABI_MINOR, status_create, status_release, status_message, log,
-    node_count, value_count, trace_entry_count, module_count, get_node, get_value, get_trace_entry, get_module,
-    set_module_tag, get_module_tag, set_node_tag, get_extension,
+    sizeof(mx_host_api_t),
+    MX_ABI_MAJOR,
+    MX_ABI_MINOR,
+    status_create,
+    status_release,
+    status_message,
+    log,
+    node_count,
+    value_count,
+    trace_entry_count,
+    module_count,
+    get_node,
+    get_value,
+    get_trace_entry,
+    get_module,
+    set_module_tag,
+    get_module_tag,
+    set_node_tag,
+    get_extension,
 };
 
 }  // namespace
@@ -193,7 +213,8 @@ const char* decision_name(int32_t d) {
 
 }  // namespace mx
 
-mx_graph_t::mx_graph_t(const mx::Trace& t, const mx::ConvertedModel& m, const std::string& p) : trace(t), model(m), plugin(p) {
+mx_graph_t::mx_graph_t(const mx::Trace& t, const mx::ConvertedModel& m, const std::string& p)
+    : trace(t), model(m), plugin(p) {
   const auto& graph = model.model.graph();
   std::unordered_map<std::string, int64_t> index;
   auto add = [&](const std::string& name, int32_t kind) {
@@ -220,7 +241,8 @@ mx_graph_t::mx_graph_t(const mx::Trace& t, const mx::ConvertedModel& m, const st
     values[id].elem_type = init.data_type();
     values[id].has_shape = true;
     values[id].dims.assign(init.dims().begin(), init.dims().end());
-    if (auto it = model.initializer_owner.find(init.name()); it != model.initializer_owner.end()) values[id].owner_module = it->second;
+    if (auto it = model.initializer_owner.find(init.name()); it != model.initializer_owner.end())
+      values[id].owner_module = it->second;
   }
   nodes.resize(graph.node_size());
   for (int n = 0; n < graph.node_size(); ++n) {

@@ -10,8 +10,7 @@ InputSpec parse_input_spec(const std::string& text) {
   std::vector<std::string> parts;
   boost::split(parts, text, boost::is_any_of(":"));
   auto fail = [&](const std::string& why) {
-    return Error("bad --input '" + text + "': " + why +
-                 " (expected NAME:DTYPE:DIMS, e.g. x:float32:1x3x224x224)");
+    return Error("bad --input '" + text + "': " + why + " (expected NAME:DTYPE:DIMS, e.g. x:float32:1x3x224x224)");
   };
   if (parts.size() != 3) throw fail("it has " + std::to_string(parts.size()) + " ':'-separated parts, not 3");
   InputSpec spec;

@@ -9,7 +9,8 @@ void add_node_metadata(onnx::NodeProto& node, const std::string& key, const std:
   onnx::StringStringEntryProto entry;
   entry.set_key(key);
   entry.set_value(value);
-  node.GetReflection()->MutableUnknownFields(&node)->AddLengthDelimited(kNodeMetadataPropsField, entry.SerializeAsString());
+  node.GetReflection()->MutableUnknownFields(&node)->AddLengthDelimited(kNodeMetadataPropsField,
+                                                                        entry.SerializeAsString());
 }
 
 std::vector<std::pair<std::string, std::string>> node_metadata(const onnx::NodeProto& node) {
@@ -17,7 +18,8 @@ std::vector<std::pair<std::string, std::string>> node_metadata(const onnx::NodeP
   const auto& fields = node.GetReflection()->GetUnknownFields(node);
   for (int i = 0; i < fields.field_count(); ++i) {
     const auto& f = fields.field(i);
-    if (f.number() != kNodeMetadataPropsField || f.type() != google::protobuf::UnknownField::TYPE_LENGTH_DELIMITED) continue;
+    if (f.number() != kNodeMetadataPropsField || f.type() != google::protobuf::UnknownField::TYPE_LENGTH_DELIMITED)
+      continue;
     onnx::StringStringEntryProto entry;
     if (entry.ParseFromString(f.length_delimited())) out.emplace_back(entry.key(), entry.value());
   }

@@ -29,7 +29,8 @@ std::string unqualified(const std::string& path) {
   return out;
 }
 
-void set_value_info(onnx::ValueInfoProto& info, const std::string& name, DType dtype, const std::vector<int64_t>& shape) {
+void set_value_info(onnx::ValueInfoProto& info, const std::string& name, DType dtype,
+                    const std::vector<int64_t>& shape) {
   info.set_name(name);
   auto* tensor = info.mutable_type()->mutable_tensor_type();
   tensor->set_elem_type(static_cast<int32_t>(dtype));

@@ -61,8 +61,8 @@ class GraphBuilder {
   const Trace& trace_;
   int opset_;
   ConvertedModel model_;
-  std::unordered_map<int64_t, std::string> names_;           // trace value -> ONNX name
-  std::unordered_map<int64_t, std::string> output_names_;    // graph outputs -> reserved name
+  std::unordered_map<int64_t, std::string> names_;         // trace value -> ONNX name
+  std::unordered_map<int64_t, std::string> output_names_;  // graph outputs -> reserved name
   std::unordered_map<std::string, int> node_name_counts_;
   std::unordered_set<std::string> value_names_;
 };

@@ -26,7 +26,8 @@ void OpRegistry::add(const std::string& aten, int since_opset, Emitter emit, con
   e.emit = emit;
   e.source = source;
   list.push_back(e);
-  std::stable_sort(list.begin(), list.end(), [](const OpEntry& a, const OpEntry& b) { return a.since_opset < b.since_opset; });
+  std::stable_sort(list.begin(), list.end(),
+                   [](const OpEntry& a, const OpEntry& b) { return a.since_opset < b.since_opset; });
 }
 
 void OpRegistry::add_rows(const std::string& yaml_text, const std::string& source) {
@@ -41,7 +42,8 @@ void OpRegistry::add_rows(const std::string& yaml_text, const std::string& sourc
   if (!rows.IsSequence()) throw Error("'operators' in '" + source + "' must be a list");
   for (const auto& row : rows) {
     if (!row["aten"] || !row["onnx"])
-      throw Error("an operator row in '" + source + "' lacks 'aten' or 'onnx' (line " + std::to_string(row.Mark().line + 1) + ")");
+      throw Error("an operator row in '" + source + "' lacks 'aten' or 'onnx' (line " +
+                  std::to_string(row.Mark().line + 1) + ")");
     int since = row["since"] ? row["since"].as<int>() : 1;
     add(row["aten"].as<std::string>(), since, emit_row, source);
     for (auto& e : entries_[row["aten"].as<std::string>()])

@@ -12,11 +12,11 @@ class EmitContext;
 using Emitter = void (*)(EmitContext&);
 
 struct OpEntry {
-  std::string aten;        // "aten::relu"
-  int since_opset = 1;     // lowest opset it needs
+  std::string aten;     // "aten::relu"
+  int since_opset = 1;  // lowest opset it needs
   Emitter emit = nullptr;
-  std::string onnx_op;     // for one-to-one rows: the ONNX op type
-  std::string source;      // "core", "core/ops/base_ops.yaml", a plugin manifest...
+  std::string onnx_op;  // for one-to-one rows: the ONNX op type
+  std::string source;   // "core", "core/ops/base_ops.yaml", a plugin manifest...
 };
 
 class OpRegistry {

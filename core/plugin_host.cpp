@@ -46,7 +46,8 @@ LoadedPlugin load(const PluginManifest& m) {
   std::string host = version_of(MX_ABI_MAJOR, MX_ABI_MINOR);
   if (!p) throw Error("plugin '" + file + "' refused this host (host ABI " + host + ")");
   if (p->struct_size < offsetof(mx_plugin_t, get_extension))
-    throw Error("plugin '" + file + "' returned a descriptor of " + std::to_string(p->struct_size) + " bytes, too small for ABI 1.0");
+    throw Error("plugin '" + file + "' returned a descriptor of " + std::to_string(p->struct_size) +
+                " bytes, too small for ABI 1.0");
   std::string built = version_of(p->abi_major, p->abi_minor);
   if (p->abi_major != MX_ABI_MAJOR)
     throw Error("wrong ABI version in plugin '" + file + "': built for " + built + ", this host speaks " +
@@ -83,18 +84,23 @@ const LoadedPlugin& load_strategy(const std::string& strategy, const std::vector
   }
   std::string searched;
   for (const auto& d : dirs) searched += "\n  " + d;
-  throw Error("strategy '" + strategy + "' not found: no plugin manifest names it in the folders searched:" + searched +
-              "\n(add folders with --plugin-dir or MODELEXPORT_PLUGIN_PATH; `modelexport plugins` lists what is found)" +
-              (broken.empty() ? "" : "\nbroken plugins seen on the way:" + broken));
+  throw Error(
+      "strategy '" + strategy + "' not found: no plugin manifest names it in the folders searched:" + searched +
+      "\n(add folders with --plugin-dir or MODELEXPORT_PLUGIN_PATH; `modelexport plugins` lists what is found)" +
+      (broken.empty() ? "" : "\nbroken plugins seen on the way:" + broken));
 }
 
-TagResult run_strategy(const LoadedPlugin& lp, const Trace& trace, const ConvertedModel& model, const Options& options) {
+TagResult run_strategy(const LoadedPlugin& lp, const Trace& trace, const ConvertedModel& model,
+                       const Options& options) {
   auto start = std::chrono::steady_clock::now();
   const std::string who = "strategy '" + lp.manifest.name + "' (" + lp.manifest.library_path + ")";
   Options merged = lp.manifest.settings;
   for (const auto& kv : options) {
     auto it = std::find_if(merged.begin(), merged.end(), [&](const auto& m) { return m.first == kv.first; });
-    if (it != merged.end()) it->second = kv.second; else merged.push_back(kv);
+    if (it != merged.end())
+      it->second = kv.second;
+    else
+      merged.push_back(kv);
   }
   std::vector<mx_option_t> opts;
   for (const auto& [k, v] : merged) opts.push_back({k.c_str(), v.c_str()});
@@ -110,7 +116,8 @@ TagResult run_strategy(const LoadedPlugin& lp, const Trace& trace, const Convert
   size_t untagged = 0;
   std::string example;
   for (size_t n = 0; n < graph.nodes.size(); ++n)
-    if (graph.result.node_module[n] < 0 && untagged++ == 0) example = model.model.graph().node(static_cast<int>(n)).name();
+    if (graph.result.node_module[n] < 0 && untagged++ == 0)
+      example = model.model.graph().node(static_cast<int>(n)).name();
   if (untagged)
     throw Error(who + " left " + std::to_string(untagged) + " of " + std::to_string(graph.nodes.size()) +
                 " nodes untagged (first: '" + example + "')");

@@ -20,8 +20,8 @@ struct PluginManifest {
   std::string manifest_path;  // absolute
   std::string library_path;   // absolute
   std::string name, version, abi, description;
-  Options settings;           // passed to the plugin before --strategy-opt
-  std::string error;          // non-empty: this manifest is broken, and why
+  Options settings;   // passed to the plugin before --strategy-opt
+  std::string error;  // non-empty: this manifest is broken, and why
 };
 
 struct LoadedPlugin {
@@ -42,6 +42,7 @@ const LoadedPlugin& load_strategy(const std::string& strategy, const std::vector
 
 // Runs the plugin's tag builder and tagger. Throws mx::Error naming the plugin if it
 // fails or leaves a module or node untagged.
-TagResult run_strategy(const LoadedPlugin& plugin, const Trace& trace, const ConvertedModel& model, const Options& options);
+TagResult run_strategy(const LoadedPlugin& plugin, const Trace& trace, const ConvertedModel& model,
+                       const Options& options);
 
 }  // namespace mx

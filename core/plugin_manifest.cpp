@@ -50,7 +50,8 @@ PluginManifest read_manifest(const fs::path& path) {
   if (dot == std::string::npos || m.abi.find_first_not_of("0123456789.") != std::string::npos)
     return broken("'abi' must look like \"1.0\", got '" + m.abi + "'");
   if (std::stoul(m.abi.substr(0, dot)) != MX_ABI_MAJOR)
-    return broken("wrong ABI version: built for " + m.abi + ", this host speaks " + std::to_string(MX_ABI_MAJOR) + ".x");
+    return broken("wrong ABI version: built for " + m.abi + ", this host speaks " + std::to_string(MX_ABI_MAJOR) +
+                  ".x");
   std::error_code ec;
   if (!fs::is_regular_file(m.library_path, ec)) return broken("its library '" + m.library_path + "' does not exist");
   return m;

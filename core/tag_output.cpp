@@ -30,7 +30,8 @@ std::map<std::string, int> decision_counts(const TagResult& tags) {
   return counts;
 }
 
-std::string sidecar_json(const ConvertedModel& model, const Trace& trace, const TagResult& tags, const SidecarInfo& info) {
+std::string sidecar_json(const ConvertedModel& model, const Trace& trace, const TagResult& tags,
+                         const SidecarInfo& info) {
   modelexport::sidecar::Hierarchy h;
   h.set_schema_version(kSidecarSchemaVersion);
   h.set_model(info.model_path);

@@ -30,7 +30,8 @@ struct SidecarInfo {
 };
 
 // The sidecar JSON text (see sidecar.proto).
-std::string sidecar_json(const ConvertedModel& model, const Trace& trace, const TagResult& tags, const SidecarInfo& info);
+std::string sidecar_json(const ConvertedModel& model, const Trace& trace, const TagResult& tags,
+                         const SidecarInfo& info);
 
 // "out/model.onnx" -> "out/model_hierarchy.json"
 std::string sidecar_path_for(const std::string& onnx_path);

@@ -54,8 +54,8 @@ c10::ScalarType to_scalar_type(DType t) {
 }
 
 std::shared_ptr<TensorData> to_data(const at::Tensor& t, bool copy) {
-  auto kept = std::make_shared<at::Tensor>(copy ? t.detach().clone(at::MemoryFormat::Contiguous)
-                                                : t.detach().contiguous());
+  auto kept =
+      std::make_shared<at::Tensor>(copy ? t.detach().clone(at::MemoryFormat::Contiguous) : t.detach().contiguous());
   auto d = std::make_shared<TensorData>();
   d->dtype = to_dtype(kept->scalar_type());
   d->shape = kept->sizes().vec();
@@ -66,8 +66,7 @@ std::shared_ptr<TensorData> to_data(const at::Tensor& t, bool copy) {
 }
 
 at::Tensor from_data(const TensorData& d) {
-  return at::from_blob(const_cast<void*>(d.data), d.shape, at::TensorOptions().dtype(to_scalar_type(d.dtype)))
-      .clone();
+  return at::from_blob(const_cast<void*>(d.data), d.shape, at::TensorOptions().dtype(to_scalar_type(d.dtype))).clone();
 }
 
 // "__torch__.torchvision.models.resnet.___torch_mangle_3.BasicBlock" -> qualified name
@@ -102,8 +101,8 @@ class Tracer {
       std::string args;
       const auto& schema_args = forward.getSchema().arguments();
       for (size_t i = 1; i < schema_args.size(); ++i) args += (i > 1 ? ", " : "") + schema_args[i].name();
-      throw Error("model '" + trace_.model_path + "': forward takes " + std::to_string(expected) +
-                  " input(s) (" + args + ") but " + std::to_string(inputs.size()) + " were given with --input");
+      throw Error("model '" + trace_.model_path + "': forward takes " + std::to_string(expected) + " input(s) (" +
+                  args + ") but " + std::to_string(inputs.size()) + " were given with --input");
     }
     std::vector<int64_t> args{new_value(root._ivalue(), nullptr, -1)};
     for (size_t i = 0; i < inputs.size(); ++i) {
@@ -196,7 +195,8 @@ class Tracer {
     return false;
   }
 
-  std::vector<int64_t> run_graph(jit::Graph& graph, const std::vector<int64_t>& args, const std::vector<int64_t>& stack) {
+  std::vector<int64_t> run_graph(jit::Graph& graph, const std::vector<int64_t>& args,
+                                 const std::vector<int64_t>& stack) {
     ValueMap ids;
     for (size_t i = 0; i < graph.inputs().size(); ++i) ids[graph.inputs()[i]] = args.at(i);
     run_block(graph.block(), ids, stack);
@@ -215,9 +215,7 @@ class Tracer {
       case c10::prim::Constant:
         ids[node->output()] = constant(jit::toIValue(node->output()).value(), node->output());
         return;
-      case c10::prim::GetAttr:
-        ids[node->output()] = get_attr(in(0), node->s(c10::attr::name), node->output());
-        return;
+      case c10::prim::GetAttr: ids[node->output()] = get_attr(in(0), node->s(c10::attr::name), node->output()); return;
       case c10::prim::CallMethod: {
         const auto& self = trace_.values[in(0)];
         auto obj = rt_[in(0)].toObject();
@@ -245,9 +243,7 @@ class Tracer {
         for (size_t i = 0; i < node->outputs().size(); ++i) ids[node->output(i)] = ids.at(taken->outputs()[i]);
         return;
       }
-      case c10::prim::Loop:
-        run_loop(node, ids, stack);
-        return;
+      case c10::prim::Loop: run_loop(node, ids, stack); return;
       case c10::prim::ListUnpack:
       case c10::prim::TupleUnpack: {
         const auto& elements = trace_.values[in(0)].elements;
@@ -260,8 +256,7 @@ class Tracer {
         ids[node->output()] = elements.at(k < 0 ? k + elements.size() : k);
         return;
       }
-      default:
-        run_op(node, ids, stack);
+      default: run_op(node, ids, stack);
     }
   }
 
@@ -326,8 +321,8 @@ class Tracer {
     try {
       execute(node, values);
     } catch (const std::exception& e) {
-      throw Error("running " + entry.op + " in module '" + trace_.module_label(stack.back()) + "' failed: " +
-                  first_line(e.what()));
+      throw Error("running " + entry.op + " in module '" + trace_.module_label(stack.back()) +
+                  "' failed: " + first_line(e.what()));
     }
     int64_t index = static_cast<int64_t>(trace_.entries.size());
     for (size_t i = 0; i < node->outputs().size(); ++i) {
@@ -397,7 +392,9 @@ void flatten_outputs(const Trace& trace, int64_t id, std::vector<int64_t>& out) 
     return;
   }
   if (v.kind != Value::Kind::Tuple && v.kind != Value::Kind::List)
-    throw Error("model '" + trace.model_path + "': forward returns a value that is neither a tensor nor a tuple or list of tensors (" + v.debug_name + ")");
+    throw Error("model '" + trace.model_path +
+                "': forward returns a value that is neither a tensor nor a tuple or list of tensors (" + v.debug_name +
+                ")");
   for (auto e : v.elements) flatten_outputs(trace, e, out);
 }
 
@@ -428,8 +425,7 @@ std::vector<std::shared_ptr<TensorData>> make_inputs(const std::vector<InputSpec
       case DType::Bool:
         t = at::randint(0, 2, spec.dims, gen, at::TensorOptions().dtype(at::kLong)).to(at::kBool);
         break;
-      default:
-        t = at::randint(0, 10, spec.dims, gen, at::TensorOptions().dtype(to_scalar_type(spec.dtype)));
+      default: t = at::randint(0, 10, spec.dims, gen, at::TensorOptions().dtype(to_scalar_type(spec.dtype)));
     }
     out.push_back(to_data(t, false));
   }

@@ -21,7 +21,7 @@ Trace trace_model(const std::string& model_path, const std::vector<std::string>&
 
 // LibTorch's own forward on the same inputs (outputs flattened): the reference that the
 // trace and the exported ONNX model are checked against.
-std::vector<std::shared_ptr<TensorData>> run_reference(
-    const std::string& model_path, const std::vector<std::shared_ptr<TensorData>>& inputs);
+std::vector<std::shared_ptr<TensorData>> run_reference(const std::string& model_path,
+                                                       const std::vector<std::shared_ptr<TensorData>>& inputs);
 
 }  // namespace mx

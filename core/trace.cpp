@@ -12,11 +12,11 @@ struct DTypeName {
 
 // The first name of each type is the one we print.
 constexpr DTypeName kDTypes[] = {
-    {"float32", DType::Float, 4},   {"float", DType::Float, 4},    {"float16", DType::Float16, 2},
-    {"half", DType::Float16, 2},    {"float64", DType::Double, 8}, {"double", DType::Double, 8},
-    {"bfloat16", DType::BFloat16, 2}, {"int64", DType::Int64, 8},  {"long", DType::Int64, 8},
-    {"int32", DType::Int32, 4},     {"int", DType::Int32, 4},      {"int16", DType::Int16, 2},
-    {"int8", DType::Int8, 1},       {"uint8", DType::UInt8, 1},    {"bool", DType::Bool, 1},
+    {"float32", DType::Float, 4},     {"float", DType::Float, 4},    {"float16", DType::Float16, 2},
+    {"half", DType::Float16, 2},      {"float64", DType::Double, 8}, {"double", DType::Double, 8},
+    {"bfloat16", DType::BFloat16, 2}, {"int64", DType::Int64, 8},    {"long", DType::Int64, 8},
+    {"int32", DType::Int32, 4},       {"int", DType::Int32, 4},      {"int16", DType::Int16, 2},
+    {"int8", DType::Int8, 1},         {"uint8", DType::UInt8, 1},    {"bool", DType::Bool, 1},
 };
 
 }  // namespace

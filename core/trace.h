@@ -25,7 +25,7 @@ enum class DType : int32_t {
   BFloat16 = 16,
 };
 
-const char* dtype_name(DType t);  // "float32", "int64", ...
+const char* dtype_name(DType t);                 // "float32", "int64", ...
 DType dtype_from_name(const std::string& name);  // Undefined if unknown
 size_t dtype_size(DType t);
 
@@ -41,7 +41,22 @@ struct TensorData {
 };
 
 struct Value {
-  enum class Kind { Tensor, Int, Double, Bool, IntList, DoubleList, BoolList, List, Tuple, String, None, Device, Module, Other };
+  enum class Kind {
+    Tensor,
+    Int,
+    Double,
+    Bool,
+    IntList,
+    DoubleList,
+    BoolList,
+    List,
+    Tuple,
+    String,
+    None,
+    Device,
+    Module,
+    Other
+  };
   Kind kind = Kind::Other;
   std::string debug_name;  // the TorchScript IR name, for messages
 
@@ -50,7 +65,7 @@ struct Value {
   DType dtype = DType::Undefined;
   std::vector<int64_t> shape;
   std::shared_ptr<TensorData> data;
-  std::string param_name;    // "layer1.0.conv1.weight" for parameters and buffers
+  std::string param_name;     // "layer1.0.conv1.weight" for parameters and buffers
   int64_t owner_module = -1;  // module holding that parameter or buffer
 
   // Scalars and lists (their concrete values in the trace).
@@ -69,19 +84,19 @@ struct Value {
 };
 
 struct TraceEntry {
-  std::string op;        // "aten::add"
-  std::string overload;  // "Tensor", "" for none
-  std::vector<int64_t> inputs;   // value ids
-  std::vector<int64_t> outputs;  // value ids
+  std::string op;                     // "aten::add"
+  std::string overload;               // "Tensor", "" for none
+  std::vector<int64_t> inputs;        // value ids
+  std::vector<int64_t> outputs;       // value ids
   std::vector<int64_t> module_stack;  // module calls, outermost first; [0] is the root
-  bool folded = false;   // all outputs known without the graph inputs: nothing to emit
+  bool folded = false;                // all outputs known without the graph inputs: nothing to emit
 
   int64_t module() const { return module_stack.back(); }
 };
 
 struct Module {
-  std::string path;  // "layer1.0.conv1", "" for the root
-  std::string attr;  // "conv1", "" for the root
+  std::string path;             // "layer1.0.conv1", "" for the root
+  std::string attr;             // "conv1", "" for the root
   std::string class_name;       // "Conv2d"
   std::string qualified_class;  // "torch.nn.modules.conv.Conv2d"
   int64_t parent = -1;
@@ -98,9 +113,9 @@ struct Trace {
   std::string model_path;
   std::vector<Value> values;
   std::vector<TraceEntry> entries;
-  std::vector<Module> modules;   // [0] is the root
+  std::vector<Module> modules;  // [0] is the root
   std::vector<GraphInput> inputs;
-  std::vector<int64_t> outputs;  // tensor value ids, tuples and lists flattened in order
+  std::vector<int64_t> outputs;                          // tensor value ids, tuples and lists flattened in order
   std::vector<std::shared_ptr<TensorData>> input_data;   // example inputs, in order
   std::vector<std::shared_ptr<TensorData>> output_data;  // what the trace computed
 

@@ -5,6 +5,7 @@
 #include <iomanip>
 #include <iostream>
 
+#include "command_line.h"
 #include "commands.h"
 #include "error.h"
 #include "export.h"
@@ -47,7 +48,8 @@ void print_summary(const ExportOptions& o, const ExportReport& r, double total) 
   }
   out << "\n  sidecar     " << r.sidecar_path << "\n";
   out << "  time        " << std::setprecision(2) << total << " s (";
-  for (size_t i = 0; i < r.seconds.size(); ++i) out << (i ? ", " : "") << r.seconds[i].first << " " << r.seconds[i].second;
+  for (size_t i = 0; i < r.seconds.size(); ++i)
+    out << (i ? ", " : "") << r.seconds[i].first << " " << r.seconds[i].second;
   out << ")\n";
 }
 
@@ -60,6 +62,7 @@ int export_command(const std::vector<std::string>& args) {
   std::string output_names;
   bool quiet = false;
   po::options_description desc(kHelp);
+  // clang-format off
   desc.add_options()
       ("help,h", "show this help")
       ("input,i", po::value(&inputs)->composing(), "example input NAME:DTYPE:DIMS (repeatable, in forward's order)")
@@ -71,23 +74,8 @@ int export_command(const std::vector<std::string>& args) {
       ("seed", po::value(&o.seed)->default_value(0), "seed of the random example inputs")
       ("output-names", po::value(&output_names), "comma-separated names of the graph outputs (default output_0, ...)")
       ("quiet,q", po::bool_switch(&quiet), "print nothing on success");
-  po::options_description hidden;
-  hidden.add_options()("positional", po::value(&positional)->composing());
-  po::options_description all;
-  all.add(desc).add(hidden);
-  po::positional_options_description pos;
-  pos.add("positional", -1);
-  po::variables_map vm;
-  try {
-    po::store(po::command_line_parser(args).options(all).positional(pos).run(), vm);
-    po::notify(vm);
-  } catch (const po::error& e) {
-    return fail(std::string(e.what()) + " (see `modelexport export --help`)");
-  }
-  if (vm.count("help")) {
-    std::cout << desc << "\n";
-    return 0;
-  }
+  // clang-format on
+  if (int code = parse_command_line("export", args, desc, &positional); code >= 0) return code;
   if (positional.size() != 2)
     return fail("export takes MODEL.pt and OUT.onnx, got " + std::to_string(positional.size()) +
                 " positional argument(s) (see `modelexport export --help`)");

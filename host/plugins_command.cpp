@@ -2,6 +2,7 @@
 #include <boost/program_options.hpp>
 #include <iostream>
 
+#include "command_line.h"
 #include "commands.h"
 #include "plugin_host.h"
 
@@ -19,21 +20,13 @@ MODELEXPORT_PLUGIN_PATH (':'-separated), then the installed folder. Only manifes
 read; no plugin is loaded. Broken manifests are listed with the reason.
 
 options)");
+  // clang-format off
   desc.add_options()
       ("help,h", "show this help")
       ("plugin-dir", po::value(&plugin_dirs)->composing(), "folder with strategy plugins (repeatable)")
       ("verbose,v", po::bool_switch(&verbose), "also show each plugin's files and settings, and the folders searched");
-  po::variables_map vm;
-  try {
-    po::store(po::command_line_parser(args).options(desc).run(), vm);
-    po::notify(vm);
-  } catch (const po::error& e) {
-    return fail(std::string(e.what()) + " (see `modelexport plugins --help`)");
-  }
-  if (vm.count("help")) {
-    std::cout << desc << "\n";
-    return 0;
-  }
+  // clang-format on
+  if (int code = parse_command_line("plugins", args, desc, nullptr); code >= 0) return code;
   auto dirs = plugin_search_path(plugin_dirs);
   auto found = discover_plugins(dirs);
   int good = 0;

@@ -6,7 +6,9 @@
 namespace mx {
 namespace {
 
-bool is_float(DType t) { return t == DType::Float || t == DType::Double || t == DType::Float16 || t == DType::BFloat16; }
+bool is_float(DType t) {
+  return t == DType::Float || t == DType::Double || t == DType::Float16 || t == DType::BFloat16;
+}
 
 std::string binary(EmitContext& cx, const std::string& op, const std::string& a, const std::string& b, bool primary) {
   std::string out = cx.fresh(op);

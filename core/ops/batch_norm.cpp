@@ -9,7 +9,8 @@ namespace {
 void emit_batch_norm(EmitContext& cx) {
   const auto& input = cx.arg(0);
   if (!input.is_tensor() || input.shape.size() < 2) throw cx.error("input must be a tensor of rank >= 2");
-  if (cx.bool_arg(5)) throw cx.error("training-mode batch norm (batch statistics) is not supported; export the model in eval mode");
+  if (cx.bool_arg(5))
+    throw cx.error("training-mode batch norm (batch statistics) is not supported; export the model in eval mode");
   if (cx.is_none(3) || cx.is_none(4)) throw cx.error("batch norm without running statistics is not supported");
   double eps = cx.double_arg(7);
   DType dtype = input.dtype;
@@ -22,7 +23,8 @@ void emit_batch_norm(EmitContext& cx) {
     cx.helper("Expand", {one, cx.const_ints({channels})}, {out});
     return out;
   };
-  std::vector<std::string> inputs{cx.tensor(0), param(1, 1.0), param(2, 0.0), cx.tensor_as(3, dtype), cx.tensor_as(4, dtype)};
+  std::vector<std::string> inputs{cx.tensor(0), param(1, 1.0), param(2, 0.0), cx.tensor_as(3, dtype),
+                                  cx.tensor_as(4, dtype)};
   std::string out = cx.fresh("BatchNormalization");
   auto* n = cx.node("BatchNormalization", inputs, {out});
   set_attr(n, "epsilon", static_cast<float>(eps));

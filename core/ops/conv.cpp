@@ -22,7 +22,8 @@ void emit_conv_common(EmitContext& cx, ConvArgs a) {
   a.dilation = cx.per_dim(a.dilation, spatial, "dilation");
   if (a.auto_pad.empty()) a.padding = cx.per_dim(a.padding, spatial, "padding");
   if (input.shape.size() != spatial + 2)
-    throw cx.error("unbatched input (rank " + std::to_string(input.shape.size()) + ") is not supported; add a batch dim");
+    throw cx.error("unbatched input (rank " + std::to_string(input.shape.size()) +
+                   ") is not supported; add a batch dim");
   if (a.auto_pad == "same" && a.transposed) throw cx.error("padding='same' with a transposed convolution");
 
   std::vector<std::string> inputs{cx.tensor_as(0, cx.out().dtype), cx.tensor_as(1, cx.out().dtype)};

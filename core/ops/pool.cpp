@@ -73,7 +73,8 @@ void emit_adaptive_avg_pool(EmitContext& cx) {
     if (size[d] != 1) global = false;
     if (in[d + 2] % size[d] != 0)
       throw cx.error("input size " + std::to_string(in[d + 2]) + " is not a multiple of output size " +
-                     std::to_string(size[d]) + " along spatial dim " + std::to_string(d) + "; ONNX has no adaptive pooling");
+                     std::to_string(size[d]) + " along spatial dim " + std::to_string(d) +
+                     "; ONNX has no adaptive pooling");
     w.kernel.push_back(in[d + 2] / size[d]);
   }
   std::string out = cx.fresh(global ? "GlobalAveragePool" : "AveragePool");

@@ -12,8 +12,9 @@ void emit_row(EmitContext& cx) {
       throw cx.error("the one-to-one row to " + cx.op().onnx_op + " (" + cx.op().source +
                      ") takes tensors only, but argument " + std::to_string(i) + " is not a tensor");
     if (a.dtype != cx.out().dtype)
-      throw cx.error(std::string("the one-to-one row to ") + cx.op().onnx_op + " keeps the element type, but argument " +
-                     std::to_string(i) + " is " + dtype_name(a.dtype) + " and the result " + dtype_name(cx.out().dtype));
+      throw cx.error(std::string("the one-to-one row to ") + cx.op().onnx_op +
+                     " keeps the element type, but argument " + std::to_string(i) + " is " + dtype_name(a.dtype) +
+                     " and the result " + dtype_name(cx.out().dtype));
     inputs.push_back(cx.tensor(i));
   }
   std::vector<std::string> outputs;

@@ -7,7 +7,8 @@ namespace {
 
 int64_t norm_dim(const EmitContext& cx, int64_t d, size_t rank) {
   int64_t r = std::max<int64_t>(static_cast<int64_t>(rank), 1);
-  if (d < -r || d >= r) throw cx.error("dim " + std::to_string(d) + " is out of range for rank " + std::to_string(rank));
+  if (d < -r || d >= r)
+    throw cx.error("dim " + std::to_string(d) + " is out of range for rank " + std::to_string(rank));
   return d < 0 ? d + r : d;
 }
 

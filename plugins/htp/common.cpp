@@ -31,8 +31,7 @@ std::vector<std::string> split_list(const std::string& s) {
   return out;
 }
 
-bool is_hidden(const Options& options, const std::string& short_name,
-               const std::string& qualified) {
+bool is_hidden(const Options& options, const std::string& short_name, const std::string& qualified) {
   for (const std::string& h : options.hidden_classes) {
     const std::string& name = h.find('.') != std::string::npos ? qualified : short_name;
     if (name == h) return true;
@@ -55,8 +54,7 @@ Options parse_options(const mx_host_api_t* host, const mx_option_t* options, int
     if (key == "hidden_classes") {
       out.hidden_classes = split_list(o.value);
     } else {
-      fail(host, MX_STATUS_INVALID_ARGUMENT,
-           "htp: unknown option '" + key + "' (known: hidden_classes)");
+      fail(host, MX_STATUS_INVALID_ARGUMENT, "htp: unknown option '" + key + "' (known: hidden_classes)");
     }
   }
   return out;
@@ -72,8 +70,7 @@ int64_t ModuleTree::common_ancestor(int64_t a, int64_t b) const {
   return a;
 }
 
-ModuleTree load_module_tree(const mx_host_api_t* host, const mx_graph_t* graph,
-                            const Options& options) {
+ModuleTree load_module_tree(const mx_host_api_t* host, const mx_graph_t* graph, const Options& options) {
   const int64_t n = host->module_count(graph);
   if (n <= 0) fail(host, MX_STATUS_FAILED, "htp: the graph has no modules (not even a root)");
   const std::size_t un = static_cast<std::size_t>(n);
@@ -89,12 +86,10 @@ ModuleTree load_module_tree(const mx_host_api_t* host, const mx_graph_t* graph,
     t.attr[i] = m.attr != nullptr ? m.attr : "";
     t.class_name[i] = m.class_name != nullptr ? m.class_name : "";
     t.parent[i] = m.parent;
-    const bool parent_ok = i == 0 ? m.parent == MX_NONE
-                                  : (m.parent >= 0 && m.parent < n && m.parent != i);
+    const bool parent_ok = i == 0 ? m.parent == MX_NONE : (m.parent >= 0 && m.parent < n && m.parent != i);
     if (!parent_ok)
       fail(host, MX_STATUS_FAILED,
-           "htp: module " + std::to_string(i) + " has an invalid parent " +
-               std::to_string(m.parent));
+           "htp: module " + std::to_string(i) + " has an invalid parent " + std::to_string(m.parent));
     const std::string qualified = m.qualified_class != nullptr ? m.qualified_class : "";
     t.hidden[i] = i != 0 && is_hidden(options, t.class_name[i], qualified);
   }
@@ -107,8 +102,7 @@ ModuleTree load_module_tree(const mx_host_api_t* host, const mx_graph_t* graph,
     int64_t m = i;
     while (t.depth[m] < 0) {
       if (t.depth[m] == -2)
-        fail(host, MX_STATUS_FAILED,
-             "htp: the module tree has a cycle through module " + std::to_string(m));
+        fail(host, MX_STATUS_FAILED, "htp: the module tree has a cycle through module " + std::to_string(m));
       t.depth[m] = -2;
       chain.push_back(m);
       m = t.parent[m];
@@ -126,8 +120,7 @@ ModuleTree load_module_tree(const mx_host_api_t* host, const mx_graph_t* graph,
   for (int64_t d : t.depth) ++start[d + 1];
   for (std::size_t d = 1; d < start.size(); ++d) start[d] += start[d - 1];
   t.order.assign(un, 0);
-  for (int64_t i = 0; i < n; ++i)
-    t.order[start[t.depth[i]]++] = i;
+  for (int64_t i = 0; i < n; ++i) t.order[start[t.depth[i]]++] = i;
 
   t.visible.assign(un, 0);
   for (int64_t i : t.order) {

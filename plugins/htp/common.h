@@ -48,8 +48,7 @@ struct ModuleTree {
 };
 
 // Reads and validates every module (root 0, parent links in range, no cycles).
-ModuleTree load_module_tree(const mx_host_api_t* host, const mx_graph_t* graph,
-                            const Options& options);
+ModuleTree load_module_tree(const mx_host_api_t* host, const mx_graph_t* graph, const Options& options);
 
 }  // namespace htp
 

@@ -40,34 +40,28 @@ mx_status_t* guarded(const mx_host_api_t* host, Body body) noexcept {
   }
 }
 
-void tag_modules_impl(const mx_host_api_t* host, mx_graph_t* graph,
-                      const mx_option_t* options, int64_t option_count) {
+void tag_modules_impl(const mx_host_api_t* host, mx_graph_t* graph, const mx_option_t* options, int64_t option_count) {
   const htp::Options opts = htp::parse_options(host, options, option_count);
   const htp::ModuleTree tree = htp::load_module_tree(host, graph, opts);
   const std::vector<std::string> tags = htp::build_module_tags(tree);
-  for (int64_t m = 0; m < tree.size(); ++m)
-    htp::check(host->set_module_tag(graph, m, tags[m].c_str()));
+  for (int64_t m = 0; m < tree.size(); ++m) htp::check(host->set_module_tag(graph, m, tags[m].c_str()));
 }
 
-void tag_nodes_impl(const mx_host_api_t* host, mx_graph_t* graph, const mx_option_t* options,
-                    int64_t option_count) {
+void tag_nodes_impl(const mx_host_api_t* host, mx_graph_t* graph, const mx_option_t* options, int64_t option_count) {
   // The tagger needs to know which modules are hidden, so it reads the same options.
   const htp::Options opts = htp::parse_options(host, options, option_count);
   const htp::ModuleTree tree = htp::load_module_tree(host, graph, opts);
   const htp::NodeTags decided = htp::decide_nodes(host, graph, tree);
   int64_t counts[MX_DECISION_ROOT + 1] = {0};
   for (std::size_t u = 0; u < decided.module.size(); ++u) {
-    htp::check(host->set_node_tag(graph, static_cast<int64_t>(u), decided.module[u],
-                                  decided.decision[u]));
+    htp::check(host->set_node_tag(graph, static_cast<int64_t>(u), decided.module[u], decided.decision[u]));
     ++counts[decided.decision[u]];
   }
   const std::string summary =
       "decisions: direct " + std::to_string(counts[MX_DECISION_DIRECT]) + ", trace " +
-      std::to_string(counts[MX_DECISION_TRACE]) + ", consumer " +
-      std::to_string(counts[MX_DECISION_CONSUMER]) + ", producer " +
-      std::to_string(counts[MX_DECISION_PRODUCER]) + ", parent " +
-      std::to_string(counts[MX_DECISION_PARENT]) + ", root " +
-      std::to_string(counts[MX_DECISION_ROOT]);
+      std::to_string(counts[MX_DECISION_TRACE]) + ", consumer " + std::to_string(counts[MX_DECISION_CONSUMER]) +
+      ", producer " + std::to_string(counts[MX_DECISION_PRODUCER]) + ", parent " +
+      std::to_string(counts[MX_DECISION_PARENT]) + ", root " + std::to_string(counts[MX_DECISION_ROOT]);
   host->log(graph, MX_LOG_DEBUG, summary.c_str());
 }
 
@@ -75,30 +69,24 @@ void tag_nodes_impl(const mx_host_api_t* host, mx_graph_t* graph, const mx_optio
 
 extern "C" {
 
-static mx_status_t* htp_tag_modules(const mx_host_api_t* host, mx_graph_t* graph,
-                                    const mx_option_t* options, int64_t option_count) noexcept {
-  return guarded(host, [&](const mx_host_api_t* h) {
-    tag_modules_impl(h, graph, options, option_count);
-  });
+static mx_status_t* htp_tag_modules(const mx_host_api_t* host, mx_graph_t* graph, const mx_option_t* options,
+                                    int64_t option_count) noexcept {
+  return guarded(host, [&](const mx_host_api_t* h) { tag_modules_impl(h, graph, options, option_count); });
 }
 
-static mx_status_t* htp_tag_nodes(const mx_host_api_t* host, mx_graph_t* graph,
-                                  const mx_option_t* options, int64_t option_count) noexcept {
-  return guarded(host, [&](const mx_host_api_t* h) {
-    tag_nodes_impl(h, graph, options, option_count);
-  });
+static mx_status_t* htp_tag_nodes(const mx_host_api_t* host, mx_graph_t* graph, const mx_option_t* options,
+                                  int64_t option_count) noexcept {
+  return guarded(host, [&](const mx_host_api_t* h) { tag_nodes_impl(h, graph, options, option_count); });
 }
 
 static const mx_plugin_t htp_plugin = {
-    sizeof(mx_plugin_t), MX_ABI_MAJOR,  MX_ABI_MINOR, "htp", "0.1.0",
-    &htp_tag_modules,    &htp_tag_nodes, nullptr,
+    sizeof(mx_plugin_t), MX_ABI_MAJOR, MX_ABI_MINOR, "htp", "0.1.0", &htp_tag_modules, &htp_tag_nodes, nullptr,
 };
 
 MX_EXPORT const mx_plugin_t* modelexport_plugin_entry(const mx_host_api_t* host) noexcept {
   // Every member used here is part of ABI 1.0, so any 1.x host of at least 1.0's size works.
   const std::size_t needed = offsetof(mx_host_api_t, get_extension) + sizeof(host->get_extension);
-  if (host == nullptr || host->abi_major != MX_ABI_MAJOR || host->struct_size < needed)
-    return nullptr;
+  if (host == nullptr || host->abi_major != MX_ABI_MAJOR || host->struct_size < needed) return nullptr;
   g_entry_host = host;
   return &htp_plugin;
 }

@@ -37,9 +37,8 @@ void merge(Summary& into, int64_t module, bool agree, const ModuleTree& tree) {
 // For every untraced node in `roots`, the summary of the traced nodes reachable through
 // `next` while passing only through untraced nodes. Iterative DFS, memoized: each node
 // and edge is visited once. Nodes on the current path (a cycle) contribute nothing.
-void summarize(const Lists& next, const std::vector<int64_t>& traced_module,
-               const std::vector<int64_t>& roots, const ModuleTree& tree,
-               std::vector<Summary>& summary) {
+void summarize(const Lists& next, const std::vector<int64_t>& traced_module, const std::vector<int64_t>& roots,
+               const ModuleTree& tree, std::vector<Summary>& summary) {
   std::vector<char> state(traced_module.size(), 0);  // 0 new, 1 on the path, 2 done
   std::vector<std::pair<int64_t, int64_t>> stack;    // node, next edge
   for (int64_t root : roots) {
@@ -69,24 +68,21 @@ void summarize(const Lists& next, const std::vector<int64_t>& traced_module,
   }
 }
 
-[[noreturn]] void bad_index(const mx_host_api_t* host, const char* what, int64_t index,
-                            const char* owner, int64_t owner_index) {
+[[noreturn]] void bad_index(const mx_host_api_t* host, const char* what, int64_t index, const char* owner,
+                            int64_t owner_index) {
   fail(host, MX_STATUS_FAILED,
-       std::string("htp: ") + owner + " " + std::to_string(owner_index) + " refers to " +
-           what + " " + std::to_string(index) + ", which does not exist");
+       std::string("htp: ") + owner + " " + std::to_string(owner_index) + " refers to " + what + " " +
+           std::to_string(index) + ", which does not exist");
 }
 
-void require_array(const mx_host_api_t* host, const void* items, int64_t count,
-                   const char* what, int64_t index) {
+void require_array(const mx_host_api_t* host, const void* items, int64_t count, const char* what, int64_t index) {
   if (count < 0 || (count > 0 && items == nullptr))
-    fail(host, MX_STATUS_FAILED,
-         std::string("htp: ") + what + " " + std::to_string(index) + " has an invalid list");
+    fail(host, MX_STATUS_FAILED, std::string("htp: ") + what + " " + std::to_string(index) + " has an invalid list");
 }
 
 }  // namespace
 
-NodeTags decide_nodes(const mx_host_api_t* host, const mx_graph_t* graph,
-                      const ModuleTree& tree) {
+NodeTags decide_nodes(const mx_host_api_t* host, const mx_graph_t* graph, const ModuleTree& tree) {
   const int64_t node_count = host->node_count(graph);
   const int64_t value_count = host->value_count(graph);
   const int64_t entry_count = host->trace_entry_count(graph);
@@ -135,8 +131,7 @@ NodeTags decide_nodes(const mx_host_api_t* host, const mx_graph_t* graph,
     for (int64_t i = 0; i < node.output_count; ++i) {
       const int64_t v = node.outputs[i];
       if (v < 0 || v >= value_count) bad_index(host, "value", v, "node", u);
-      for (int64_t k = consumers.begin(v); k < consumers.end(v); ++k)
-        next_consumers.item.push_back(consumers.item[k]);
+      for (int64_t k = consumers.begin(v); k < consumers.end(v); ++k) next_consumers.item.push_back(consumers.item[k]);
     }
     next_consumers.close();
 
@@ -151,8 +146,7 @@ NodeTags decide_nodes(const mx_host_api_t* host, const mx_graph_t* graph,
       entry.struct_size = sizeof(mx_trace_entry_t);
       check(host->get_trace_entry(graph, e, &entry));
       if (entry.module_stack_size < 1 || entry.module_stack == nullptr)
-        fail(host, MX_STATUS_FAILED,
-             "htp: trace entry " + std::to_string(e) + " has an empty module stack");
+        fail(host, MX_STATUS_FAILED, "htp: trace entry " + std::to_string(e) + " has an empty module stack");
       const int64_t m = entry.module_stack[entry.module_stack_size - 1];
       if (m < 0 || m >= tree.size()) bad_index(host, "module", m, "trace entry", e);
       entry_module[e] = tree.visible[m];

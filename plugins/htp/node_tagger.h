@@ -18,8 +18,7 @@ struct NodeTags {
 // Traced nodes: their innermost module call. Others: the modules of the traced nodes
 // reachable through their consumers (through untraced nodes), else through their
 // producers, else the root. O(nodes + edges) host calls and work (times the tree depth).
-NodeTags decide_nodes(const mx_host_api_t* host, const mx_graph_t* graph,
-                      const ModuleTree& tree);
+NodeTags decide_nodes(const mx_host_api_t* host, const mx_graph_t* graph, const ModuleTree& tree);
 
 }  // namespace htp
 

@@ -17,8 +17,8 @@ bool all_digits(const std::string& s) {
 
 // Segments of the visible children of one visible module (lifted through hidden ones).
 // rel[m] is m's dotted path relative to its visible parent ("layer.0" under a hidden list).
-void segment_group(const ModuleTree& t, const std::vector<int64_t>& group,
-                   const std::vector<std::string>& rel, std::vector<std::string>& segment) {
+void segment_group(const ModuleTree& t, const std::vector<int64_t>& group, const std::vector<std::string>& rel,
+                   std::vector<std::string>& segment) {
   std::map<std::string, std::vector<int64_t>> by_class;
   for (int64_t m : group) by_class[t.class_name[m]].push_back(m);
   for (const auto& entry : by_class) {

@@ -40,8 +40,8 @@ TEST(CheckWritable, NamesThePathAndTheReason) {
     check_writable(dir.file("missing/out.onnx"));
     ADD_FAILURE() << "accepted";
   } catch (const Error& e) {
-    EXPECT_EQ(std::string(e.what()), "cannot write '" + dir.file("missing/out.onnx") + "': folder '" + dir.file("missing") +
-                                         "' does not exist");
+    EXPECT_EQ(std::string(e.what()), "cannot write '" + dir.file("missing/out.onnx") + "': folder '" +
+                                         dir.file("missing") + "' does not exist");
   }
   EXPECT_THROW(check_writable(dir.path().string()), Error);
   EXPECT_NO_THROW(check_writable(dir.file("ok.onnx")));

@@ -29,7 +29,8 @@ TEST(OpRegistry, EntryNeedingANewerOpsetIsNotFound) {
 
 TEST(OpRegistry, RowsFromYaml) {
   OpRegistry r;
-  r.add_rows("operators:\n  - {aten: aten::relu, onnx: Relu, since: 14}\n  - {aten: aten::tanh, onnx: Tanh}\n", "test.yaml");
+  r.add_rows("operators:\n  - {aten: aten::relu, onnx: Relu, since: 14}\n  - {aten: aten::tanh, onnx: Tanh}\n",
+             "test.yaml");
   ASSERT_NE(r.find("aten::relu", 17), nullptr);
   EXPECT_EQ(r.find("aten::relu", 17)->onnx_op, "Relu");
   EXPECT_EQ(r.find("aten::relu", 13), nullptr);
@@ -42,7 +43,8 @@ TEST(OpRegistry, BadRowsNameTheFile) {
     r.add_rows("operators:\n  - {aten: aten::relu}\n", "plugin.yaml");
     ADD_FAILURE() << "accepted";
   } catch (const Error& e) {
-    EXPECT_NE(std::string(e.what()).find("'plugin.yaml' lacks 'aten' or 'onnx' (line 2)"), std::string::npos) << e.what();
+    EXPECT_NE(std::string(e.what()).find("'plugin.yaml' lacks 'aten' or 'onnx' (line 2)"), std::string::npos)
+        << e.what();
   }
   EXPECT_THROW(r.add_rows("operators: [", "broken.yaml"), Error);
 }

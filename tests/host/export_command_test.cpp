@@ -100,7 +100,8 @@ TEST_P(ExportTest, DistinctModuleInstancesNeverShareATag) {
     std::string cls = m["class_name"].as<std::string>();
     if (cls == "ModuleList" || cls == "ModuleDict") continue;  // hidden: they share their parent's tag
     auto [it, fresh] = path_of_tag.emplace(m["tag"].as<std::string>(), m["path"].as<std::string>());
-    EXPECT_TRUE(fresh) << "modules '" << it->second << "' and '" << m["path"].as<std::string>() << "' share tag " << it->first;
+    EXPECT_TRUE(fresh) << "modules '" << it->second << "' and '" << m["path"].as<std::string>() << "' share tag "
+                       << it->first;
   }
 }
 
@@ -143,7 +144,8 @@ TEST_P(ExportTest, NodeNamesAreUnique) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Models, ExportTest,
-                         ::testing::Values(Case{"mlp", "x:float32:2x16", 1e-5}, Case{"resnet18", "x:float32:1x3x224x224", 1e-4}),
+                         ::testing::Values(Case{"mlp", "x:float32:2x16", 1e-5},
+                                           Case{"resnet18", "x:float32:1x3x224x224", 1e-4}),
                          [](const auto& info) { return info.param.model; });
 
 TEST(ExportResnet18, ConvOfLayer2Block1Conv2NamesThatInstance) {

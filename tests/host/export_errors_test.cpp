@@ -63,14 +63,16 @@ TEST_F(ExportErrors, UnknownInputDtype) {
 TEST_F(ExportErrors, InputShapeThatForwardRejects) {
   auto r = export_to(fixture_model("mlp"), out.file("m.onnx"), "--input x:float32:2x5");
   expect_one_error_line(r);
-  EXPECT_NE(r.err.find("running aten::linear in module 'encoder.blocks.0.layers.0' failed"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("running aten::linear in module 'encoder.blocks.0.layers.0' failed"), std::string::npos)
+      << r.err;
   EXPECT_TRUE(out.entries().empty());
 }
 
 TEST_F(ExportErrors, UnsupportedOperatorNamesOpOverloadAndModule) {
   auto r = export_to(fixture_model("unsupported"), out.file("m.onnx"), "--input x:float32:2x8");
   expect_one_error_line(r);
-  EXPECT_NE(r.err.find("unsupported operator aten::cumprod (overload 'default') in module 'inner' (Inner)"), std::string::npos)
+  EXPECT_NE(r.err.find("unsupported operator aten::cumprod (overload 'default') in module 'inner' (Inner)"),
+            std::string::npos)
       << r.err;
   EXPECT_NE(r.err.find("core/ops"), std::string::npos) << "says how to add it: " << r.err;
   EXPECT_TRUE(out.entries().empty());
@@ -108,7 +110,8 @@ TEST_F(ExportErrors, UnknownOptionPointsToHelp) {
 TEST(ExportHelp, ExplainsInputsAndStrategies) {
   auto r = run(quote(modelexport_bin()) + " export --help");
   EXPECT_EQ(r.exit_code, 0);
-  for (const char* word : {"--input", "NAME:DTYPE:DIMS", "--strategy", "--plugin-dir", "--opset", "MODELEXPORT_PLUGIN_PATH"})
+  for (const char* word :
+       {"--input", "NAME:DTYPE:DIMS", "--strategy", "--plugin-dir", "--opset", "MODELEXPORT_PLUGIN_PATH"})
     EXPECT_NE(r.out.find(word), std::string::npos) << word;
 }
 

@@ -29,7 +29,8 @@ TEST_F(PluginFolder, ExportLoadsHtpFromACopiedFolder) {
 }
 
 TEST_F(PluginFolder, EnvironmentVariableAddsFolders) {
-  auto r = run("MODELEXPORT_PLUGIN_PATH=" + quote(empty.path().string() + ":" + plugins.path().string()) + " " + export_cmd(""));
+  auto r = run("MODELEXPORT_PLUGIN_PATH=" + quote(empty.path().string() + ":" + plugins.path().string()) + " " +
+               export_cmd(""));
   ASSERT_EQ(r.exit_code, 0) << r.err;
 }
 

@@ -18,7 +18,9 @@ namespace mx::test {
 
 std::string env_path(const char* name) {
   const char* v = std::getenv(name);
-  if (!v || !*v) throw std::runtime_error(std::string("environment variable ") + name + " is not set (run the tests with `meson test`)");
+  if (!v || !*v)
+    throw std::runtime_error(std::string("environment variable ") + name +
+                             " is not set (run the tests with `meson test`)");
   return v;
 }
 
@@ -80,20 +82,24 @@ std::string fixture_model(const std::string& name) {
   // earlier run would be the same, but we do not trust that across script edits.
   static std::vector<std::string> made;
   if (std::find(made.begin(), made.end(), name) != made.end()) return path.string();
-  auto r = run("/usr/bin/python3 " + quote(source_root() + "/examples/make_model.py") + " " + name + " " + quote(path.string()));
+  auto r = run("/usr/bin/python3 " + quote(source_root() + "/examples/make_model.py") + " " + name + " " +
+               quote(path.string()));
   if (r.exit_code != 0) throw std::runtime_error("make_model.py " + name + " failed: " + r.err);
   made.push_back(name);
   return path.string();
 }
 
-std::vector<std::shared_ptr<TensorData>> run_onnxruntime(const std::string& onnx_path, const std::vector<std::string>& names,
+std::vector<std::shared_ptr<TensorData>> run_onnxruntime(const std::string& onnx_path,
+                                                         const std::vector<std::string>& names,
                                                          const std::vector<std::shared_ptr<TensorData>>& inputs) {
   TempDir dir;
-  std::string cmd = "node " + quote(source_root() + "/tests/ort/run_model.js") + " " + quote(onnx_path) + " " + quote(dir.file("out"));
+  std::string cmd = "node " + quote(source_root() + "/tests/ort/run_model.js") + " " + quote(onnx_path) + " " +
+                    quote(dir.file("out"));
   for (size_t i = 0; i < inputs.size(); ++i) {
     const auto& t = *inputs[i];
     std::string file = dir.file("in" + std::to_string(i) + ".bin");
-    std::ofstream(file, std::ios::binary).write(static_cast<const char*>(t.data), static_cast<std::streamsize>(t.nbytes));
+    std::ofstream(file, std::ios::binary)
+        .write(static_cast<const char*>(t.data), static_cast<std::streamsize>(t.nbytes));
     std::string dims;
     for (size_t d = 0; d < t.shape.size(); ++d) dims += (d ? "x" : "") + std::to_string(t.shape[d]);
     cmd += " " + quote(names[i] + "=" + file + ":" + dtype_name(t.dtype) + ":" + dims);

@@ -16,7 +16,7 @@ namespace fs = std::filesystem;
 
 // From the environment meson test sets (see tests/meson.build).
 std::string env_path(const char* name);
-std::string modelexport_bin();  // build/host/modelexport
+std::string modelexport_bin();   // build/host/modelexport
 std::string plugin_build_dir();  // build/plugins
 std::string source_root();
 

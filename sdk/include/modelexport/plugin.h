@@ -67,12 +67,12 @@ typedef struct mx_option_t {
 
 /* One ONNX node. Filled by mx_host_api_t.get_node. */
 typedef struct mx_node_t {
-  uint32_t struct_size;   /* set by the caller to sizeof(mx_node_t) */
-  const char* name;       /* unique node name */
-  const char* op_type;    /* ONNX op type, e.g. "Conv" */
-  const char* domain;     /* "" for the default ONNX domain */
+  uint32_t struct_size; /* set by the caller to sizeof(mx_node_t) */
+  const char* name;     /* unique node name */
+  const char* op_type;  /* ONNX op type, e.g. "Conv" */
+  const char* domain;   /* "" for the default ONNX domain */
   int64_t input_count;
-  const int64_t* inputs;  /* value indices; MX_NONE for an omitted optional input */
+  const int64_t* inputs; /* value indices; MX_NONE for an omitted optional input */
   int64_t output_count;
   const int64_t* outputs; /* value indices */
   int64_t trace_entry;    /* the trace entry (executed op) it came from, or MX_NONE */
@@ -86,7 +86,7 @@ typedef struct mx_node_t {
 
 /* One ONNX value (tensor edge). Filled by mx_host_api_t.get_value. */
 typedef struct mx_value_t {
-  uint32_t struct_size;    /* set by the caller to sizeof(mx_value_t) */
+  uint32_t struct_size; /* set by the caller to sizeof(mx_value_t) */
   const char* name;
   int32_t kind;            /* MX_VALUE_* */
   int32_t is_graph_output; /* 1 if it is an output of the graph */
@@ -117,8 +117,8 @@ typedef struct mx_module_t {
   const char* qualified_class; /* e.g. "torchvision.models.resnet.BasicBlock" */
   int64_t parent;              /* MX_NONE for the root */
   int64_t child_count;
-  const int64_t* children;     /* module indices, in definition order */
-  int64_t call_count;          /* how often its forward ran in the trace */
+  const int64_t* children; /* module indices, in definition order */
+  int64_t call_count;      /* how often its forward ran in the trace */
 } mx_module_t;
 
 /* The host's function table. Append-only: members are added at the end with a minor bump.
@@ -169,12 +169,12 @@ typedef struct mx_plugin_t {
   /* ---- 1.0 ---- */
   /* The tag builder: call host->set_module_tag once for every module. Reject unknown
    * option keys with MX_STATUS_INVALID_ARGUMENT naming the key. Called first. */
-  mx_status_t* (*tag_modules)(const mx_host_api_t* host, mx_graph_t* graph,
-                              const mx_option_t* options, int64_t option_count);
+  mx_status_t* (*tag_modules)(const mx_host_api_t* host, mx_graph_t* graph, const mx_option_t* options,
+                              int64_t option_count);
   /* The tagger: call host->set_node_tag once for every node. Called after tag_modules on
    * the same graph with the same options; module tags are readable via get_module_tag. */
-  mx_status_t* (*tag_nodes)(const mx_host_api_t* host, mx_graph_t* graph,
-                            const mx_option_t* options, int64_t option_count);
+  mx_status_t* (*tag_nodes)(const mx_host_api_t* host, mx_graph_t* graph, const mx_option_t* options,
+                            int64_t option_count);
   /* Optional capabilities by id, like the host's; may be NULL. */
   const void* (*get_extension)(const char* id);
 } mx_plugin_t;

@@ -1,0 +1,35 @@
+// Option parsing shared by the subcommands.
+#include "command_line.h"
+
+#include <iostream>
+
+#include "commands.h"
+
+namespace po = boost::program_options;
+
+namespace mx::cli {
+
+int parse_command_line(const std::string& command, const std::vector<std::string>& args,
+                       const po::options_description& desc, std::vector<std::string>* positional) {
+  po::options_description all;
+  all.add(desc);
+  po::positional_options_description pos;
+  if (positional) {
+    all.add_options()("positional", po::value(positional)->composing());
+    pos.add("positional", -1);
+  }
+  po::variables_map vm;
+  try {
+    po::store(po::command_line_parser(args).options(all).positional(pos).run(), vm);
+    po::notify(vm);
+  } catch (const po::error& e) {
+    return fail(std::string(e.what()) + " (see `modelexport " + command + " --help`)");
+  }
+  if (vm.count("help")) {
+    std::cout << desc << "\n";
+    return 0;
+  }
+  return -1;
+}
+
+}  // namespace mx::cli

@@ -1,0 +1,16 @@
+// Option parsing shared by the subcommands (Boost.Program_options).
+#pragma once
+
+#include <boost/program_options.hpp>
+#include <string>
+#include <vector>
+
+namespace mx::cli {
+
+// Parses `args` against `desc` (plus free arguments into `positional`, if given). Returns
+// the exit code to stop with (0 after printing --help, 1 after an error naming the
+// option), or -1 to go on.
+int parse_command_line(const std::string& command, const std::vector<std::string>& args,
+                       const boost::program_options::options_description& desc, std::vector<std::string>* positional);
+
+}  // namespace mx::cli

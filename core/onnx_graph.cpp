@@ -148,6 +148,7 @@ ConvertedModel GraphBuilder::finish(const std::vector<std::string>& output_names
     }
     set_value_info(*graph().add_output(), wanted, v.dtype, v.shape);
   }
+  for (const auto& [id, name] : names_) model_.value_ids.emplace(name, id);
   auto& model = model_.model;
   model.set_ir_version(8);
   model.set_producer_name("modelexport");

@@ -25,6 +25,7 @@ struct ConvertedModel {
   onnx::ModelProto model;
   std::vector<NodeOrigin> origins;
   std::unordered_map<std::string, int64_t> initializer_owner;  // initializer -> module
+  std::unordered_map<std::string, int64_t> value_ids;          // ONNX value -> trace value
 };
 
 class GraphBuilder {

@@ -89,7 +89,9 @@ std::string first_line(const std::string& s) { return s.substr(0, s.find('\n'));
 
 class Tracer {
  public:
-  Tracer(const jit::Module& root, Trace& trace) : trace_(trace) { add_module(root, "", "", -1); }
+  Tracer(const jit::Module& root, Trace& trace, bool keep_values) : trace_(trace), keep_values_(keep_values) {
+    add_module(root, "", "", -1);
+  }
 
   // Runs root.forward on `inputs`, returns the value ids of the graph's outputs.
   std::vector<int64_t> run(const jit::Module& root, const std::vector<at::Tensor>& inputs,
@@ -145,6 +147,7 @@ class Tracer {
       v.kind = Value::Kind::Tensor;
       v.dtype = to_dtype(t.scalar_type());
       v.shape = t.sizes().vec();
+      if (keep_values_) v.observed = to_data(t, true);
     } else if (iv.isInt()) {
       v.kind = Value::Kind::Int;
       v.i = iv.toInt();
@@ -367,6 +370,7 @@ class Tracer {
   }
 
   Trace& trace_;
+  bool keep_values_;
   std::vector<c10::IValue> rt_;  // runtime value of every value id
   std::unordered_map<const c10::ivalue::Object*, int64_t> module_index_;
   std::map<std::pair<int64_t, std::string>, int64_t> attrs_;
@@ -433,14 +437,14 @@ std::vector<std::shared_ptr<TensorData>> make_inputs(const std::vector<InputSpec
 }
 
 Trace trace_model(const std::string& model_path, const std::vector<std::string>& input_names,
-                  const std::vector<std::shared_ptr<TensorData>>& inputs) {
+                  const std::vector<std::shared_ptr<TensorData>>& inputs, const TraceOptions& options) {
   c10::InferenceMode guard;
   Trace trace;
   trace.model_path = model_path;
   auto module = load(model_path);
   std::vector<at::Tensor> tensors;
   for (const auto& d : inputs) tensors.push_back(from_data(*d));
-  Tracer tracer(module, trace);
+  Tracer tracer(module, trace, options.keep_values);
   auto results = tracer.run(module, tensors, input_names);
   for (auto id : results) flatten_outputs(trace, id, trace.outputs);
   trace.input_data = inputs;

@@ -14,10 +14,16 @@ namespace mx {
 // Example inputs from specs: floats ~ N(0,1), integers in [0, 10), bools; fixed seed.
 std::vector<std::shared_ptr<TensorData>> make_inputs(const std::vector<InputSpec>& specs, uint64_t seed);
 
+struct TraceOptions {
+  // Keep the concrete value of every tensor (Value::observed): for checks that compare
+  // parts of the exported graph with what LibTorch computed. Costs memory.
+  bool keep_values = false;
+};
+
 // Loads the model, runs `inputs` through forward op by op and records everything.
 // Throws mx::Error for a missing or non-TorchScript file and for inputs that do not fit.
 Trace trace_model(const std::string& model_path, const std::vector<std::string>& input_names,
-                  const std::vector<std::shared_ptr<TensorData>>& inputs);
+                  const std::vector<std::shared_ptr<TensorData>>& inputs, const TraceOptions& options = {});
 
 // LibTorch's own forward on the same inputs (outputs flattened): the reference that the
 // trace and the exported ONNX model are checked against.

@@ -65,6 +65,7 @@ struct Value {
   DType dtype = DType::Undefined;
   std::vector<int64_t> shape;
   std::shared_ptr<TensorData> data;
+  std::shared_ptr<TensorData> observed;  // every tensor's value, with TraceOptions::keep_values
   std::string param_name;     // "layer1.0.conv1.weight" for parameters and buffers
   int64_t owner_module = -1;  // module holding that parameter or buffer
 

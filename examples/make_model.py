@@ -18,6 +18,7 @@ add it to BUILDERS.
 """
 
 import argparse
+import math
 import os
 import sys
 
@@ -83,6 +84,211 @@ def build_resnet18():
     return torchvision.models.resnet18(weights=None), [("x", "float32", (1, 3, 224, 224))]
 
 
+def build_torchvision(name, size=224, **kwargs):
+    def build():
+        import torchvision
+
+        model = getattr(torchvision.models, name)(weights=None, **kwargs)
+        return model, [("x", "float32", (1, 3, size, size))]
+
+    return build
+
+
+# ---------------------------------------------------------------- a BERT-like model
+# Written here with HuggingFace's class and attribute names, so tags read like
+# /BertModel/BertEncoder/BertLayer.0/BertAttention/BertSelfAttention.
+
+
+class BertConfig:
+    vocab_size = 100
+    hidden_size = 64
+    num_hidden_layers = 2
+    num_attention_heads = 4
+    intermediate_size = 128
+    max_position_embeddings = 64
+    type_vocab_size = 2
+    layer_norm_eps = 1e-12
+
+
+class BertEmbeddings(nn.Module):
+    def __init__(self, c):
+        super().__init__()
+        self.word_embeddings = nn.Embedding(c.vocab_size, c.hidden_size)
+        self.position_embeddings = nn.Embedding(c.max_position_embeddings, c.hidden_size)
+        self.token_type_embeddings = nn.Embedding(c.type_vocab_size, c.hidden_size)
+        self.LayerNorm = nn.LayerNorm(c.hidden_size, eps=c.layer_norm_eps)
+        self.dropout = nn.Dropout(0.1)
+        self.register_buffer("position_ids", torch.arange(c.max_position_embeddings).expand((1, -1)))
+
+    def forward(self, input_ids):
+        seq_length = input_ids.size(1)
+        position_ids = self.position_ids[:, :seq_length]
+        token_type_ids = torch.zeros_like(input_ids)
+        embeddings = (
+            self.word_embeddings(input_ids)
+            + self.token_type_embeddings(token_type_ids)
+            + self.position_embeddings(position_ids)
+        )
+        return self.dropout(self.LayerNorm(embeddings))
+
+
+class BertSelfAttention(nn.Module):
+    def __init__(self, c):
+        super().__init__()
+        self.num_attention_heads = c.num_attention_heads
+        self.attention_head_size = c.hidden_size // c.num_attention_heads
+        self.all_head_size = c.hidden_size
+        self.query = nn.Linear(c.hidden_size, c.hidden_size)
+        self.key = nn.Linear(c.hidden_size, c.hidden_size)
+        self.value = nn.Linear(c.hidden_size, c.hidden_size)
+        self.dropout = nn.Dropout(0.1)
+
+    def transpose_for_scores(self, x):
+        new_shape = x.size()[:-1] + (self.num_attention_heads, self.attention_head_size)
+        return x.view(new_shape).permute(0, 2, 1, 3)
+
+    def forward(self, hidden_states, attention_mask):
+        q = self.transpose_for_scores(self.query(hidden_states))
+        k = self.transpose_for_scores(self.key(hidden_states))
+        v = self.transpose_for_scores(self.value(hidden_states))
+        scores = torch.matmul(q, k.transpose(-1, -2)) / math.sqrt(self.attention_head_size)
+        scores = scores + attention_mask
+        probs = self.dropout(nn.functional.softmax(scores, dim=-1))
+        context = torch.matmul(probs, v).permute(0, 2, 1, 3).contiguous()
+        return context.view(context.size()[:-2] + (self.all_head_size,))
+
+
+class BertSelfOutput(nn.Module):
+    def __init__(self, c):
+        super().__init__()
+        self.dense = nn.Linear(c.hidden_size, c.hidden_size)
+        self.LayerNorm = nn.LayerNorm(c.hidden_size, eps=c.layer_norm_eps)
+        self.dropout = nn.Dropout(0.1)
+
+    def forward(self, hidden_states, input_tensor):
+        return self.LayerNorm(self.dropout(self.dense(hidden_states)) + input_tensor)
+
+
+class BertAttention(nn.Module):
+    def __init__(self, c):
+        super().__init__()
+        self.self = BertSelfAttention(c)
+        self.output = BertSelfOutput(c)
+
+    def forward(self, hidden_states, attention_mask):
+        return self.output(self.self(hidden_states, attention_mask), hidden_states)
+
+
+class BertIntermediate(nn.Module):
+    def __init__(self, c):
+        super().__init__()
+        self.dense = nn.Linear(c.hidden_size, c.intermediate_size)
+        self.intermediate_act_fn = nn.GELU()
+
+    def forward(self, hidden_states):
+        return self.intermediate_act_fn(self.dense(hidden_states))
+
+
+class BertOutput(nn.Module):
+    def __init__(self, c):
+        super().__init__()
+        self.dense = nn.Linear(c.intermediate_size, c.hidden_size)
+        self.LayerNorm = nn.LayerNorm(c.hidden_size, eps=c.layer_norm_eps)
+        self.dropout = nn.Dropout(0.1)
+
+    def forward(self, hidden_states, input_tensor):
+        return self.LayerNorm(self.dropout(self.dense(hidden_states)) + input_tensor)
+
+
+class BertLayer(nn.Module):
+    def __init__(self, c):
+        super().__init__()
+        self.attention = BertAttention(c)
+        self.intermediate = BertIntermediate(c)
+        self.output = BertOutput(c)
+
+    def forward(self, hidden_states, attention_mask):
+        attention_output = self.attention(hidden_states, attention_mask)
+        return self.output(self.intermediate(attention_output), attention_output)
+
+
+class BertEncoder(nn.Module):
+    def __init__(self, c):
+        super().__init__()
+        self.layer = nn.ModuleList([BertLayer(c) for _ in range(c.num_hidden_layers)])
+
+    def forward(self, hidden_states, attention_mask):
+        for layer_module in self.layer:
+            hidden_states = layer_module(hidden_states, attention_mask)
+        return hidden_states
+
+
+class BertPooler(nn.Module):
+    def __init__(self, c):
+        super().__init__()
+        self.dense = nn.Linear(c.hidden_size, c.hidden_size)
+        self.activation = nn.Tanh()
+
+    def forward(self, hidden_states):
+        return self.activation(self.dense(hidden_states[:, 0]))
+
+
+class BertModel(nn.Module):
+    def __init__(self, c=BertConfig()):
+        super().__init__()
+        self.embeddings = BertEmbeddings(c)
+        self.encoder = BertEncoder(c)
+        self.pooler = BertPooler(c)
+
+    def forward(self, input_ids, attention_mask):
+        extended = attention_mask[:, None, None, :].to(torch.float32)
+        extended = (1.0 - extended) * torch.finfo(torch.float32).min
+        sequence_output = self.encoder(self.embeddings(input_ids), extended)
+        return sequence_output, self.pooler(sequence_output)
+
+
+def build_bert():
+    return BertModel(), [("input_ids", "int64", (1, 16)), ("attention_mask", "int64", (1, 16))]
+
+
+# ---------------------------------------------------------------- other sequence models
+
+
+class TransformerEncoderModel(nn.Module):
+    """torch.nn.TransformerEncoder, batch_first, with a key padding mask."""
+
+    def __init__(self):
+        super().__init__()
+        layer = nn.TransformerEncoderLayer(d_model=32, nhead=4, dim_feedforward=64, batch_first=True)
+        self.encoder = nn.TransformerEncoder(layer, num_layers=2, enable_nested_tensor=False)
+
+    def forward(self, x, padding_mask):
+        return self.encoder(x, src_key_padding_mask=padding_mask)
+
+
+def build_transformer_encoder():
+    return TransformerEncoderModel(), [("x", "float32", (2, 10, 32)), ("padding_mask", "bool", (2, 10))]
+
+
+class RecurrentModel(nn.Module):
+    """An LSTM and a GRU in sequence (ONNX LSTM / GRU)."""
+
+    def __init__(self):
+        super().__init__()
+        self.lstm = nn.LSTM(input_size=16, hidden_size=32, num_layers=2, batch_first=True)
+        self.gru = nn.GRU(input_size=32, hidden_size=24, batch_first=True)
+        self.head = nn.Linear(24, 4)
+
+    def forward(self, x):
+        y, _ = self.lstm(x)
+        y, _ = self.gru(y)
+        return self.head(y)
+
+
+def build_rnn():
+    return RecurrentModel(), [("x", "float32", (2, 12, 16))]
+
+
 class Inner(nn.Module):
     """Calls an op that ONNX has no counterpart for, to exercise the unsupported-op error."""
 
@@ -107,6 +313,17 @@ def build_unsupported():
 BUILDERS = {
     "mlp": build_mlp,
     "resnet18": build_resnet18,
+    "resnet50": build_torchvision("resnet50"),
+    "mobilenet_v2": build_torchvision("mobilenet_v2"),
+    "mobilenet_v3_large": build_torchvision("mobilenet_v3_large"),
+    "efficientnet_b1": build_torchvision("efficientnet_b1", size=240),
+    "vgg11_bn": build_torchvision("vgg11_bn"),
+    "googlenet": build_torchvision("googlenet", aux_logits=False, init_weights=True),
+    "mnasnet0_5": build_torchvision("mnasnet0_5"),
+    "vit_b_32": build_torchvision("vit_b_32"),
+    "bert": build_bert,
+    "transformer_encoder": build_transformer_encoder,
+    "rnn": build_rnn,
     # Test-only: contains aten::cumprod, which no converter handles.
     "unsupported": build_unsupported,
 }

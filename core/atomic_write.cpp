@@ -21,13 +21,17 @@ Error cannot_write(const std::string& path, const std::string& why) {
   return Error("cannot write '" + path + "': " + why);
 }
 
-void write_one(const std::string& path, const std::string& contents) {
+void write_one(const std::string& path, const std::function<void(std::ostream&)>& write) {
   errno = 0;
   std::ofstream out(path, std::ios::binary | std::ios::trunc);
   if (!out) throw cannot_write(path, errno ? std::strerror(errno) : "cannot open");
-  out.write(contents.data(), static_cast<std::streamsize>(contents.size()));
+  write(out);
   out.close();
   if (!out) throw cannot_write(path, errno ? std::strerror(errno) : "write failed");
+}
+
+void write_one(const std::string& path, const std::string& contents) {
+  write_one(path, [&](std::ostream& out) { out.write(contents.data(), static_cast<std::streamsize>(contents.size())); });
 }
 
 }  // namespace
@@ -46,20 +50,29 @@ void check_writable(const std::string& path) {
 }
 
 void write_files_atomically(const std::vector<std::pair<std::string, std::string>>& files) {
+  std::vector<OutputFile> outputs;
+  for (const auto& [path, contents] : files)
+    outputs.push_back({path, [&contents = contents](std::ostream& out) {
+                         out.write(contents.data(), static_cast<std::streamsize>(contents.size()));
+                       }});
+  write_outputs_atomically(outputs);
+}
+
+void write_outputs_atomically(const std::vector<OutputFile>& files) {
   std::vector<std::string> temps;
   auto cleanup = [&] {
     std::error_code ec;
     for (const auto& t : temps) fs::remove(t, ec);
   };
   try {
-    for (const auto& [path, contents] : files) {
-      temps.push_back(temp_name(path));
-      write_one(temps.back(), contents);
+    for (const auto& f : files) {
+      temps.push_back(temp_name(f.path));
+      write_one(temps.back(), f.write);
     }
     for (size_t i = 0; i < files.size(); ++i) {
       std::error_code ec;
-      fs::rename(temps[i], files[i].first, ec);
-      if (ec) throw cannot_write(files[i].first, ec.message());
+      fs::rename(temps[i], files[i].path, ec);
+      if (ec) throw cannot_write(files[i].path, ec.message());
     }
   } catch (...) {
     cleanup();

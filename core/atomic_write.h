@@ -2,6 +2,8 @@
 // targets, renamed into place only when every one of them is complete.
 #pragma once
 
+#include <functional>
+#include <ostream>
 #include <string>
 #include <utility>
 #include <vector>
@@ -14,5 +16,13 @@ void check_writable(const std::string& path);
 
 // Writes every (path, contents) pair or none of them.
 void write_files_atomically(const std::vector<std::pair<std::string, std::string>>& files);
+
+// The same with contents streamed by a writer (e.g. a large protobuf, without a copy in
+// memory); a writer reports failure by throwing.
+struct OutputFile {
+  std::string path;
+  std::function<void(std::ostream&)> write;
+};
+void write_outputs_atomically(const std::vector<OutputFile>& files);
 
 }  // namespace mx

@@ -49,7 +49,8 @@ ConvertedModel convert(const Trace& trace, const OpRegistry& registry, const Con
     EmitContext cx(g, static_cast<int64_t>(i), *op);
     op->emit(cx);
     for (auto out : e.outputs)
-      if (trace.values[out].is_tensor() && g.name_of(out).empty())
+      if ((trace.values[out].is_tensor() || trace.values[out].shape_dynamic) && trace.values[out].elements.empty() &&
+          g.name_of(out).empty())
         throw cx.error("the converter (" + op->source + ") produced no ONNX value for output " +
                        trace.values[out].debug_name);
   }

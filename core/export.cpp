@@ -8,7 +8,9 @@
 
 #include "atomic_write.h"
 #include "convert.h"
+#include "graph_cleanup.h"
 #include "error.h"
+#include "plugin_registry.h"
 #include "tag_output.h"
 #include "torchscript.h"
 
@@ -31,6 +33,43 @@ class PhaseTimer {
 
 }  // namespace
 
+ConvertedModel convert_checked(const Trace& trace, const OpRegistry& registry, const ExportOptions& o) {
+  ConvertOptions copts;
+  copts.opset = o.opset;
+  copts.output_names = o.output_names;
+  ConvertedModel model = convert(trace, registry, copts);
+  if (o.fold_batchnorm) fold_batchnorm(model);
+  remove_dead_nodes(model);
+  try {
+    onnx::checker::check_model(model.model);
+  } catch (const std::exception& e) {
+    throw Error("internal error: the converted model fails ONNX's checker: " + std::string(e.what()));
+  }
+  return model;
+}
+
+Trace trace_for_export(const ExportOptions& o) {
+  if (!o.input_file.empty()) {
+    if (!o.inputs.empty()) throw Error("give either --input or --input-file, not both");
+    if (!o.dynamic.empty()) throw Error("--dynamic needs --input specs (it traces again with other sizes), not --input-file");
+    auto inputs = load_inputs(o.input_file);
+    if (!o.input_names.empty() && o.input_names.size() != inputs.size())
+      throw Error(std::to_string(o.input_names.size()) + " --input-names for " + std::to_string(inputs.size()) +
+                  " tensors in '" + o.input_file + "'");
+    std::vector<std::string> names = o.input_names;
+    names.resize(inputs.size());
+    return trace_model(o.model_path, names, inputs);
+  }
+  std::vector<std::string> names;
+  for (const auto& spec : o.inputs) names.push_back(spec.name);
+  Trace trace = trace_model(o.model_path, names, make_inputs(o.inputs, o.seed));
+  if (!o.dynamic.empty()) {
+    Trace resized = trace_model(o.model_path, names, make_inputs(resized_inputs(o.inputs, o.dynamic), o.seed));
+    mark_dynamic(trace, resized, o.dynamic);
+  }
+  return trace;
+}
+
 ExportReport export_model(const ExportOptions& o) {
   ExportReport r;
   PhaseTimer timer(r.seconds);
@@ -42,33 +81,28 @@ ExportReport export_model(const ExportOptions& o) {
   const LoadedPlugin& plugin = load_strategy(o.strategy, o.plugin_dirs);
   r.strategy = plugin.manifest.name;
   r.plugin_path = plugin.manifest.library_path;
+  PluginEntries entries = plugin_entries(o.plugin_dirs);  // operator rows and auxiliary ops
+  r.warnings = entries.conflicts;
   timer.done("plugin");
 
-  std::vector<std::string> names;
-  for (const auto& spec : o.inputs) names.push_back(spec.name);
-  Trace trace = trace_model(o.model_path, names, make_inputs(o.inputs, o.seed));
+  Trace trace = trace_for_export(o);
   timer.done("trace");
 
-  ConvertOptions copts;
-  copts.opset = o.opset;
-  copts.output_names = o.output_names;
-  ConvertedModel model = convert(trace, OpRegistry::builtin(), copts);
-  try {
-    onnx::checker::check_model(model.model);
-  } catch (const std::exception& e) {
-    throw Error("internal error: the converted model fails ONNX's checker: " + std::string(e.what()));
-  }
+  ConvertedModel model = convert_checked(trace, entries.registry, o);
   timer.done("convert");
 
-  TagResult tags = run_strategy(plugin, trace, model, o.strategy_options);
+  TagResult tags = run_strategy(plugin, trace, model, o.strategy_options, entries.auxiliary);
   apply_tags(model, trace, tags);
   timer.done("tag");
 
   const auto& graph = model.model.graph();
-  std::string onnx_bytes;
-  if (!model.model.SerializeToString(&onnx_bytes)) throw Error("cannot serialize the ONNX model (over 2 GiB?)");
   SidecarInfo info{o.model_path, o.output_path, o.opset, r.seconds};
-  write_files_atomically({{r.onnx_path, onnx_bytes}, {r.sidecar_path, sidecar_json(model, trace, tags, info)}});
+  std::string sidecar = sidecar_json(model, trace, tags, info);
+  // Streamed: a copy of a large model's weights in one string would double peak memory.
+  auto write_model = [&](std::ostream& out) {
+    if (!model.model.SerializeToOstream(&out)) throw Error("cannot serialize the ONNX model (over 2 GiB?)");
+  };
+  write_outputs_atomically({{r.onnx_path, write_model}, {r.sidecar_path, [&](std::ostream& out) { out << sidecar; }}});
   timer.done("write");
 
   r.nodes = graph.node_size();

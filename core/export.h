@@ -6,6 +6,7 @@
 #include <utility>
 #include <vector>
 
+#include "dynamic_axes.h"
 #include "input_spec.h"
 #include "plugin_host.h"
 
@@ -21,6 +22,10 @@ struct ExportOptions {
   int opset = 17;
   uint64_t seed = 0;
   std::vector<std::string> output_names;
+  std::vector<DynamicAxis> dynamic;  // --dynamic NAME:AXIS[:LABEL]
+  bool fold_batchnorm = true;          // --keep-batchnorm turns it off
+  std::string input_file;              // --input-file: tensors saved with torch.save, instead of `inputs`
+  std::vector<std::string> input_names;  // --input-names for the file's tensors (default: forward's)
 };
 
 struct ExportReport {
@@ -29,9 +34,17 @@ struct ExportReport {
   std::map<std::string, int> decisions;
   std::map<std::string, int> op_types;
   std::vector<std::pair<std::string, double>> seconds;  // phase -> wall seconds
+  std::vector<std::string> warnings;                    // e.g. plugin registry conflicts
 };
+
+// Traces the model on the example inputs; with dynamic axes, traces it again with those
+// axes resized and marks what depends on them (see dynamic_axes.h).
+Trace trace_for_export(const ExportOptions& options);
 
 // Throws mx::Error with a complete message; on error no output file exists.
 ExportReport export_model(const ExportOptions& options);
+
+// Converts with `registry` (opset and output names from `options`) and runs ONNX's checker.
+ConvertedModel convert_checked(const Trace& trace, const OpRegistry& registry, const ExportOptions& options);
 
 }  // namespace mx

@@ -107,6 +107,7 @@ mx_status_t* get_value(const mx_graph_t* g, int64_t i, mx_value_t* out) noexcept
     r.elem_type = v.elem_type;
     r.rank = v.has_shape ? static_cast<int64_t>(v.dims.size()) : -1;
     r.dims = v.dims.data();
+    r.trace_entry = v.trace_entry;
     return fill(out, r);
   });
 }
@@ -173,6 +174,16 @@ mx_status_t* set_node_tag(mx_graph_t* g, int64_t node, int64_t module, int32_t d
 
 const void* get_extension(const char*) noexcept { return nullptr; }
 
+int32_t auxiliary_inherit(const mx_graph_t* g, const char* op_type) noexcept {
+  if (!g || !g->auxiliary || !op_type) return 0;
+  try {
+    auto it = g->auxiliary->find(op_type);
+    return it == g->auxiliary->end() ? 0 : it->second.inherit;
+  } catch (...) {
+    return 0;
+  }
+}
+
 const mx_host_api_t kHostApi = {
     sizeof(mx_host_api_t),
     MX_ABI_MAJOR,
@@ -193,6 +204,7 @@ const mx_host_api_t kHostApi = {
     get_module_tag,
     set_node_tag,
     get_extension,
+    auxiliary_inherit,
 };
 
 }  // namespace
@@ -265,6 +277,11 @@ mx_graph_t::mx_graph_t(const mx::Trace& t, const mx::ConvertedModel& m, const st
     int64_t id = add(out.name(), MX_VALUE_INTERMEDIATE);
     values[id].is_graph_output = true;
     set_type(id, out.type());
+  }
+  for (auto& v : values) {
+    auto it = model.value_ids.find(v.name);
+    if (it != model.value_ids.end() && it->second >= 0 && it->second < static_cast<int64_t>(trace.values.size()))
+      v.trace_entry = trace.values[it->second].producer;
   }
   result.module_tags.resize(trace.modules.size());
   result.node_module.assign(nodes.size(), -1);

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "onnx_graph.h"
+#include "plugin_registry.h"
 #include "trace.h"
 
 namespace mx {
@@ -46,13 +47,15 @@ struct mx_graph_t {
     int32_t elem_type = 0;
     std::vector<int64_t> dims;
     bool has_shape = false;
+    int64_t trace_entry = MX_NONE;  // the trace entry that computed its trace value
   };
 
   mx_graph_t(const mx::Trace& trace, const mx::ConvertedModel& model, const std::string& plugin);
 
   const mx::Trace& trace;
   const mx::ConvertedModel& model;
-  std::string plugin;  // for log lines
+  std::string plugin;                             // for log lines
+  const mx::AuxiliaryTable* auxiliary = nullptr;  // from the plugin manifests; may stay null
   std::vector<NodeView> nodes;
   std::vector<ValueView> values;
   mx::TagResult result;

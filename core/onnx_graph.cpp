@@ -29,13 +29,18 @@ std::string unqualified(const std::string& path) {
   return out;
 }
 
-void set_value_info(onnx::ValueInfoProto& info, const std::string& name, DType dtype,
-                    const std::vector<int64_t>& shape) {
+// Type and shape of a graph input or output; dynamic dims get their label (dim_param).
+void set_value_info(onnx::ValueInfoProto& info, const std::string& name, const Value& v) {
   info.set_name(name);
   auto* tensor = info.mutable_type()->mutable_tensor_type();
-  tensor->set_elem_type(static_cast<int32_t>(dtype));
+  tensor->set_elem_type(static_cast<int32_t>(v.dtype));
   auto* dims = tensor->mutable_shape();
-  for (auto d : shape) dims->add_dim()->set_dim_value(d);
+  for (size_t d = 0; d < v.shape.size(); ++d) {
+    if (d < v.dim_labels.size() && !v.dim_labels[d].empty())
+      dims->add_dim()->set_dim_param(v.dim_labels[d]);
+    else
+      dims->add_dim()->set_dim_value(v.shape[d]);
+  }
 }
 
 }  // namespace
@@ -125,7 +130,7 @@ void GraphBuilder::bind(int64_t id, const std::string& name, int64_t entry) {
 void GraphBuilder::declare_inputs_and_outputs(const std::vector<std::string>& output_names) {
   for (const auto& input : trace_.inputs) {
     const auto& v = trace_.values[input.value];
-    set_value_info(*graph().add_input(), input.name, v.dtype, v.shape);
+    set_value_info(*graph().add_input(), input.name, v);
     names_[input.value] = input.name;
     value_names_.insert(input.name);
   }
@@ -146,7 +151,7 @@ ConvertedModel GraphBuilder::finish(const std::vector<std::string>& output_names
       NodeOrigin origin{v.producer, false};
       add_node("Identity", {name}, {wanted}, origin);
     }
-    set_value_info(*graph().add_output(), wanted, v.dtype, v.shape);
+    set_value_info(*graph().add_output(), wanted, v);
   }
   for (const auto& [id, name] : names_) model_.value_ids.emplace(name, id);
   auto& model = model_.model;

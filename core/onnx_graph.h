@@ -20,12 +20,20 @@ struct NodeOrigin {
   bool primary = false;      // computes the op itself (not a helper the converter added)
 };
 
+// A node that a clean-up pass folded into another (see graph_cleanup.h).
+struct FoldNote {
+  std::string node;     // the node that disappeared
+  std::string into;     // the node that now does its work
+  int64_t trace_entry;  // where the disappeared node came from
+};
+
 // The converted model and the provenance of its nodes (parallel to graph().node()).
 struct ConvertedModel {
   onnx::ModelProto model;
   std::vector<NodeOrigin> origins;
   std::unordered_map<std::string, int64_t> initializer_owner;  // initializer -> module
   std::unordered_map<std::string, int64_t> value_ids;          // ONNX value -> trace value
+  std::vector<FoldNote> folded;                                 // what clean-up passes folded
 };
 
 class GraphBuilder {

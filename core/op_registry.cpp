@@ -45,10 +45,14 @@ void OpRegistry::add_rows(const std::string& yaml_text, const std::string& sourc
       throw Error("an operator row in '" + source + "' lacks 'aten' or 'onnx' (line " +
                   std::to_string(row.Mark().line + 1) + ")");
     int since = row["since"] ? row["since"].as<int>() : 1;
-    add(row["aten"].as<std::string>(), since, emit_row, source);
-    for (auto& e : entries_[row["aten"].as<std::string>()])
-      if (e.emit == emit_row && e.onnx_op.empty()) e.onnx_op = row["onnx"].as<std::string>();
+    add_row(row["aten"].as<std::string>(), row["onnx"].as<std::string>(), since, source);
   }
+}
+
+void OpRegistry::add_row(const std::string& aten, const std::string& onnx, int since_opset, const std::string& source) {
+  add(aten, since_opset, emit_row, source);
+  for (auto& e : entries_[aten])
+    if (e.emit == emit_row && e.onnx_op.empty()) e.onnx_op = onnx;
 }
 
 const OpEntry* OpRegistry::find(const std::string& aten, int opset) const {

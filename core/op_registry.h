@@ -27,6 +27,8 @@ class OpRegistry {
   void add(const std::string& aten, int since_opset, Emitter emit, const std::string& source);
   // One-to-one rows (YAML text with a list `operators:` of {aten, onnx, since}).
   void add_rows(const std::string& yaml_text, const std::string& source);
+  // One such row (e.g. from a plugin manifest).
+  void add_row(const std::string& aten, const std::string& onnx, int since_opset, const std::string& source);
 
   // The entry for `aten` at `opset`, or nullptr.
   const OpEntry* find(const std::string& aten, int opset) const;

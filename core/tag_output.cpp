@@ -1,12 +1,12 @@
 // Node metadata and the sidecar JSON (protobuf's JSON printer over sidecar.proto).
 #include "tag_output.h"
 
-#include <google/protobuf/util/json_util.h>
 
 #include <filesystem>
 
 #include "error.h"
 #include "node_metadata.h"
+#include "proto_json.h"
 #include "sidecar.pb.h"
 
 namespace mx {
@@ -76,14 +76,13 @@ std::string sidecar_json(const ConvertedModel& model, const Trace& trace, const 
     out->set_module(m >= 0 ? trace.modules[m].path : "");
     out->set_decision(decision_name(tags.node_decision[n]));
   }
-  google::protobuf::util::JsonPrintOptions opts;
-  opts.add_whitespace = true;
-  opts.always_print_primitive_fields = true;
-  opts.preserve_proto_field_names = true;
-  std::string json;
-  auto status = google::protobuf::util::MessageToJsonString(h, &json, opts);
-  if (!status.ok()) throw Error("cannot format the sidecar JSON: " + status.ToString());
-  return json;
+  for (const auto& f : model.folded) {
+    auto* out = h.add_folded();
+    out->set_node(f.node);
+    out->set_module(f.trace_entry >= 0 ? trace.modules[trace.entries[f.trace_entry].module()].path : "");
+    out->set_into(f.into);
+  }
+  return message_json(h);
 }
 
 std::string sidecar_path_for(const std::string& onnx_path) {

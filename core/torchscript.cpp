@@ -8,9 +8,14 @@
 #include "torchscript.h"
 
 #include <torch/csrc/jit/api/function_impl.h>
+#include <torch/csrc/jit/serialization/pickle.h>
 #include <torch/script.h>
 
+#include <cerrno>
+#include <cstring>
 #include <filesystem>
+#include <fstream>
+#include <iterator>
 #include <map>
 #include <unordered_map>
 
@@ -109,7 +114,9 @@ class Tracer {
     std::vector<int64_t> args{new_value(root._ivalue(), nullptr, -1)};
     for (size_t i = 0; i < inputs.size(); ++i) {
       int64_t id = new_value(inputs[i], graph.inputs()[i + 1], -1);
-      trace_.inputs.push_back({names[i], id});
+      const auto& arg_names = forward.getSchema().arguments();
+      std::string name = i < names.size() && !names[i].empty() ? names[i] : arg_names.at(i + 1).name();
+      trace_.inputs.push_back({name, id});
       args.push_back(id);
     }
     trace_.modules[0].calls++;
@@ -334,7 +341,10 @@ class Tracer {
       entry.outputs.push_back(id);
       ids[node->output(i)] = id;
     }
-    entry.folded = !dynamic;
+    // Nothing to emit when no output depends on the inputs (sizes and other scalars are
+    // known in a static export; constant tensors become initializers where used).
+    entry.folded = true;
+    for (auto out : entry.outputs) entry.folded = entry.folded && !is_dynamic(out);
     if (node->kind() == c10::prim::ListConstruct || node->kind() == c10::prim::TupleConstruct) {
       // Elements are the inputs themselves, so converters can see through the list.
       trace_.values[entry.outputs[0]].elements = entry.inputs;
@@ -427,11 +437,44 @@ std::vector<std::shared_ptr<TensorData>> make_inputs(const std::vector<InputSpec
         t = at::randn(spec.dims, gen, at::TensorOptions().dtype(at::kFloat)).to(to_scalar_type(spec.dtype));
         break;
       case DType::Bool:
-        t = at::randint(0, 2, spec.dims, gen, at::TensorOptions().dtype(at::kLong)).to(at::kBool);
+        t = at::randint(std::max<int64_t>(spec.low, 0), std::min<int64_t>(spec.high, 1) + 1, spec.dims, gen,
+                        at::TensorOptions().dtype(at::kLong))
+                .to(at::kBool);
         break;
-      default: t = at::randint(0, 10, spec.dims, gen, at::TensorOptions().dtype(to_scalar_type(spec.dtype)));
+      default:
+        t = at::randint(spec.low, spec.high + 1, spec.dims, gen, at::TensorOptions().dtype(to_scalar_type(spec.dtype)));
     }
     out.push_back(to_data(t, false));
+  }
+  return out;
+}
+
+std::vector<std::shared_ptr<TensorData>> load_inputs(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw Error("input file '" + path + "' cannot be read: " + std::strerror(errno));
+  std::vector<char> bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  c10::IValue value;
+  try {
+    value = jit::pickle_load(bytes);
+  } catch (const std::exception& e) {
+    throw Error("input file '" + path + "' is not a tensor or tuple of tensors saved with torch.save: " + first_line(e.what()));
+  }
+  std::vector<c10::IValue> items;
+  if (value.isTensor())
+    items = {value};
+  else if (value.isTuple())
+    items = value.toTupleRef().elements().vec();
+  else if (value.isList())
+    items = value.toListRef().vec();
+  else
+    throw Error("input file '" + path + "' holds a " + value.tagKind() + ", not a tensor or a tuple of tensors");
+  std::vector<std::shared_ptr<TensorData>> out;
+  for (size_t i = 0; i < items.size(); ++i) {
+    if (!items[i].isTensor())
+      throw Error("input file '" + path + "': item " + std::to_string(i) + " is a " + items[i].tagKind() + ", not a tensor");
+    if (to_dtype(items[i].toTensor().scalar_type()) == DType::Undefined)
+      throw Error("input file '" + path + "': item " + std::to_string(i) + " has an unsupported element type");
+    out.push_back(to_data(items[i].toTensor(), true));
   }
   return out;
 }

@@ -11,8 +11,12 @@
 
 namespace mx {
 
-// Example inputs from specs: floats ~ N(0,1), integers in [0, 10), bools; fixed seed.
+// Example inputs from specs: floats ~ N(0,1), integers and bools uniform in [low, high]; fixed seed.
 std::vector<std::shared_ptr<TensorData>> make_inputs(const std::vector<InputSpec>& specs, uint64_t seed);
+
+// Example inputs from a file written by Python's torch.save: a tensor, or a tuple or list
+// of tensors. Throws mx::Error naming the file and what is wrong with it.
+std::vector<std::shared_ptr<TensorData>> load_inputs(const std::string& path);
 
 struct TraceOptions {
   // Keep the concrete value of every tensor (Value::observed): for checks that compare
@@ -20,7 +24,8 @@ struct TraceOptions {
   bool keep_values = false;
 };
 
-// Loads the model, runs `inputs` through forward op by op and records everything.
+// Loads the model, runs `inputs` through forward op by op and records everything. An empty
+// input name is replaced by forward's argument name.
 // Throws mx::Error for a missing or non-TorchScript file and for inputs that do not fit.
 Trace trace_model(const std::string& model_path, const std::vector<std::string>& input_names,
                   const std::vector<std::shared_ptr<TensorData>>& inputs, const TraceOptions& options = {});

@@ -80,6 +80,12 @@ struct Value {
 
   int64_t producer = -1;  // trace entry that produced it, -1 for inputs and constants
 
+  // With dynamic axes (see dynamic_axes.h): a number, list or tensor computed from the size
+  // of a dynamic axis, which the graph must compute instead of taking the traced value.
+  bool shape_dynamic = false;
+  // Tensors: per dim, "" if static, else the name of the dynamic dim (dim_param).
+  std::vector<std::string> dim_labels;
+
   bool is_tensor() const { return kind == Kind::Tensor; }
   bool is_constant_tensor() const { return kind == Kind::Tensor && data != nullptr; }
 };

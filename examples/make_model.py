@@ -6,7 +6,7 @@ Usage:
     /usr/bin/python3 examples/make_model.py --list
 
 The model gets random weights from a fixed seed (torch.manual_seed(0)), is put in
-eval mode and traced with torch.jit.trace under torch.no_grad(). BatchNorm layers get
+eval mode and traced with torch.jit.trace (autograd on, see make()). BatchNorm layers get
 non-trivial running statistics and affine parameters before tracing, so outputs are
 not near-constant.
 
@@ -248,7 +248,11 @@ class BertModel(nn.Module):
 
 
 def build_bert():
-    return BertModel(), [("input_ids", "int64", (1, 16)), ("attention_mask", "int64", (1, 16))]
+    c = BertConfig()
+    return BertModel(c), [
+        ("input_ids", "int64", (1, 16), (0, c.vocab_size - 1)),
+        ("attention_mask", "int64", (1, 16), (0, 1)),
+    ]
 
 
 # ---------------------------------------------------------------- other sequence models
@@ -354,29 +358,56 @@ def randomize_batchnorm(model):
                     module.bias.copy_(torch.randn(n) * 0.1)
 
 
-def example_input(dtype, dims):
+def make_nontrivial(model):
+    """Re-draw weights that are all zero (e.g. ViT's zero-initialised head), seeded, so the
+    output depends on the input and comparisons mean something."""
+    with torch.no_grad():
+        for name, p in model.named_parameters():
+            if name.endswith("weight") and p.dim() >= 2 and not p.any():
+                p.normal_(0.0, 0.05)
+
+
+def example_input(dtype, dims, value_range=(0, 9)):
     t = DTYPES[dtype]
     if t.is_floating_point:
         return torch.randn(dims).to(t)
     if t == torch.bool:
         return torch.rand(dims) > 0.5
-    return torch.randint(0, 10, dims, dtype=t)
+    return torch.randint(value_range[0], value_range[1] + 1, dims, dtype=t)
 
 
 def spec_string(inputs):
-    return " ".join(
-        "%s:%s:%s" % (name, dtype, "x".join(str(d) for d in dims)) for name, dtype, dims in inputs
-    )
+    """NAME:DTYPE:DIMS[:LOW..HIGH] for each input, as `modelexport export --input` takes it."""
+    specs = []
+    for name, dtype, dims, *value_range in inputs:
+        spec = "%s:%s:%s" % (name, dtype, "x".join(str(d) for d in dims))
+        if value_range:
+            spec += ":%d..%d" % value_range[0]
+        specs.append(spec)
+    return " ".join(specs)
 
 
-def make(name, out_path):
+def build(name):
+    """Model NAME as make() traces it: seeded weights, non-trivial BatchNorm statistics and
+    zero weights re-drawn, eval mode; with its input list and example arguments. Other
+    scripts (the torch.onnx.export peer in tests) build through here to get the same weights."""
     torch.manual_seed(SEED)
     model, inputs = BUILDERS[name]()
     randomize_batchnorm(model)
+    make_nontrivial(model)
     model.eval()
-    with torch.no_grad():
-        args = tuple(example_input(dtype, dims) for _, dtype, dims in inputs)
-        traced = torch.jit.trace(model, args)
+    args = tuple(example_input(dtype, dims, *value_range) for _, dtype, dims, *value_range in inputs)
+    return model, inputs, args
+
+
+def make(name, out_path):
+    model, inputs, args = build(name)
+    # Traced with autograd on: under no_grad, eval-mode attention and transformer layers
+    # take PyTorch's fused fast paths (_native_multi_head_attention, ...), hiding their
+    # submodules' ops; users' models are exported from the module-level ops.
+    # check_trace re-traces and compares graphs; it reports spurious differences in the
+    # mangled class names of the decomposed attention path, so it is off.
+    traced = torch.jit.trace(model, args, check_trace=False)
     tmp = out_path + ".tmp"
     try:
         torch.jit.save(traced, tmp)

@@ -4,6 +4,7 @@
 #include <iostream>
 
 #include "commands.h"
+#include "error.h"
 
 namespace po = boost::program_options;
 
@@ -30,6 +31,12 @@ int parse_command_line(const std::string& command, const std::vector<std::string
     return 0;
   }
   return -1;
+}
+
+std::pair<std::string, std::string> parse_strategy_opt(const std::string& text) {
+  auto eq = text.find('=');
+  if (eq == std::string::npos || eq == 0) throw Error("bad --strategy-opt '" + text + "': expected KEY=VALUE");
+  return {text.substr(0, eq), text.substr(eq + 1)};
 }
 
 }  // namespace mx::cli

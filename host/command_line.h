@@ -3,6 +3,7 @@
 
 #include <boost/program_options.hpp>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace mx::cli {
@@ -12,5 +13,8 @@ namespace mx::cli {
 // option), or -1 to go on.
 int parse_command_line(const std::string& command, const std::vector<std::string>& args,
                        const boost::program_options::options_description& desc, std::vector<std::string>* positional);
+
+// "KEY=VALUE" of --strategy-opt; throws mx::Error naming the text if there is no '=' or no key.
+std::pair<std::string, std::string> parse_strategy_opt(const std::string& text);
 
 }  // namespace mx::cli

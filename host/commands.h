@@ -8,6 +8,10 @@ namespace mx::cli {
 
 int export_command(const std::vector<std::string>& args);
 int plugins_command(const std::vector<std::string>& args);
+int compare_command(const std::vector<std::string>& args);
+int tags_command(const std::vector<std::string>& args);
+int extract_command(const std::vector<std::string>& args);
+int tag_command(const std::vector<std::string>& args);
 
 // "modelexport: error: <message>" on stderr; returns 1.
 int fail(const std::string& message);

@@ -21,10 +21,10 @@ Loads the TorchScript file MODEL.pt, runs example inputs through its forward op 
 converts what ran to ONNX, tags every node with the module it came from using a strategy
 plugin, and writes OUT.onnx plus OUT_hierarchy.json beside it. Nothing is written on error.
 
-Example inputs are random with a fixed seed: floats ~ N(0,1), integers in [0, 10), bools.
-DTYPE is one of float32, float16, float64, bfloat16, int64, int32, int16, int8, uint8, bool;
-DIMS is like 1x3x224x224 (empty for a 0-d tensor). Give one --input per forward argument,
-in order.
+Example inputs are random with a fixed seed: floats ~ N(0,1), integers uniform in [0, 9]
+(or LOW..HIGH: ids:int64:1x16:0..99), bools. DTYPE is one of float32, float16, float64,
+bfloat16, int64, int32, int16, int8, uint8, bool; DIMS is like 1x3x224x224 (empty for a
+0-d tensor). Give one --input per forward argument, in order.
 
 options)";
 
@@ -58,21 +58,29 @@ void print_summary(const ExportOptions& o, const ExportReport& r, double total) 
 int export_command(const std::vector<std::string>& args) {
   auto start = std::chrono::steady_clock::now();
   ExportOptions o;
-  std::vector<std::string> inputs, strategy_opts, plugin_dirs, positional;
-  std::string output_names;
-  bool quiet = false;
+  std::vector<std::string> inputs, strategy_opts, plugin_dirs, positional, dynamic;
+  std::string output_names, input_names;
+  bool quiet = false, keep_batchnorm = false;
   po::options_description desc(kHelp);
   // clang-format off
   desc.add_options()
       ("help,h", "show this help")
-      ("input,i", po::value(&inputs)->composing(), "example input NAME:DTYPE:DIMS (repeatable, in forward's order)")
+      ("input,i", po::value(&inputs)->composing(), "example input NAME:DTYPE:DIMS[:LOW..HIGH] (repeatable, in forward's order)")
+      ("input-file", po::value(&o.input_file),
+       "example inputs from a file Python's torch.save wrote: a tensor or a tuple of tensors (instead of --input)")
+      ("input-names", po::value(&input_names), "comma-separated graph input names for --input-file (default: forward's)")
       ("strategy,s", po::value(&o.strategy)->default_value("htp"), "tagging strategy (see `modelexport plugins`)")
       ("strategy-opt", po::value(&strategy_opts)->composing(), "KEY=VALUE option for the strategy (repeatable)")
       ("plugin-dir", po::value(&plugin_dirs)->composing(),
        "folder with strategy plugins, searched before MODELEXPORT_PLUGIN_PATH and the installed folder (repeatable)")
+      ("dynamic", po::value(&dynamic)->composing(),
+       "NAME:AXIS[:LABEL]: axis AXIS of input NAME may have another size at run time (repeatable); "
+       "without it every size is fixed to the example's")
       ("opset", po::value(&o.opset)->default_value(17), "ONNX opset to target (14 to 17)")
       ("seed", po::value(&o.seed)->default_value(0), "seed of the random example inputs")
       ("output-names", po::value(&output_names), "comma-separated names of the graph outputs (default output_0, ...)")
+      ("keep-batchnorm", po::bool_switch(&keep_batchnorm),
+       "keep BatchNormalization nodes instead of folding them into the Conv before them")
       ("quiet,q", po::bool_switch(&quiet), "print nothing on success");
   // clang-format on
   if (int code = parse_command_line("export", args, desc, &positional); code >= 0) return code;
@@ -82,15 +90,15 @@ int export_command(const std::vector<std::string>& args) {
   o.model_path = positional[0];
   o.output_path = positional[1];
   for (const auto& spec : inputs) o.inputs.push_back(parse_input_spec(spec));
-  for (const auto& kv : strategy_opts) {
-    auto eq = kv.find('=');
-    if (eq == std::string::npos || eq == 0) return fail("bad --strategy-opt '" + kv + "': expected KEY=VALUE");
-    o.strategy_options.emplace_back(kv.substr(0, eq), kv.substr(eq + 1));
-  }
+  for (const auto& d : dynamic) o.dynamic.push_back(parse_dynamic_axis(d));
+  for (const auto& kv : strategy_opts) o.strategy_options.push_back(parse_strategy_opt(kv));
   if (!output_names.empty()) boost::split(o.output_names, output_names, boost::is_any_of(","));
+  o.fold_batchnorm = !keep_batchnorm;
+  if (!input_names.empty()) boost::split(o.input_names, input_names, boost::is_any_of(","));
   o.plugin_dirs = plugin_search_path(plugin_dirs);
   try {
     auto report = export_model(o);
+    for (const auto& w : report.warnings) std::cerr << "modelexport: warning: " << w << "\n";
     double total = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     if (!quiet) print_summary(o, report, total);
     return 0;

@@ -4,7 +4,7 @@
 
 #include "command_line.h"
 #include "commands.h"
-#include "plugin_host.h"
+#include "plugin_registry.h"
 
 namespace po = boost::program_options;
 
@@ -17,7 +17,9 @@ int plugins_command(const std::vector<std::string>& args) {
 
 Lists the tagging strategies found in the plugin folders: --plugin-dir flags first, then
 MODELEXPORT_PLUGIN_PATH (':'-separated), then the installed folder. Only manifests are
-read; no plugin is loaded. Broken manifests are listed with the reason.
+read; no plugin is loaded. Broken plugins are listed with the reason. --verbose also shows
+what each plugin adds to core's operator registry (operator rows, auxiliary op types) and
+any conflicts between those entries.
 
 options)");
   // clang-format off
@@ -29,6 +31,7 @@ options)");
   if (int code = parse_command_line("plugins", args, desc, nullptr); code >= 0) return code;
   auto dirs = plugin_search_path(plugin_dirs);
   auto found = discover_plugins(dirs);
+  auto entries = merge_plugin_entries(OpRegistry::builtin(), found);
   int good = 0;
   for (const auto& m : found) {
     if (!m.error.empty()) continue;
@@ -37,9 +40,11 @@ options)");
     if (!verbose) continue;
     std::cout << "    manifest " << m.manifest_path << "\n    library  " << m.library_path << "\n";
     for (const auto& [k, v] : m.settings) std::cout << "    setting  " << k << " = " << v << "\n";
+    for (const auto& line : entries.contributed[m.manifest_path]) std::cout << "    adds     " << line << "\n";
   }
   for (const auto& m : found)
     if (!m.error.empty()) std::cerr << "modelexport: warning: " << m.error << "\n";
+  for (const auto& c : entries.conflicts) std::cerr << "modelexport: warning: " << c << "\n";
   if (good == 0) std::cout << "no strategies found\n";
   if (verbose || good == 0) {
     std::cout << "folders searched:\n";

@@ -10,16 +10,10 @@ bool is_float(DType t) {
   return t == DType::Float || t == DType::Double || t == DType::Float16 || t == DType::BFloat16;
 }
 
-std::string binary(EmitContext& cx, const std::string& op, const std::string& a, const std::string& b, bool primary) {
-  std::string out = cx.fresh(op);
-  if (primary)
-    cx.node(op, {a, b}, {out});
-  else
-    cx.helper(op, {a, b}, {out});
-  return out;
-}
-
 DType result_type(const EmitContext& cx) {
+  // Numbers (aten::mul.int on sizes, ...) are 0-d tensors in the graph.
+  if (cx.out().kind == Value::Kind::Int) return DType::Int64;
+  if (cx.out().kind == Value::Kind::Double) return DType::Double;
   DType t = cx.out().dtype;
   if (t == DType::Bool) throw cx.error("arithmetic on bool tensors is not supported");
   return t;
@@ -29,40 +23,39 @@ DType result_type(const EmitContext& cx) {
 std::string scaled(EmitContext& cx, size_t i, DType t) {
   std::string v = cx.tensor_as(i, t);
   if (cx.arg_count() < 3 || cx.is_none(2) || cx.double_arg(2) == 1.0) return v;
-  return binary(cx, "Mul", v, cx.const_scalar(cx.double_arg(2), t), false);
+  return cx.apply("Mul", {v, cx.const_scalar(cx.double_arg(2), t)}, false);
 }
 
 // add/sub(self, other, alpha=1)
 void emit_add(EmitContext& cx) {
   DType t = result_type(cx);
-  cx.set_output(0, binary(cx, "Add", cx.tensor_as(0, t), scaled(cx, 1, t), true));
+  cx.set_output(0, cx.apply("Add", {cx.tensor_as(0, t), scaled(cx, 1, t)}));
 }
 
 void emit_sub(EmitContext& cx) {
   DType t = result_type(cx);
-  cx.set_output(0, binary(cx, "Sub", cx.tensor_as(0, t), scaled(cx, 1, t), true));
+  cx.set_output(0, cx.apply("Sub", {cx.tensor_as(0, t), scaled(cx, 1, t)}));
 }
 
 // rsub(self, other, alpha=1) = other - alpha * self
 void emit_rsub(EmitContext& cx) {
   DType t = result_type(cx);
-  cx.set_output(0, binary(cx, "Sub", cx.tensor_as(1, t), scaled(cx, 0, t), true));
+  cx.set_output(0, cx.apply("Sub", {cx.tensor_as(1, t), scaled(cx, 0, t)}));
 }
 
 void emit_mul(EmitContext& cx) {
   DType t = result_type(cx);
-  cx.set_output(0, binary(cx, "Mul", cx.tensor_as(0, t), cx.tensor_as(1, t), true));
+  cx.set_output(0, cx.apply("Mul", {cx.tensor_as(0, t), cx.tensor_as(1, t)}));
 }
 
-// div(self, other[, rounding_mode]): true division, or rounded toward zero or -inf.
-void emit_div(EmitContext& cx) {
+// self / other: true division (mode ""), or rounded toward zero ("trunc") or -inf ("floor").
+void divide(EmitContext& cx, const std::string& mode) {
   DType t = result_type(cx);
-  std::string mode = cx.is_none(2) ? "" : cx.string_arg(2);
   if (!mode.empty() && mode != "trunc" && mode != "floor") throw cx.error("unknown rounding_mode '" + mode + "'");
   std::string a = cx.tensor_as(0, t), b = cx.tensor_as(1, t);
   if (mode.empty() || (mode == "trunc" && !is_float(t))) {
     // ONNX's integer Div truncates, as PyTorch's rounding_mode='trunc' does.
-    cx.set_output(0, binary(cx, "Div", a, b, true));
+    cx.set_output(0, cx.apply("Div", {a, b}, true));
     return;
   }
   std::string out;
@@ -70,9 +63,9 @@ void emit_div(EmitContext& cx) {
     // Mod with fmod=0 takes the divisor's sign, so a - mod(a, b) is an exact multiple of b.
     std::string mod = cx.fresh("Mod");
     set_attr(cx.helper("Mod", {a, b}, {mod}), "fmod", static_cast<int64_t>(0));
-    out = binary(cx, "Div", binary(cx, "Sub", a, mod, false), b, true);
+    out = cx.apply("Div", {cx.apply("Sub", {a, mod}, false), b});
   } else {
-    std::string q = binary(cx, "Div", a, b, true);
+    std::string q = cx.apply("Div", {a, b}, true);
     std::string rounded = cx.fresh("Floor");
     if (mode == "floor") {
       cx.helper("Floor", {q}, {rounded});
@@ -82,12 +75,18 @@ void emit_div(EmitContext& cx) {
       cx.helper("Abs", {q}, {abs});
       cx.helper("Floor", {abs}, {rounded});
       cx.helper("Sign", {q}, {sign});
-      rounded = binary(cx, "Mul", sign, rounded, false);
+      rounded = cx.apply("Mul", {sign, rounded}, false);
     }
     out = rounded;
   }
   cx.set_output(0, out);
 }
+
+// div(self, other[, rounding_mode])
+void emit_div(EmitContext& cx) { divide(cx, cx.is_none(2) ? "" : cx.string_arg(2)); }
+
+// floor_divide(self, other): rounds toward -inf, as Python's //.
+void emit_floor_divide(EmitContext& cx) { divide(cx, "floor"); }
 
 }  // namespace
 
@@ -98,6 +97,7 @@ void register_arithmetic(OpRegistry& r) {
   r.add("aten::rsub", 14, emit_rsub, src);
   for (const char* op : {"aten::mul", "aten::mul_"}) r.add(op, 14, emit_mul, src);
   for (const char* op : {"aten::div", "aten::div_"}) r.add(op, 14, emit_div, src);
+  for (const char* op : {"aten::floor_divide", "aten::floor_divide_", "aten::floordiv"}) r.add(op, 14, emit_floor_divide, src);
 }
 
 }  // namespace mx

@@ -36,16 +36,23 @@ void emit_conv_common(EmitContext& cx, ConvArgs a) {
   set_attr(n, "strides", a.stride);
   set_attr(n, "dilations", a.dilation);
   set_attr(n, "group", a.groups);
-  if (a.auto_pad == "same") {
-    // PyTorch pads 'same' with the extra element at the end, as ONNX's SAME_UPPER does.
-    set_attr(n, "auto_pad", std::string("SAME_UPPER"));
-  } else if (a.auto_pad == "valid") {
-    set_attr(n, "auto_pad", std::string("VALID"));
-  } else {
-    std::vector<int64_t> pads = a.padding;
-    pads.insert(pads.end(), a.padding.begin(), a.padding.end());
-    set_attr(n, "pads", pads);
+  std::vector<int64_t> begin = a.padding, end = a.padding;
+  if (a.auto_pad == "valid") {
+    begin.assign(spatial, 0);
+    end = begin;
+  } else if (a.auto_pad == "same") {
+    // PyTorch allows 'same' only with stride 1: the total padding is dilation * (k - 1),
+    // the odd element at the end. Explicit pads, as ONNX Runtime rejects dilated SAME_*.
+    begin.clear();
+    end.clear();
+    for (size_t d = 0; d < spatial; ++d) {
+      int64_t total = a.dilation[d] * (kernel[d] - 1);
+      begin.push_back(total / 2);
+      end.push_back(total - total / 2);
+    }
   }
+  begin.insert(begin.end(), end.begin(), end.end());
+  set_attr(n, "pads", begin);
   if (a.transposed) {
     auto op_pad = cx.per_dim(a.output_padding, spatial, "output_padding");
     set_attr(n, "output_padding", op_pad);
@@ -88,6 +95,8 @@ void register_conv(OpRegistry& r) {
   r.add("aten::conv1d", 11, emit_convnd, "core/ops/conv.cpp");
   r.add("aten::conv2d", 11, emit_convnd, "core/ops/conv.cpp");
   r.add("aten::conv3d", 11, emit_convnd, "core/ops/conv.cpp");
+  // What conv*d with padding='same'/'valid' records: conv*d's arguments, padding a string.
+  r.add("aten::_convolution_mode", 11, emit_convnd, "core/ops/conv.cpp");
 }
 
 }  // namespace mx

@@ -1,4 +1,4 @@
-// aten::linear -> Gemm (2-d input) or MatMul + Add; aten::addmm -> Gemm.
+// aten::linear -> Gemm (2-d input) or MatMul + Add; aten::addmm -> Gemm; aten::baddbmm.
 #include "../emit_context.h"
 #include "ops.h"
 
@@ -48,11 +48,24 @@ void emit_addmm(EmitContext& cx) {
   cx.set_output(0, out);
 }
 
+// baddbmm(self, batch1, batch2, beta=1, alpha=1): beta * self + alpha * (batch1 @ batch2)
+void emit_baddbmm(EmitContext& cx) {
+  DType dtype = cx.out().dtype;
+  double beta = cx.double_arg(3), alpha = cx.double_arg(4);
+  std::string mm = cx.apply("MatMul", {cx.tensor_as(1, dtype), cx.tensor_as(2, dtype)});
+  if (alpha != 1.0) mm = cx.apply("Mul", {mm, cx.const_scalar(alpha, dtype)}, false);
+  if (beta == 0.0) return cx.set_output(0, mm);  // PyTorch ignores self (even NaN) when beta is 0
+  std::string self = cx.tensor_as(0, dtype);
+  if (beta != 1.0) self = cx.apply("Mul", {self, cx.const_scalar(beta, dtype)}, false);
+  cx.set_output(0, cx.apply("Add", {self, mm}));
+}
+
 }  // namespace
 
 void register_linear(OpRegistry& r) {
   r.add("aten::linear", 13, emit_linear, "core/ops/linear.cpp");
   r.add("aten::addmm", 13, emit_addmm, "core/ops/linear.cpp");
+  r.add("aten::baddbmm", 13, emit_baddbmm, "core/ops/linear.cpp");
 }
 
 }  // namespace mx

@@ -5,7 +5,12 @@ namespace mx {
 
 void register_builtin_ops(OpRegistry& r) {
   register_conv(r);
-  register_batch_norm(r);
+  register_normalization(r);
+  register_activations(r);
+  register_indexing(r);
+  register_reduce(r);
+  register_rnn(r);
+  register_sizes(r);
   register_pool(r);
   register_linear(r);
   register_arithmetic(r);

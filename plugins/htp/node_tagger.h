@@ -2,23 +2,18 @@
 #ifndef MODELEXPORT_PLUGINS_HTP_NODE_TAGGER_H
 #define MODELEXPORT_PLUGINS_HTP_NODE_TAGGER_H
 
-#include "common.h"
-
-#include <cstdint>
-#include <vector>
+#include "strategy.h"
 
 namespace htp {
 
-struct NodeTags {
-  std::vector<int64_t> module;    // a visible module per node
-  std::vector<int32_t> decision;  // MX_DECISION_* per node
-};
-
-// Reads the graph through the host and decides every node; throws StatusError.
-// Traced nodes: their innermost module call. Others: the modules of the traced nodes
-// reachable through their consumers (through untraced nodes), else through their
-// producers, else the root. O(nodes + edges) host calls and work (times the tree depth).
-NodeTags decide_nodes(const mx_host_api_t* host, const mx_graph_t* graph, const ModuleTree& tree);
+// 1. A node made by a traced op: the innermost module of that op's call stack (direct if it
+//    computes the op, trace if it is a helper the converter added).
+// 2. Another node whose outputs carry traced values: the module whose code computed them
+//    (trace; parent if several modules did).
+// 3. The rest, from graph context (see mxp::decide_from_context), consumers first unless a
+//    manifest declares the op type otherwise.
+mxp::NodeTags decide_nodes(const mx_host_api_t* host, const mx_graph_t* graph, const mxp::GraphLinks& links,
+                           const mxp::ModuleTree& tree, const mxp::OptionMap& options);
 
 }  // namespace htp
 

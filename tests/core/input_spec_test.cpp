@@ -27,6 +27,14 @@ TEST(InputSpec, AcceptsPyTorchStyleAliases) {
   EXPECT_EQ(parse_input_spec("x:bool:2").dtype, DType::Bool);
 }
 
+TEST(InputSpec, IntegerRange) {
+  auto s = parse_input_spec("mask:int64:1x16:0..1");
+  EXPECT_EQ(s.low, 0);
+  EXPECT_EQ(s.high, 1);
+  EXPECT_EQ(parse_input_spec("x:int32:2:-5..5").low, -5);
+  EXPECT_EQ(parse_input_spec("x:int32:2").high, 9);  // default [0, 9]
+}
+
 void expect_error(const std::string& spec, const std::string& part) {
   try {
     parse_input_spec(spec);
@@ -40,6 +48,9 @@ void expect_error(const std::string& spec, const std::string& part) {
 
 TEST(InputSpec, RejectsWhatItCannotRead) {
   expect_error("x:float32", "2 ':'-separated parts");
+  expect_error("x:float32:2:0..1", "for integer and bool inputs only");
+  expect_error("x:int64:2:5..1", "range '5..1' is empty");
+  expect_error("x:int64:2:1-5", "range '1-5' is not LOW..HIGH");
   expect_error(":float32:2", "name is empty");
   expect_error("x:complex:2", "unknown dtype 'complex'");
   expect_error("x:float32:2x-1", "dimension '-1'");

@@ -111,7 +111,8 @@ TEST_P(ExportTest, NodesConsumingParametersAreTaggedWithTheirOwner) {
   ASSERT_EQ(e().result.exit_code, 0) << e().result.err;
   std::set<std::string> initializers;
   for (const auto& init : e().proto.graph().initializer()) initializers.insert(init.name());
-  std::regex param(R"((.*)\.(weight|bias|running_mean|running_var))");
+  // BatchNorm folding makes "<conv>.weight_folded" and "<conv>.bias_folded", still the Conv's.
+  std::regex param(R"((.*)\.(weight|bias|running_mean|running_var)(_folded)?)");
   int checked = 0;
   for (const auto& node : e().proto.graph().node()) {
     for (const auto& in : node.input()) {
@@ -153,7 +154,7 @@ TEST(ExportResnet18, ConvOfLayer2Block1Conv2NamesThatInstance) {
   ASSERT_EQ(e.result.exit_code, 0) << e.result.err;
   int found = 0;
   for (const auto& node : e.proto.graph().node()) {
-    if (node.input_size() < 2 || node.input(1) != "layer2.1.conv2.weight") continue;
+    if (node.input_size() < 2 || node.input(1).rfind("layer2.1.conv2.weight", 0) != 0) continue;
     ++found;
     EXPECT_EQ(node.op_type(), "Conv");
     EXPECT_EQ(node.name(), "/layer2/layer2.1/conv2/Conv");
@@ -162,6 +163,46 @@ TEST(ExportResnet18, ConvOfLayer2Block1Conv2NamesThatInstance) {
     EXPECT_EQ(node_metadata(node, kDecisionKey), "direct");
   }
   EXPECT_EQ(found, 1);
+}
+
+TEST(ExportResnet18, BatchNormIsFoldedIntoConvAndTheSidecarSaysSo) {
+  const auto& e = exported({"resnet18", "x:float32:1x3x224x224", 0});
+  ASSERT_EQ(e.result.exit_code, 0) << e.result.err;
+  int batchnorms = 0;
+  for (const auto& node : e.proto.graph().node()) batchnorms += node.op_type() == "BatchNormalization";
+  EXPECT_EQ(batchnorms, 0);
+  auto sidecar = YAML::LoadFile(e.sidecar);
+  ASSERT_EQ(sidecar["folded"].size(), 20u);  // resnet18 has 20 BatchNorm2d, each after a Conv
+  bool found = false;
+  for (const auto& f : sidecar["folded"])
+    if (f["module"].as<std::string>() == "layer2.1.bn2") {
+      found = true;
+      EXPECT_EQ(f["into"].as<std::string>(), "/layer2/layer2.1/conv2/Conv");
+    }
+  EXPECT_TRUE(found);
+}
+
+TEST(ExportInputFile, TracesTheFilesTensorsUnderTheGivenNames) {
+  TempDir dir;
+  std::string inputs_pt = dir.file("inputs.pt");
+  auto made = run("/usr/bin/python3 -c " +
+                  quote("import torch; torch.manual_seed(3); torch.save((torch.randn(5, 16),), '" + inputs_pt + "')"));
+  ASSERT_EQ(made.exit_code, 0) << made.err;
+  std::string onnx_path = dir.file("m.onnx");
+  auto r = run(quote(modelexport_bin()) + " export " + quote(fixture_model("mlp")) + " " + quote(onnx_path) +
+               " -q --input-file " + quote(inputs_pt) + " --input-names features --plugin-dir " + quote(plugin_build_dir()));
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  onnx::ModelProto proto;
+  ASSERT_TRUE(proto.ParseFromString(read_file(onnx_path)));
+  ASSERT_EQ(proto.graph().input_size(), 1);
+  EXPECT_EQ(proto.graph().input(0).name(), "features");
+  // The file's batch of 5 (not a spec's) is what the graph was traced with.
+  EXPECT_EQ(proto.graph().input(0).type().tensor_type().shape().dim(0).dim_value(), 5);
+  auto inputs = load_inputs(inputs_pt);
+  auto expected = run_reference(fixture_model("mlp"), inputs);
+  auto actual = run_onnxruntime(onnx_path, {"features"}, inputs);
+  ASSERT_EQ(actual.size(), 1u);
+  EXPECT_LE(max_abs_diff(*actual[0], *expected[0]), 1e-5);
 }
 
 }  // namespace

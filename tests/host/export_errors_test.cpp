@@ -107,6 +107,27 @@ TEST_F(ExportErrors, UnknownOptionPointsToHelp) {
   EXPECT_NE(r.err.find("modelexport export --help"), std::string::npos) << r.err;
 }
 
+TEST_F(ExportErrors, InputFileThatTorchSaveDidNotWrite) {
+  std::string bogus = out.file("inputs.pt");
+  std::ofstream(bogus) << "not a pickle";
+  auto r = export_to(fixture_model("mlp"), out.file("m.onnx"), "--input-file " + quote(bogus));
+  expect_one_error_line(r);
+  EXPECT_NE(r.err.find("input file '" + bogus + "' is not a tensor or tuple of tensors saved with torch.save"),
+            std::string::npos)
+      << r.err;
+  EXPECT_EQ(out.entries(), std::vector<std::string>{"inputs.pt"});
+}
+
+TEST_F(ExportErrors, BadDynamicAxis) {
+  auto r = export_to(fixture_model("mlp"), out.file("m.onnx"), "--input x:float32:2x16 --dynamic x:2");
+  expect_one_error_line(r);
+  EXPECT_NE(r.err.find("--dynamic x:2: input 'x' has only 2 dims"), std::string::npos) << r.err;
+  r = export_to(fixture_model("mlp"), out.file("m.onnx"), "--input x:float32:2x16 --dynamic y:0");
+  expect_one_error_line(r);
+  EXPECT_NE(r.err.find("--dynamic names input 'y', which no --input declares"), std::string::npos) << r.err;
+  EXPECT_TRUE(out.entries().empty());
+}
+
 TEST(ExportHelp, ExplainsInputsAndStrategies) {
   auto r = run(quote(modelexport_bin()) + " export --help");
   EXPECT_EQ(r.exit_code, 0);

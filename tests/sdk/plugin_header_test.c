@@ -15,9 +15,11 @@ static_assert(offsetof(mx_plugin_t, struct_size) == 0, "mx_plugin_t starts with 
 /* ABI 1.0 on LP64: the last members of the released version may never move. */
 #if UINTPTR_MAX == 0xffffffffffffffffu
 static_assert(offsetof(mx_host_api_t, get_extension) == 136, "host table 1.0 layout");
+static_assert(offsetof(mx_host_api_t, auxiliary_inherit) == 144, "host table 1.0 layout");
 static_assert(offsetof(mx_plugin_t, get_extension) == 48, "plugin descriptor 1.0 layout");
 static_assert(offsetof(mx_node_t, is_primary) == 72, "mx_node_t 1.0 layout");
 static_assert(offsetof(mx_value_t, dims) == 72, "mx_value_t 1.0 layout");
+static_assert(offsetof(mx_value_t, trace_entry) == 80, "mx_value_t 1.0 layout");
 static_assert(offsetof(mx_trace_entry_t, module_stack) == 32, "mx_trace_entry_t 1.0 layout");
 static_assert(offsetof(mx_module_t, call_count) == 64, "mx_module_t 1.0 layout");
 #endif

@@ -7,6 +7,7 @@
 #include <cstdlib>
 #include <fstream>
 #include <limits>
+#include <map>
 #include <mutex>
 #include <random>
 #include <sstream>
@@ -72,22 +73,36 @@ std::vector<std::string> TempDir::entries() const {
   return out;
 }
 
-std::string fixture_model(const std::string& name) {
+namespace {
+
+struct Fixture {
+  std::string path;
+  std::vector<std::string> inputs;
+};
+
+// Made once per test process: the script is deterministic, but we do not trust a file
+// left by an earlier run across script edits.
+const Fixture& fixture(const std::string& name) {
   static std::mutex mu;
+  static std::map<std::string, Fixture> made;
   std::lock_guard<std::mutex> lock(mu);
+  if (auto it = made.find(name); it != made.end()) return it->second;
   fs::path dir = env_path("MODELEXPORT_FIXTURE_DIR");
   fs::create_directories(dir);
-  fs::path path = dir / (name + ".pt");
-  // Made once per test process: the script is deterministic, so a stale file from an
-  // earlier run would be the same, but we do not trust that across script edits.
-  static std::vector<std::string> made;
-  if (std::find(made.begin(), made.end(), name) != made.end()) return path.string();
-  auto r = run("/usr/bin/python3 " + quote(source_root() + "/examples/make_model.py") + " " + name + " " +
-               quote(path.string()));
+  Fixture f;
+  f.path = (dir / (name + ".pt")).string();
+  auto r = run("/usr/bin/python3 " + quote(source_root() + "/examples/make_model.py") + " " + name + " " + quote(f.path));
   if (r.exit_code != 0) throw std::runtime_error("make_model.py " + name + " failed: " + r.err);
-  made.push_back(name);
-  return path.string();
+  std::istringstream words(r.out);
+  for (std::string w; words >> w;) f.inputs.push_back(w);
+  return made.emplace(name, f).first->second;
 }
+
+}  // namespace
+
+std::string fixture_model(const std::string& name) { return fixture(name).path; }
+
+std::vector<std::string> fixture_inputs(const std::string& name) { return fixture(name).inputs; }
 
 std::vector<std::shared_ptr<TensorData>> run_onnxruntime(const std::string& onnx_path,
                                                          const std::vector<std::string>& names,

@@ -22,6 +22,8 @@ std::string source_root();
 
 // The TorchScript file of a make_model.py model, made once per test run (fixed seed).
 std::string fixture_model(const std::string& name);
+// The model's example inputs as make_model.py prints them: NAME:DTYPE:DIMS[:LOW..HIGH] each.
+std::vector<std::string> fixture_inputs(const std::string& name);
 
 struct CommandResult {
   int exit_code = -1;

@@ -97,6 +97,10 @@ typedef struct mx_value_t {
   int32_t elem_type;        /* ONNX TensorProto data type, 0 if unknown */
   int64_t rank;             /* -1 if unknown */
   const int64_t* dims;      /* rank entries; -1 for a dynamic dimension */
+  /* The trace entry whose op computed the traced value this ONNX value carries (for a
+   * constant: the op that made it, even if folded), or MX_NONE (graph inputs, parameters,
+   * values only a converter helper made). Tells which module's code created the value. */
+  int64_t trace_entry;
 } mx_value_t;
 
 /* One op executed during the trace. Filled by mx_host_api_t.get_trace_entry. */
@@ -157,6 +161,10 @@ typedef struct mx_host_api_t {
   mx_status_t* (*set_node_tag)(mx_graph_t* graph, int64_t node, int64_t module, int32_t decision);
   /* Optional capabilities, looked up by id with a revision ("modelexport.x/1"); NULL if absent. */
   const void* (*get_extension)(const char* id);
+  /* How nodes of an auxiliary ONNX op type (e.g. "Shape") inherit a tag, as the plugin
+   * manifests' `auxiliary:` entries declare: MX_DECISION_CONSUMER or MX_DECISION_PRODUCER
+   * for the side to look at first, 0 if no manifest declares op_type. */
+  int32_t (*auxiliary_inherit)(const mx_graph_t* graph, const char* op_type);
 } mx_host_api_t;
 
 /* What a plugin returns from its entry point. Lives as long as the library is loaded. */

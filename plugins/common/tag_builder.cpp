@@ -1,10 +1,12 @@
+// Tags from the module tree: class-name segments, ".N" for list items, ".attr" where
+// visible siblings share a class; hidden modules take their visible parent's tag.
 #include "tag_builder.h"
 
 #include <map>
 #include <set>
 #include <unordered_set>
 
-namespace htp {
+namespace mxp {
 
 namespace {
 
@@ -78,4 +80,4 @@ std::vector<std::string> build_module_tags(const ModuleTree& t) {
   return tags;
 }
 
-}  // namespace htp
+}  // namespace mxp

@@ -1,0 +1,25 @@
+// Runs code we do not trust (a plugin's tagger) in a forked child, so that a crash kills
+// the child only; the child's answer comes back as bytes over a pipe.
+#pragma once
+
+#include <functional>
+#include <string>
+
+namespace mx {
+
+struct ChildOutcome {
+  bool answered = false;  // exited with status 0 after `body` returned
+  std::string payload;    // what `body` returned
+  int signal = 0;         // killed by this signal
+  int exit_code = 0;      // exited with this status without answering
+};
+
+// Forks; the child runs `body`, writes its result to the parent and exits with _exit (no
+// atexit handlers, no flushing of the parent's buffers). If `body` throws, the child exits
+// with status 70. Throws mx::Error if the child cannot be started.
+ChildOutcome run_in_child(const std::function<std::string()>& body);
+
+// "was killed by signal 11 (Segmentation fault)" or "exited with status 3 without answering".
+std::string describe_failure(const ChildOutcome& outcome);
+
+}  // namespace mx

@@ -1,0 +1,18 @@
+// Reading an ONNX file given by a user, with one clear message for each way it can be wrong.
+#pragma once
+
+#include <onnx/onnx_pb.h>
+
+#include <string>
+
+namespace mx {
+
+// Parses `path` as an ONNX ModelProto. Throws mx::Error naming the file and the reason: it
+// does not exist, is empty, is not ONNX (not a protobuf ModelProto), is truncated (a field
+// runs past the end of the file), or has no graph or opset.
+onnx::ModelProto read_onnx_file(const std::string& path);
+
+// The same checks on bytes already read; `label` names them in messages.
+onnx::ModelProto parse_onnx_bytes(const std::string& bytes, const std::string& label);
+
+}  // namespace mx

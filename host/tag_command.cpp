@@ -1,0 +1,112 @@
+// `modelexport tag FOREIGN.onnx --model MODEL.pt -o OUT.onnx`: tags a file that PyTorch's
+// own exporter wrote, and says how many nodes each rule resolved.
+#include <boost/program_options.hpp>
+#include <iomanip>
+#include <iostream>
+
+#include "command_line.h"
+#include "commands.h"
+#include "error.h"
+#include "foreign_tagging.h"
+#include "tags_json.h"
+
+namespace po = boost::program_options;
+
+namespace mx::cli {
+namespace {
+
+constexpr const char* kHelp = R"(usage: modelexport tag FOREIGN.onnx --model MODEL.pt -o OUT.onnx [OPTIONS]
+
+Tags an ONNX file written by torch.onnx.export (PyTorch 1.13 or later, which names nodes by
+module scope: /layer1/layer1.0/conv1/Conv) with the same tags `modelexport export` writes,
+and writes OUT.onnx plus OUT_hierarchy.json beside it. MODEL.pt is the same model as a
+TorchScript file: it is traced once on example inputs for its module tree (paths and class
+names); the strategy's tag builder names the modules.
+Rules, in order:
+  scope          the node's scope path names a module (a ModuleList adds no scope level)
+  repeated call  the same after dropping the "_N" PyTorch adds for a module's N-th call
+  root scope     "/Op": an op of the root module's own forward (ResNet's Flatten), if the
+                 trace shows that forward computing anything itself; not for Constant or
+                 Identity nodes, which PyTorch's passes also put at the root scope
+  graph          the rest (no '/' in the name, a scope naming no module, root-scope
+                 constants): the strategy's tagger places the node from its consumers,
+                 else producers, else the root, as it places auxiliary nodes of an export
+Example inputs default to the ONNX file's graph inputs (names, dtypes, fixed shapes);
+give --input NAME:DTYPE:DIMS if they have dynamic dimensions. Nothing is written on error.
+
+options)";
+
+void print_summary(const ForeignTagOptions& o, const ForeignTagReport& r) {
+  auto& out = std::cout;
+  out << "modelexport: tagged " << o.onnx_path << " -> " << o.output_path << " with the modules of " << o.model_path
+      << " (strategy " << r.strategy << ")\n";
+  out << "  tagged      " << r.tagged << " of " << r.nodes << " nodes (" << std::fixed << std::setprecision(1)
+      << (r.nodes ? 100.0 * r.tagged / r.nodes : 100.0) << "%), " << r.distinct_tags << " distinct tags over "
+      << r.modules << " modules\n";
+  out << "  rules       scope " << r.by_scope << ", repeated call " << r.by_repeated_call << ", root scope "
+      << r.by_root_scope << ", graph " << r.by_graph;
+  if (!r.graph_decisions.empty()) {
+    out << " (";
+    bool first = true;
+    for (const auto& [d, n] : r.graph_decisions) {
+      out << (first ? "" : ", ") << d << " " << n;
+      first = false;
+    }
+    out << ")";
+  }
+  out << "\n";
+  if (!r.unknown_scopes.empty()) {
+    out << "  unknown     scopes naming no module of " << o.model_path << ":";
+    for (const auto& s : r.unknown_scopes) out << " " << s;
+    out << "\n";
+  }
+  out << "  sidecar     " << r.sidecar_path << "\n  time        " << std::setprecision(2);
+  for (size_t i = 0; i < r.seconds.size(); ++i)
+    out << (i ? ", " : "") << r.seconds[i].first << " " << r.seconds[i].second;
+  out << " s\n";
+}
+
+}  // namespace
+
+int tag_command(const std::vector<std::string>& args) {
+  ForeignTagOptions o;
+  std::vector<std::string> inputs, strategy_opts, plugin_dirs, positional;
+  bool json = false, quiet = false;
+  po::options_description desc(kHelp);
+  // clang-format off
+  desc.add_options()
+      ("help,h", "show this help")
+      ("model", po::value(&o.model_path), "the same model as a TorchScript file (required)")
+      ("output,o", po::value(&o.output_path), "the tagged ONNX file to write (required)")
+      ("input,i", po::value(&inputs)->composing(), "example input NAME:DTYPE:DIMS (repeatable; default: the ONNX graph inputs)")
+      ("seed", po::value(&o.seed)->default_value(0), "seed of the random example inputs")
+      ("strategy,s", po::value(&o.strategy)->default_value("htp"), "strategy whose tag builder and graph rules to use")
+      ("strategy-opt", po::value(&strategy_opts)->composing(), "KEY=VALUE option for the strategy (repeatable)")
+      ("plugin-dir", po::value(&plugin_dirs)->composing(), "folder with strategy plugins (repeatable)")
+      ("json", po::bool_switch(&json), "print the summary as JSON (schema: core/tags_report.proto)")
+      ("quiet,q", po::bool_switch(&quiet), "print nothing on success");
+  // clang-format on
+  if (int code = parse_command_line("tag", args, desc, &positional); code >= 0) return code;
+  if (positional.size() != 1)
+    return fail("tag takes one FOREIGN.onnx, got " + std::to_string(positional.size()) +
+                " positional argument(s) (see `modelexport tag --help`)");
+  if (o.model_path.empty()) return fail("tag needs --model MODEL.pt (the same model as TorchScript)");
+  if (o.output_path.empty()) return fail("tag needs -o OUT.onnx");
+  o.onnx_path = positional[0];
+  try {
+    for (const auto& spec : inputs) o.inputs.push_back(parse_input_spec(spec));
+    for (const auto& kv : strategy_opts) o.strategy_options.push_back(parse_strategy_opt(kv));
+    o.plugin_dirs = plugin_search_path(plugin_dirs);
+    ForeignTagReport r = tag_foreign_model(o);
+    for (const auto& w : r.warnings) std::cerr << "modelexport: warning: " << w << "\n";
+    if (json)
+      std::cout << foreign_tagging_json(o, r) << "\n";
+    else if (!quiet)
+      print_summary(o, r);
+    return 0;
+  } catch (const Error& e) {
+    return fail(e.what());
+  }
+}
+
+}  // namespace mx::cli

@@ -1,0 +1,56 @@
+// Code run in a child process answers over a pipe; a crash or an exit is reported and the
+// calling process carries on.
+#include "child_process.h"
+
+#include <gtest/gtest.h>
+
+#include <csignal>
+#include <cstdlib>
+
+namespace mx {
+namespace {
+
+TEST(ChildProcess, AnswerComesBackWhole) {
+  std::string big(1 << 20, 'x');  // more than a pipe buffer holds
+  big[12345] = 'y';
+  auto o = run_in_child([&] { return big; });
+  EXPECT_TRUE(o.answered);
+  EXPECT_EQ(o.payload, big);
+}
+
+TEST(ChildProcess, CrashIsReportedWithTheSignal) {
+  auto o = run_in_child([]() -> std::string {
+    volatile int* volatile p = nullptr;  // volatile store: cannot be optimized away
+    *p = 1;
+    return "unreachable";
+  });
+  EXPECT_FALSE(o.answered);
+  EXPECT_EQ(o.signal, SIGSEGV);
+  EXPECT_NE(describe_failure(o).find("killed by signal 11"), std::string::npos) << describe_failure(o);
+}
+
+TEST(ChildProcess, ExitWithoutAnswerIsReported) {
+  auto o = run_in_child([]() -> std::string { std::_Exit(3); });
+  EXPECT_FALSE(o.answered);
+  EXPECT_EQ(o.exit_code, 3);
+  EXPECT_EQ(describe_failure(o), "exited with status 3 without answering");
+}
+
+TEST(ChildProcess, ExceptionInTheChildIsAFailureNotAnAnswer) {
+  auto o = run_in_child([]() -> std::string { throw std::runtime_error("x"); });
+  EXPECT_FALSE(o.answered);
+  EXPECT_EQ(o.exit_code, 70);
+}
+
+TEST(ChildProcess, ChildChangesDoNotReachTheParent) {
+  int value = 1;
+  auto o = run_in_child([&] {
+    value = 2;
+    return std::to_string(value);
+  });
+  EXPECT_EQ(o.payload, "2");
+  EXPECT_EQ(value, 1);
+}
+
+}  // namespace
+}  // namespace mx

@@ -1,0 +1,96 @@
+// Broken plugins through the binary, one per way of breaking: using one gives exactly one
+// error line naming its file and the reason, writes nothing, and htp in the same folder
+// keeps working; `modelexport plugins` still lists htp.
+#include <gtest/gtest.h>
+#include <modelexport/plugin.h>
+
+#include <fstream>
+
+#include "support/plugin_folder.h"
+
+namespace mx::test {
+namespace {
+
+struct Case {
+  std::string label;
+  std::string strategy;
+  // Puts the broken plugin into the folder.
+  void (*setup)(const fs::path& dir);
+  std::string file;    // the file the message must name, relative to the folder
+  std::string reason;  // what the message must say
+};
+
+void broken(const fs::path& dir, const std::string& kind, const std::string& abi = "1.0") {
+  add_plugin(dir, test_plugin_library("broken_" + kind + ".so"), kind, abi);
+}
+
+const std::string kNewerMinor = std::to_string(MX_ABI_MAJOR) + "." + std::to_string(MX_ABI_MINOR + 1);
+
+std::vector<Case> cases() {
+  return {
+      {"ManifestWithoutLibrary", "ghost",
+       [](const fs::path& d) { std::ofstream(d / "ghost.yaml") << "name: ghost\nabi: \"1.0\"\n"; }, "ghost.yaml",
+       "its library '"},
+      {"LibraryWithoutManifest", "stray",
+       [](const fs::path& d) { fs::copy_file(test_plugin_library("broken_crash.so"), d / "stray.so"); }, "stray.so",
+       "has no manifest beside it"},
+      {"MissingEntrySymbol", "no_entry", [](const fs::path& d) { broken(d, "no_entry"); }, "no_entry.so",
+       "has no entry symbol 'modelexport_plugin_entry'"},
+      {"AbiMajorMismatchInLibrary", "abi_major", [](const fs::path& d) { broken(d, "abi_major"); }, "abi_major.so",
+       "built for 2.0, this host speaks 1.x"},
+      {"AbiMajorMismatchInManifest", "abi_major", [](const fs::path& d) { broken(d, "abi_major", "2.0"); },
+       "abi_major.yaml", "wrong ABI version: built for 2.0, this host speaks 1.x"},
+      {"NewerMinorInLibrary", "abi_minor", [](const fs::path& d) { broken(d, "abi_minor"); }, "abi_minor.so",
+       "was built for ABI " + kNewerMinor + ", newer than this host's"},
+      {"NewerMinorInManifest", "abi_minor", [](const fs::path& d) { broken(d, "abi_minor", kNewerMinor); },
+       "abi_minor.yaml", "built for ABI " + kNewerMinor + ", newer than this host's"},
+      {"TaggerReturnsAnError", "tagger_error", [](const fs::path& d) { broken(d, "tagger_error"); }, "tagger_error.so",
+       "failed to tag nodes: deliberate failure: this tagger always fails"},
+      {"TaggerLeavesNodesUntagged", "untagged", [](const fs::path& d) { broken(d, "untagged"); }, "untagged.so",
+       "nodes untagged (first: '"},
+      {"TaggerThrows", "throwing",
+       [](const fs::path& d) { add_plugin(d, test_plugin_library("throwing_plugin.so"), "throwing"); }, "throwing.so",
+       "threw a C++ exception across the C ABI in tag_nodes: deliberate exception"},
+      {"TaggerCrashes", "crash", [](const fs::path& d) { broken(d, "crash"); }, "crash.so",
+       "was killed by signal 11 (Segmentation fault) while tagging"},
+  };
+}
+
+class BrokenPlugin : public ::testing::TestWithParam<Case> {
+ protected:
+  void SetUp() override {
+    copy_shipped_plugin(plugins.path(), "htp");
+    GetParam().setup(plugins.path());
+  }
+  CommandResult export_with(const std::string& strategy, const std::string& out) {
+    return run("env -u MODELEXPORT_PLUGIN_PATH " + quote(modelexport_bin()) + " export " + quote(fixture_model("mlp")) +
+               " " + quote(out) + " --input x:float32:2x16 --plugin-dir " + quote(plugins.path().string()) +
+               " --strategy " + strategy);
+  }
+  TempDir plugins, out;
+};
+
+TEST_P(BrokenPlugin, UsingItGivesOneLineNamingFileAndReason) {
+  auto r = export_with(GetParam().strategy, out.file("m.onnx"));
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_EQ(r.err.rfind("modelexport: error: ", 0), 0u) << r.err;
+  EXPECT_EQ(std::count(r.err.begin(), r.err.end(), '\n'), 1) << r.err;
+  EXPECT_NE(r.err.find(plugins.file(GetParam().file)), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find(GetParam().reason), std::string::npos) << r.err;
+  EXPECT_TRUE(out.entries().empty()) << "nothing written";
+}
+
+TEST_P(BrokenPlugin, HtpBesideItStillWorks) {
+  auto r = export_with("htp", out.file("m.onnx"));
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_TRUE(fs::exists(out.file("m.onnx")));
+  auto list = run(quote(modelexport_bin()) + " plugins --plugin-dir " + quote(plugins.path().string()));
+  EXPECT_EQ(list.exit_code, 0);
+  EXPECT_NE(list.out.find("htp "), std::string::npos) << list.out;
+}
+
+INSTANTIATE_TEST_SUITE_P(Kinds, BrokenPlugin, ::testing::ValuesIn(cases()),
+                         [](const auto& info) { return info.param.label; });
+
+}  // namespace
+}  // namespace mx::test

@@ -1,10 +1,8 @@
-// The compare report as JSON: compare.proto through protobuf's JSON printer, which also
-// does the escaping.
-#include <google/protobuf/util/json_util.h>
-
+// The compare report as JSON: compare.proto through protobuf's JSON printer (proto_json.h),
+// which also does the escaping.
 #include "compare.h"
 #include "compare.pb.h"
-#include "error.h"
+#include "proto_json.h"
 
 namespace mx {
 
@@ -48,14 +46,7 @@ std::string compare_json(const CompareReport& r) {
       }
     }
   }
-  google::protobuf::util::JsonPrintOptions opts;
-  opts.add_whitespace = true;
-  opts.always_print_primitive_fields = true;
-  opts.preserve_proto_field_names = true;
-  std::string json;
-  auto status = google::protobuf::util::MessageToJsonString(c, &json, opts);
-  if (!status.ok()) throw Error("cannot format the comparison JSON: " + status.ToString());
-  return json;
+  return message_json(c);
 }
 
 }  // namespace mx

@@ -20,10 +20,9 @@ Error unsupported(const Trace& trace, const TraceEntry& e, const OpRegistry& reg
   if (!entries.empty())
     return Error(what + ": its converter needs opset " + std::to_string(entries.front()->since_opset) +
                  " or later, and opset " + std::to_string(opset) + " was asked for (--opset)");
-  return Error(what +
-               ": no converter is registered for it. Add a C++ emitter in core/ops/, or a one-to-one row "
-               "{aten: " +
-               e.op + ", onnx: OpType} to core/ops/base_ops.yaml if an ONNX op computes it as is");
+  return Error(what + ": no converter is registered for it. If an ONNX op computes it as is, a strategy plugin can add " +
+               "the row {aten: " + e.op + ", onnx: OpType} under `operators:` in its manifest; anything more needs a " +
+               "C++ emitter in core/ops/");
 }
 
 }  // namespace

@@ -185,9 +185,16 @@ class Tracer {
       v.kind = Value::Kind::Module;
       auto it = module_index_.find(iv.toObject().get());
       v.module = it == module_index_.end() ? -1 : it->second;
-    } else if (iv.isList() || iv.isTuple()) {
+    } else if (iv.isList() || iv.isTuple() || iv.isGenericDict()) {
+      // A dict's values, in insertion order (what a flattened output keeps).
       v.kind = iv.isList() ? Value::Kind::List : Value::Kind::Tuple;
-      auto items = iv.isList() ? iv.toListRef().vec() : iv.toTupleRef().elements().vec();
+      std::vector<c10::IValue> items;
+      if (iv.isList())
+        items = iv.toListRef().vec();
+      else if (iv.isTuple())
+        items = iv.toTupleRef().elements().vec();
+      else
+        for (const auto& kv : iv.toGenericDict()) items.push_back(kv.value());
       for (const auto& item : items) v.elements.push_back(new_value(item, nullptr, producer));
     }
     int64_t id = static_cast<int64_t>(trace_.values.size());
@@ -348,6 +355,10 @@ class Tracer {
     if (node->kind() == c10::prim::ListConstruct || node->kind() == c10::prim::TupleConstruct) {
       // Elements are the inputs themselves, so converters can see through the list.
       trace_.values[entry.outputs[0]].elements = entry.inputs;
+    } else if (node->kind() == c10::prim::DictConstruct) {
+      auto& elements = trace_.values[entry.outputs[0]].elements;  // the values, in order
+      elements.clear();
+      for (size_t i = 1; i < entry.inputs.size(); i += 2) elements.push_back(entry.inputs[i]);
     }
     trace_.entries.push_back(std::move(entry));
   }
@@ -361,6 +372,11 @@ class Tracer {
       values = {c10::IValue(list)};
     } else if (node->kind() == c10::prim::TupleConstruct) {
       values = {c10::IValue(c10::ivalue::Tuple::create(std::move(values)))};
+    } else if (node->kind() == c10::prim::DictConstruct) {
+      const auto& type = node->output()->type()->expectRef<c10::DictType>();
+      c10::impl::GenericDict dict(type.getKeyType(), type.getValueType());
+      for (size_t i = 0; i + 1 < values.size(); i += 2) dict.insert(values[i], values[i + 1]);
+      values = {c10::IValue(dict)};
     } else {
       node->getOperation()(values);
     }
@@ -419,6 +435,8 @@ void flatten_ivalue(const c10::IValue& iv, std::vector<std::shared_ptr<TensorDat
     for (const auto& e : iv.toTupleRef().elements()) flatten_ivalue(e, out);
   } else if (iv.isList()) {
     for (const auto& e : iv.toListRef()) flatten_ivalue(e, out);
+  } else if (iv.isGenericDict()) {
+    for (const auto& kv : iv.toGenericDict()) flatten_ivalue(kv.value(), out);
   }
 }
 

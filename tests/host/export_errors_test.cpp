@@ -74,6 +74,7 @@ TEST_F(ExportErrors, UnsupportedOperatorNamesOpOverloadAndModule) {
   EXPECT_NE(r.err.find("unsupported operator aten::cumprod (overload 'default') in module 'inner' (Inner)"),
             std::string::npos)
       << r.err;
+  EXPECT_NE(r.err.find("under `operators:` in its manifest"), std::string::npos) << "says how to add it: " << r.err;
   EXPECT_NE(r.err.find("core/ops"), std::string::npos) << "says how to add it: " << r.err;
   EXPECT_TRUE(out.entries().empty());
 }

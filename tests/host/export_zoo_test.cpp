@@ -93,6 +93,23 @@ TEST_P(Zoo, ExportsMatchesLibTorchAndTagsEveryNode) {
   for (const auto& [tag, modules] : modules_of_tag) EXPECT_EQ(modules.size(), 1u) << tag;
 }
 
+// Below opset 17 there is no LayerNormalization: the BERT-like model exports it decomposed,
+// and must still match LibTorch.
+TEST(ZooOpset14, BertWithDecomposedLayerNormMatchesLibTorch) {
+  TempDir out;
+  std::string onnx_path = out.file("bert14.onnx");
+  std::string cmd = quote(modelexport_bin()) + " export " + quote(fixture_model("bert")) + " " + quote(onnx_path) +
+                    " -q --opset 14 --plugin-dir " + quote(plugin_build_dir());
+  for (const auto& s : fixture_inputs("bert")) cmd += " --input " + s;
+  auto r = run(cmd);
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  onnx::ModelProto proto;
+  ASSERT_TRUE(proto.ParseFromString(read_file(onnx_path)));
+  EXPECT_EQ(proto.opset_import(0).version(), 14);
+  for (const auto& node : proto.graph().node()) EXPECT_NE(node.op_type(), "LayerNormalization") << node.name();
+  check_against_libtorch({"bert", 1e-5, {}, {}}, onnx_path, fixture_inputs("bert"), 5);
+}
+
 const std::vector<std::string> kBatch{"x:0:batch"};
 std::vector<std::string> image(int batch, int size) {
   return {"x:float32:" + std::to_string(batch) + "x3x" + std::to_string(size) + "x" + std::to_string(size)};

@@ -64,7 +64,8 @@ INSTANTIATE_TEST_SUITE_P(
                       "linear_no_bias", "gelu_tanh", "gelu_erf", "hardtanh_range", "relu6", "hardswish_hardsigmoid",
                       "silu", "conv1d_same_dilation_groups", "conv_transpose2d_output_padding", "conv2d_asymmetric",
                       "max_pool_ceil_mode", "avg_pool_exclude_pad", "adaptive_avg_pool_divisible",
-                      "batch_norm_no_affine", "layer_norm_no_affine", "embedding_padding_idx",
+                      "batch_norm_no_affine", "layer_norm_no_affine", "embedding_padding_idx", "float16_int32_inputs",
+                      "dict_output_flattened", "tuple_output_with_input",
                       "lstm_bidirectional_2_layers", "gru_seq_first"),
     [](const auto& info) { return info.param; });
 

@@ -13,7 +13,6 @@ the same invocation, one after the other, so machine load affects both alike.
 """
 
 import argparse
-import importlib.util
 import json
 import os
 import platform
@@ -83,7 +82,11 @@ def count_nodes(path):
 
 
 def measure(cmd):
-    """Wall seconds, peak RSS (bytes, from wait4) and stdout of one process."""
+    """Wall seconds, peak RSS (bytes, from wait4) and stdout of one process.
+
+    Linux carries a process's RSS high-water mark across fork and exec, so this process
+    stays small (no torch, no ONNX file read here): otherwise every child would report at
+    least our own peak."""
     start = time.perf_counter()
     proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     pid, status, usage = os.wait4(proc.pid, 0)
@@ -93,6 +96,11 @@ def measure(cmd):
     if status != 0:
         raise RuntimeError("%s failed: %s" % (" ".join(cmd[:3]), err.strip()[-500:]))
     return seconds, usage.ru_maxrss * 1024, out
+
+
+def nodes_in_child(path):
+    out = subprocess.run([PY, os.path.abspath(__file__), "--count-nodes", path], check=True, capture_output=True, text=True)
+    return int(out.stdout)
 
 
 def mib(n):
@@ -106,12 +114,15 @@ def main():
     parser.add_argument("--opset", type=int, default=17)
     parser.add_argument("--models", help="comma-separated subset (default: the zoo)")
     parser.add_argument("--out", help="also write the markdown table here")
+    parser.add_argument("--count-nodes", metavar="ONNX", help=argparse.SUPPRESS)  # run in a child, see measure()
     args = parser.parse_args()
 
-    spec = importlib.util.spec_from_file_location("make_model", os.path.join(ROOT, "examples", "make_model.py"))
-    mm = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(mm)
-    models = args.models.split(",") if args.models else [m for m in mm.BUILDERS if m not in ("mlp", "unsupported")]
+    if args.count_nodes:
+        print(count_nodes(args.count_nodes))
+        return 0
+    listed = subprocess.run([PY, os.path.join(ROOT, "examples", "make_model.py"), "--list"], check=True,
+                            capture_output=True, text=True).stdout.split()
+    models = args.models.split(",") if args.models else [m for m in listed if m not in ("mlp", "unsupported")]
     exe = os.path.join(args.build, "host", "modelexport")
     plugins = os.path.join(args.build, "plugins")
     rows = []
@@ -147,8 +158,8 @@ def main():
                 "ours_rss": statistics.median(ours_rss),
                 "theirs_rss": statistics.median(theirs_rss),
                 "weights": weights,
-                "ours_nodes": count_nodes(ours_onnx),
-                "theirs_nodes": count_nodes(theirs_onnx),
+                "ours_nodes": nodes_in_child(ours_onnx),
+                "theirs_nodes": nodes_in_child(theirs_onnx),
                 "ours_size": os.path.getsize(ours_onnx),
                 "theirs_size": os.path.getsize(theirs_onnx),
             }

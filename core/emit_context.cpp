@@ -195,13 +195,6 @@ std::string EmitContext::initializer(const std::string& hint, const TensorData& 
   return g_.add_initializer(fresh(hint), data, entry_.module());
 }
 
-std::string EmitContext::const_tensor(const TensorData& data) {
-  std::string name = fresh("Constant");
-  auto* t = add_attr(helper("Constant", {}, {name}), "value", onnx::AttributeProto::TENSOR)->mutable_t();
-  set_tensor(*t, data);
-  return name;
-}
-
 std::string EmitContext::ints_input(size_t i, bool minus_one_to_one) {
   const auto& v = arg(i);
   if (!v.shape_dynamic) {

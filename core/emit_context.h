@@ -87,8 +87,6 @@ class EmitContext {
   void set_list_output(size_t i, const std::vector<std::string>& names);
   // A new initializer holding `data`, owned by this op's module (e.g. re-laid-out weights).
   std::string initializer(const std::string& hint, const TensorData& data);
-  // A Constant node holding `data` (any element type, raw bytes).
-  std::string const_tensor(const TensorData& data);
 
  private:
   GraphBuilder& g_;

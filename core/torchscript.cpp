@@ -423,7 +423,7 @@ void flatten_outputs(const Trace& trace, int64_t id, std::vector<int64_t>& out) 
   }
   if (v.kind != Value::Kind::Tuple && v.kind != Value::Kind::List)
     throw Error("model '" + trace.model_path +
-                "': forward returns a value that is neither a tensor nor a tuple or list of tensors (" + v.debug_name +
+                "': forward returns a value that is not a tensor or a tuple, list or dict of tensors (" + v.debug_name +
                 ")");
   for (auto e : v.elements) flatten_outputs(trace, e, out);
 }

@@ -1,15 +1,14 @@
 // The export pipeline, phase by phase, with wall times for the summary.
 #include "export.h"
 
-#include <onnx/checker.h>
-
 #include <chrono>
 #include <set>
 
 #include "atomic_write.h"
 #include "convert.h"
-#include "graph_cleanup.h"
 #include "error.h"
+#include "graph_cleanup.h"
+#include "model_io.h"
 #include "plugin_registry.h"
 #include "tag_output.h"
 #include "torchscript.h"
@@ -41,7 +40,7 @@ ConvertedModel convert_checked(const Trace& trace, const OpRegistry& registry, c
   if (o.fold_batchnorm) fold_batchnorm(model);
   remove_dead_nodes(model);
   try {
-    onnx::checker::check_model(model.model);
+    check_converted(model);
   } catch (const std::exception& e) {
     throw Error("internal error: the converted model fails ONNX's checker: " + std::string(e.what()));
   }
@@ -51,7 +50,8 @@ ConvertedModel convert_checked(const Trace& trace, const OpRegistry& registry, c
 Trace trace_for_export(const ExportOptions& o) {
   if (!o.input_file.empty()) {
     if (!o.inputs.empty()) throw Error("give either --input or --input-file, not both");
-    if (!o.dynamic.empty()) throw Error("--dynamic needs --input specs (it traces again with other sizes), not --input-file");
+    if (!o.dynamic.empty())
+      throw Error("--dynamic needs --input specs (it traces again with other sizes), not --input-file");
     auto inputs = load_inputs(o.input_file);
     if (!o.input_names.empty() && o.input_names.size() != inputs.size())
       throw Error(std::to_string(o.input_names.size()) + " --input-names for " + std::to_string(inputs.size()) +
@@ -98,10 +98,8 @@ ExportReport export_model(const ExportOptions& o) {
   const auto& graph = model.model.graph();
   SidecarInfo info{o.model_path, o.output_path, o.opset, r.seconds};
   std::string sidecar = sidecar_json(model, trace, tags, info);
-  // Streamed: a copy of a large model's weights in one string would double peak memory.
-  auto write_model = [&](std::ostream& out) {
-    if (!model.model.SerializeToOstream(&out)) throw Error("cannot serialize the ONNX model (over 2 GiB?)");
-  };
+  // Streamed, weights straight from LibTorch's memory (see model_io.h).
+  auto write_model = [&](std::ostream& out) { write_converted(model, out); };
   write_outputs_atomically({{r.onnx_path, write_model}, {r.sidecar_path, [&](std::ostream& out) { out << sidecar; }}});
   timer.done("write");
 

@@ -8,6 +8,7 @@
 
 #include "atomic_write.h"
 #include "error.h"
+#include "model_io.h"
 #include "onnx_file.h"
 #include "onnx_graph.h"
 #include "plugin_host.h"
@@ -149,10 +150,10 @@ ForeignTagReport tag_foreign_model(const ForeignTagOptions& o) {
   apply_tags(model, trace, tags);
   phase("tag");
 
-  std::string bytes;
-  if (!model.model.SerializeToString(&bytes)) throw Error("cannot serialize the ONNX model (over 2 GiB?)");
   SidecarInfo info{o.model_path, o.output_path, default_opset(model.model), r.seconds};
-  write_files_atomically({{o.output_path, bytes}, {r.sidecar_path, sidecar_json(model, trace, tags, info)}});
+  std::string sidecar = sidecar_json(model, trace, tags, info);
+  write_outputs_atomically({{o.output_path, [&](std::ostream& out) { write_converted(model, out); }},
+                            {r.sidecar_path, [&](std::ostream& out) { out << sidecar; }}});
   phase("write");
 
   r.nodes = graph.node_size();

@@ -3,28 +3,44 @@
 
 #include <cmath>
 #include <cstring>
+#include <memory>
 #include <set>
 #include <unordered_map>
+
+#include "model_io.h"
 
 namespace mx {
 namespace {
 
-// Float32 contents of an initializer, or empty if it is not a float32 raw-data tensor.
-std::vector<float> floats_of(const onnx::TensorProto& t) {
+// Float32 contents of an initializer, or empty if it is not float32.
+std::vector<float> floats_of(const ConvertedModel& m, const onnx::TensorProto& t) {
   std::vector<float> out;
   if (t.data_type() != onnx::TensorProto::FLOAT) return out;
-  if (t.has_raw_data()) {
-    out.resize(t.raw_data().size() / sizeof(float));
-    std::memcpy(out.data(), t.raw_data().data(), out.size() * sizeof(float));
+  std::string_view bytes = initializer_bytes(m, t);
+  if (!bytes.empty()) {
+    out.resize(bytes.size() / sizeof(float));
+    std::memcpy(out.data(), bytes.data(), out.size() * sizeof(float));
   } else {
     out.assign(t.float_data().begin(), t.float_data().end());
   }
   return out;
 }
 
-void set_floats(onnx::TensorProto& t, const std::vector<float>& values) {
-  t.clear_float_data();
-  t.set_raw_data(values.data(), values.size() * sizeof(float));
+// A new float32 initializer `name` of shape `dims`, its values kept beside the proto.
+onnx::TensorProto* add_floats(ConvertedModel& m, const std::string& name, std::vector<int64_t> dims,
+                              std::vector<float> values) {
+  auto* t = m.model.mutable_graph()->add_initializer();
+  t->set_name(name);
+  auto kept = std::make_shared<std::vector<float>>(std::move(values));
+  TensorData data;
+  data.dtype = DType::Float;
+  data.shape = std::move(dims);
+  data.data = kept->data();
+  data.nbytes = kept->size() * sizeof(float);
+  data.owner = kept;
+  set_tensor_header(*t, data);
+  m.external_data[name] = std::move(data);
+  return t;
 }
 
 float attr_f(const onnx::NodeProto& n, const std::string& name, float fallback) {
@@ -77,15 +93,15 @@ std::vector<FoldNote> fold_batchnorm(ConvertedModel& m) {
     auto* bias = conv.input_size() > 2 ? init(conv.input(2)) : nullptr;
     if (!w || (conv.input_size() > 2 && !bias)) continue;
     if (!init(bn.input(1)) || !init(bn.input(2)) || !init(bn.input(3)) || !init(bn.input(4))) continue;
-    std::vector<float> weight = floats_of(*w), scale = floats_of(*init(bn.input(1))), shift, mean, var;
-    shift = floats_of(*init(bn.input(2)));
-    mean = floats_of(*init(bn.input(3)));
-    var = floats_of(*init(bn.input(4)));
+    std::vector<float> weight = floats_of(m, *w), scale = floats_of(m, *init(bn.input(1))), shift, mean, var;
+    shift = floats_of(m, *init(bn.input(2)));
+    mean = floats_of(m, *init(bn.input(3)));
+    var = floats_of(m, *init(bn.input(4)));
     size_t channels = w->dims_size() > 0 ? static_cast<size_t>(w->dims(0)) : 0;
-    if (weight.empty() || channels == 0 || scale.size() != channels || shift.size() != channels || mean.size() != channels ||
-        var.size() != channels)
+    if (weight.empty() || channels == 0 || scale.size() != channels || shift.size() != channels ||
+        mean.size() != channels || var.size() != channels)
       continue;
-    std::vector<float> b_old = bias ? floats_of(*bias) : std::vector<float>(channels, 0.0f);
+    std::vector<float> b_old = bias ? floats_of(m, *bias) : std::vector<float>(channels, 0.0f);
     if (b_old.size() != channels) continue;
     // y = (conv(x) + b - mean) * scale / sqrt(var + eps) + shift
     float eps = attr_f(bn, "epsilon", 1e-5f);
@@ -100,15 +116,9 @@ std::vector<FoldNote> fold_batchnorm(ConvertedModel& m) {
     // after the Conv's parameter ("layer1.0.conv1.weight_folded").
     std::string base = w->name();
     if (base.size() > 6 && base.compare(base.size() - 6, 6, "weight") == 0) base.resize(base.size() - 6);
-    auto* w_new = graph.add_initializer();
-    *w_new = *w;
-    w_new->set_name(base + "weight_folded");
-    set_floats(*w_new, weight);
-    auto* b_folded = graph.add_initializer();
-    b_folded->set_name(base + "bias_folded");
-    b_folded->set_data_type(onnx::TensorProto::FLOAT);
-    b_folded->add_dims(static_cast<int64_t>(channels));
-    set_floats(*b_folded, b_new);
+    std::vector<int64_t> w_dims(w->dims().begin(), w->dims().end());
+    auto* w_new = add_floats(m, base + "weight_folded", w_dims, std::move(weight));
+    auto* b_folded = add_floats(m, base + "bias_folded", {static_cast<int64_t>(channels)}, std::move(b_new));
     if (auto owner = m.initializer_owner.find(w->name()); owner != m.initializer_owner.end()) {
       m.initializer_owner[w_new->name()] = owner->second;
       m.initializer_owner[b_folded->name()] = owner->second;
@@ -150,6 +160,7 @@ int remove_dead_nodes(ConvertedModel& m) {
   for (int i = inits->size() - 1; i >= 0; --i)
     if (!needed.count((*inits)[i].name())) {
       m.initializer_owner.erase((*inits)[i].name());
+      m.external_data.erase((*inits)[i].name());
       inits->DeleteSubrange(i, 1);
     }
   return removed;

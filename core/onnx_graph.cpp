@@ -45,10 +45,9 @@ void set_value_info(onnx::ValueInfoProto& info, const std::string& name, const V
 
 }  // namespace
 
-void set_tensor(onnx::TensorProto& proto, const TensorData& data) {
+void set_tensor_header(onnx::TensorProto& proto, const TensorData& data) {
   proto.set_data_type(static_cast<int32_t>(data.dtype));
   for (auto d : data.shape) proto.add_dims(d);
-  proto.set_raw_data(data.data, data.nbytes);
 }
 
 GraphBuilder::GraphBuilder(const Trace& trace, int opset) : trace_(trace), opset_(opset) {}
@@ -101,7 +100,8 @@ std::string GraphBuilder::add_initializer(const std::string& name, const TensorD
   value_names_.insert(name);
   auto* init = graph().add_initializer();
   init->set_name(name);
-  set_tensor(*init, data);
+  set_tensor_header(*init, data);
+  model_.external_data[name] = data;
   if (owner >= 0) model_.initializer_owner[name] = owner;
   return name;
 }

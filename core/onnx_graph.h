@@ -33,7 +33,12 @@ struct ConvertedModel {
   std::vector<NodeOrigin> origins;
   std::unordered_map<std::string, int64_t> initializer_owner;  // initializer -> module
   std::unordered_map<std::string, int64_t> value_ids;          // ONNX value -> trace value
-  std::vector<FoldNote> folded;                                 // what clean-up passes folded
+  std::vector<FoldNote> folded;                                // what clean-up passes folded
+  // Initializer bytes left where they are (mostly the module's own parameters, held by
+  // LibTorch) instead of copied into the proto: such a TensorProto has no data field, and
+  // model_io.h reads, checks and writes it with these bytes. Copying them would double the
+  // peak memory of a model with large weights.
+  std::unordered_map<std::string, TensorData> external_data;
 };
 
 class GraphBuilder {
@@ -76,6 +81,7 @@ class GraphBuilder {
   std::unordered_set<std::string> value_names_;
 };
 
-void set_tensor(onnx::TensorProto& proto, const TensorData& data);
+// Type and shape of `data` on `proto`, without its bytes.
+void set_tensor_header(onnx::TensorProto& proto, const TensorData& data);
 
 }  // namespace mx

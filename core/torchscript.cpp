@@ -111,22 +111,94 @@ class Tracer {
       throw Error("model '" + trace_.model_path + "': forward takes " + std::to_string(expected) + " input(s) (" +
                   args + ") but " + std::to_string(inputs.size()) + " were given with --input");
     }
-    std::vector<int64_t> args{new_value(root._ivalue(), nullptr, -1)};
+    std::vector<int64_t> args{pin(new_value(root._ivalue(), nullptr, -1))};
     for (size_t i = 0; i < inputs.size(); ++i) {
-      int64_t id = new_value(inputs[i], graph.inputs()[i + 1], -1);
+      int64_t id = pin(new_value(inputs[i], graph.inputs()[i + 1], -1));
       const auto& arg_names = forward.getSchema().arguments();
       std::string name = i < names.size() && !names[i].empty() ? names[i] : arg_names.at(i + 1).name();
       trace_.inputs.push_back({name, id});
       args.push_back(id);
     }
     trace_.modules[0].calls++;
-    return run_graph(graph, args, {0});
+    return run_graph(graph, args, {0});  // held by run_graph: kept for runtime()
   }
 
   const c10::IValue& runtime(int64_t id) const { return rt_.at(id); }
 
  private:
   using ValueMap = std::unordered_map<const jit::Value*, int64_t>;
+
+  // Liveness. rt_ keeps a runtime value only while something can still read it, so
+  // activations are freed as the model runs, as in LibTorch's own interpreter; keeping all
+  // of them would hold every activation of the model at once. refs_ counts, per value id,
+  // the IR values bound to it in a running graph, the list or tuple values that contain it,
+  // and holds (graph results on their way to the caller, loop-carried values, pins for
+  // parameters, modules and the graph's inputs and outputs).
+  struct BlockPlan {
+    std::unordered_map<const jit::Node*, std::vector<const jit::Value*>> release_after;  // last use
+    std::vector<const jit::Value*> release_at_end;  // read by the block's return, or never
+  };
+
+  int64_t pin(int64_t id) {
+    ++refs_[id];
+    return id;
+  }
+  void release(int64_t id) {
+    if (--refs_[id] > 0) return;
+    rt_[id] = c10::IValue();
+    for (auto e : trace_.values[id].elements) release(e);
+  }
+  void bind_value(ValueMap& ids, const jit::Value* v, int64_t id) {
+    auto [it, added] = ids.emplace(v, id);
+    if (!added) {
+      release(it->second);
+      it->second = id;
+    }
+    ++refs_[id];
+  }
+  void unbind(ValueMap& ids, const jit::Value* v) {
+    auto it = ids.find(v);
+    if (it == ids.end()) return;  // in a branch not taken
+    int64_t id = it->second;
+    ids.erase(it);
+    release(id);
+  }
+  void set_elements(int64_t id, const std::vector<int64_t>& elements) {
+    for (auto e : elements) ++refs_[e];
+    auto old = std::move(trace_.values[id].elements);
+    trace_.values[id].elements = elements;
+    for (auto e : old) release(e);
+  }
+
+  const BlockPlan& plan(jit::Block* block) {
+    auto [it, added] = plans_.try_emplace(block);
+    if (!added) return it->second;
+    BlockPlan& p = it->second;
+    std::unordered_map<const jit::Node*, size_t> position;
+    for (auto* n : block->nodes()) position.emplace(n, position.size());
+    auto own = [&](const jit::Value* v, const jit::Node* defined_by) {
+      const jit::Node* last = defined_by;
+      bool at_end = defined_by == nullptr;  // an unused block input lives to the end
+      for (const auto& use : v->uses()) {
+        const jit::Node* user = use.user;
+        while (user->owningBlock() != block) user = user->owningBlock()->owningNode();
+        if (user == block->return_node()) {
+          at_end = true;
+          break;
+        }
+        if (last == nullptr || position.at(user) > position.at(last)) last = user;
+        at_end = false;
+      }
+      if (at_end)
+        p.release_at_end.push_back(v);
+      else
+        p.release_after[last].push_back(v);
+    };
+    for (auto* v : block->inputs()) own(v, nullptr);
+    for (auto* n : block->nodes())
+      for (auto* v : n->outputs()) own(v, n);
+    return p;
+  }
 
   void add_module(const jit::Module& m, const std::string& path, const std::string& attr, int64_t parent) {
     auto* obj = m._ivalue().get();
@@ -195,11 +267,12 @@ class Tracer {
         items = iv.toTupleRef().elements().vec();
       else
         for (const auto& kv : iv.toGenericDict()) items.push_back(kv.value());
-      for (const auto& item : items) v.elements.push_back(new_value(item, nullptr, producer));
+      for (const auto& item : items) v.elements.push_back(pin(new_value(item, nullptr, producer)));
     }
     int64_t id = static_cast<int64_t>(trace_.values.size());
     trace_.values.push_back(std::move(v));
     rt_.push_back(iv);
+    refs_.push_back(0);
     return id;
   }
 
@@ -212,27 +285,43 @@ class Tracer {
     return false;
   }
 
+  // Returns the ids of the graph's outputs, each with a hold the caller releases.
   std::vector<int64_t> run_graph(jit::Graph& graph, const std::vector<int64_t>& args,
                                  const std::vector<int64_t>& stack) {
     ValueMap ids;
-    for (size_t i = 0; i < graph.inputs().size(); ++i) ids[graph.inputs()[i]] = args.at(i);
-    run_block(graph.block(), ids, stack);
+    for (size_t i = 0; i < graph.inputs().size(); ++i) bind_value(ids, graph.inputs()[i], args.at(i));
+    return run_block(graph.block(), ids, stack);
+  }
+
+  // Runs the block's nodes; returns its outputs' ids, each with a hold the caller releases.
+  std::vector<int64_t> run_block(jit::Block* block, ValueMap& ids, const std::vector<int64_t>& stack) {
+    const BlockPlan& p = plan(block);
+    for (auto* node : block->nodes()) {
+      run_node(node, ids, stack);
+      if (auto it = p.release_after.find(node); it != p.release_after.end())
+        for (const auto* v : it->second) unbind(ids, v);
+    }
     std::vector<int64_t> out;
-    for (auto* v : graph.outputs()) out.push_back(ids.at(v));
+    for (auto* v : block->outputs()) out.push_back(pin(ids.at(v)));
+    for (const auto* v : p.release_at_end) unbind(ids, v);
     return out;
   }
 
-  void run_block(jit::Block* block, ValueMap& ids, const std::vector<int64_t>& stack) {
-    for (auto* node : block->nodes()) run_node(node, ids, stack);
+  // Binds `node`'s outputs to held `results`, then drops the holds.
+  void bind_results(jit::Node* node, const std::vector<int64_t>& results, ValueMap& ids) {
+    for (size_t i = 0; i < node->outputs().size(); ++i) bind_value(ids, node->output(i), results.at(i));
+    for (auto id : results) release(id);
   }
 
   void run_node(jit::Node* node, ValueMap& ids, const std::vector<int64_t>& stack) {
     auto in = [&](size_t i) { return ids.at(node->input(i)); };
     switch (node->kind()) {
       case c10::prim::Constant:
-        ids[node->output()] = constant(jit::toIValue(node->output()).value(), node->output());
+        bind_value(ids, node->output(), constant(jit::toIValue(node->output()).value(), node->output()));
         return;
-      case c10::prim::GetAttr: ids[node->output()] = get_attr(in(0), node->s(c10::attr::name), node->output()); return;
+      case c10::prim::GetAttr:
+        bind_value(ids, node->output(), get_attr(in(0), node->s(c10::attr::name), node->output()));
+        return;
       case c10::prim::CallMethod: {
         const auto& self = trace_.values[in(0)];
         auto obj = rt_[in(0)].toObject();
@@ -244,33 +333,32 @@ class Tracer {
           if (self.module != stack.back()) inner.push_back(self.module);
           if (node->s(c10::attr::name) == "forward") trace_.modules[self.module].calls++;
         }
-        bind(node, run_graph(*jit::toGraphFunction(fn).graph(), args, inner), ids);
+        bind_results(node, run_graph(*jit::toGraphFunction(fn).graph(), args, inner), ids);
         return;
       }
       case c10::prim::CallFunction: {
         auto& fn = *node->input(0)->type()->expect<c10::FunctionType>()->function();
         std::vector<int64_t> args;
         for (size_t i = 1; i < node->inputs().size(); ++i) args.push_back(in(i));
-        bind(node, run_graph(*jit::toGraphFunction(fn).graph(), args, stack), ids);
+        bind_results(node, run_graph(*jit::toGraphFunction(fn).graph(), args, stack), ids);
         return;
       }
       case c10::prim::If: {
         auto* taken = node->blocks()[rt_[in(0)].toBool() ? 0 : 1];
-        run_block(taken, ids, stack);
-        for (size_t i = 0; i < node->outputs().size(); ++i) ids[node->output(i)] = ids.at(taken->outputs()[i]);
+        bind_results(node, run_block(taken, ids, stack), ids);
         return;
       }
       case c10::prim::Loop: run_loop(node, ids, stack); return;
       case c10::prim::ListUnpack:
       case c10::prim::TupleUnpack: {
-        const auto& elements = trace_.values[in(0)].elements;
-        for (size_t i = 0; i < node->outputs().size(); ++i) ids[node->output(i)] = elements.at(i);
+        const auto elements = trace_.values[in(0)].elements;
+        for (size_t i = 0; i < node->outputs().size(); ++i) bind_value(ids, node->output(i), elements.at(i));
         return;
       }
       case c10::prim::TupleIndex: {
         int64_t k = rt_[in(1)].toInt();
         const auto& elements = trace_.values[in(0)].elements;
-        ids[node->output()] = elements.at(k < 0 ? k + elements.size() : k);
+        bind_value(ids, node->output(), elements.at(k < 0 ? k + elements.size() : k));
         return;
       }
       default: run_op(node, ids, stack);
@@ -280,21 +368,19 @@ class Tracer {
   void run_loop(jit::Node* node, ValueMap& ids, const std::vector<int64_t>& stack) {
     int64_t trips = rt_[ids.at(node->input(0))].toInt();
     bool cond = rt_[ids.at(node->input(1))].toBool();
-    std::vector<int64_t> carried;
-    for (size_t i = 2; i < node->inputs().size(); ++i) carried.push_back(ids.at(node->input(i)));
+    std::vector<int64_t> carried;  // held
+    for (size_t i = 2; i < node->inputs().size(); ++i) carried.push_back(pin(ids.at(node->input(i))));
     auto* body = node->blocks()[0];
     for (int64_t it = 0; cond && it < trips; ++it) {
-      ids[body->inputs()[0]] = constant(c10::IValue(it), body->inputs()[0]);
-      for (size_t i = 0; i < carried.size(); ++i) ids[body->inputs()[i + 1]] = carried[i];
-      run_block(body, ids, stack);
-      cond = rt_[ids.at(body->outputs()[0])].toBool();
-      for (size_t i = 0; i < carried.size(); ++i) carried[i] = ids.at(body->outputs()[i + 1]);
+      bind_value(ids, body->inputs()[0], constant(c10::IValue(it), body->inputs()[0]));
+      for (size_t i = 0; i < carried.size(); ++i) bind_value(ids, body->inputs()[i + 1], carried[i]);
+      for (auto id : carried) release(id);
+      auto results = run_block(body, ids, stack);
+      cond = rt_[results[0]].toBool();
+      release(results[0]);
+      carried.assign(results.begin() + 1, results.end());
     }
-    for (size_t i = 0; i < node->outputs().size(); ++i) ids[node->output(i)] = carried[i];
-  }
-
-  void bind(jit::Node* node, const std::vector<int64_t>& results, ValueMap& ids) {
-    for (size_t i = 0; i < node->outputs().size(); ++i) ids[node->output(i)] = results.at(i);
+    bind_results(node, carried, ids);
   }
 
   int64_t constant(const c10::IValue& iv, const jit::Value* ir) {
@@ -308,7 +394,7 @@ class Tracer {
     auto key = std::make_pair(owner, name);
     if (auto it = attrs_.find(key); it != attrs_.end()) return it->second;
     c10::IValue iv = rt_[owner_id].toObject()->getAttr(name);
-    int64_t id = new_value(iv, ir, -1);
+    int64_t id = pin(new_value(iv, ir, -1));  // parameters and modules: the module keeps them anyway
     auto& v = trace_.values[id];
     if (iv.isTensor()) {
       v.data = to_data(iv.toTensor(), false);
@@ -346,7 +432,7 @@ class Tracer {
       int64_t id = new_value(values.at(i), node->output(i), index);
       if (!dynamic) fold(id);
       entry.outputs.push_back(id);
-      ids[node->output(i)] = id;
+      bind_value(ids, node->output(i), id);
     }
     // Nothing to emit when no output depends on the inputs (sizes and other scalars are
     // known in a static export; constant tensors become initializers where used).
@@ -354,11 +440,11 @@ class Tracer {
     for (auto out : entry.outputs) entry.folded = entry.folded && !is_dynamic(out);
     if (node->kind() == c10::prim::ListConstruct || node->kind() == c10::prim::TupleConstruct) {
       // Elements are the inputs themselves, so converters can see through the list.
-      trace_.values[entry.outputs[0]].elements = entry.inputs;
+      set_elements(entry.outputs[0], entry.inputs);
     } else if (node->kind() == c10::prim::DictConstruct) {
-      auto& elements = trace_.values[entry.outputs[0]].elements;  // the values, in order
-      elements.clear();
-      for (size_t i = 1; i < entry.inputs.size(); i += 2) elements.push_back(entry.inputs[i]);
+      std::vector<int64_t> values_in_order;
+      for (size_t i = 1; i < entry.inputs.size(); i += 2) values_in_order.push_back(entry.inputs[i]);
+      set_elements(entry.outputs[0], values_in_order);
     }
     trace_.entries.push_back(std::move(entry));
   }
@@ -397,7 +483,9 @@ class Tracer {
 
   Trace& trace_;
   bool keep_values_;
-  std::vector<c10::IValue> rt_;  // runtime value of every value id
+  std::vector<c10::IValue> rt_;  // runtime value of every value id, while it is live
+  std::vector<int32_t> refs_;    // see pin()
+  std::unordered_map<const jit::Block*, BlockPlan> plans_;
   std::unordered_map<const c10::ivalue::Object*, int64_t> module_index_;
   std::map<std::pair<int64_t, std::string>, int64_t> attrs_;
 };

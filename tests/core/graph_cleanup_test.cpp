@@ -5,12 +5,15 @@
 #include <gtest/gtest.h>
 
 #include <cstring>
+#include <memory>
+
+#include "model_io.h"
 
 namespace mx {
 namespace {
 
-onnx::NodeProto* add(ConvertedModel& m, const std::string& op, std::vector<std::string> ins, std::vector<std::string> outs,
-                     int64_t entry) {
+onnx::NodeProto* add(ConvertedModel& m, const std::string& op, std::vector<std::string> ins,
+                     std::vector<std::string> outs, int64_t entry) {
   auto* n = m.model.mutable_graph()->add_node();
   n->set_op_type(op);
   n->set_name("/" + op + "_" + std::to_string(entry));
@@ -20,19 +23,27 @@ onnx::NodeProto* add(ConvertedModel& m, const std::string& op, std::vector<std::
   return n;
 }
 
-void add_floats(ConvertedModel& m, const std::string& name, std::vector<int64_t> dims, std::vector<float> values) {
+// In raw_data, or (external) beside the proto as GraphBuilder keeps parameters.
+void add_floats(ConvertedModel& m, const std::string& name, std::vector<int64_t> dims, std::vector<float> values,
+                bool external = false) {
   auto* t = m.model.mutable_graph()->add_initializer();
   t->set_name(name);
   t->set_data_type(onnx::TensorProto::FLOAT);
   for (auto d : dims) t->add_dims(d);
-  t->set_raw_data(values.data(), values.size() * sizeof(float));
+  if (!external) {
+    t->set_raw_data(values.data(), values.size() * sizeof(float));
+    return;
+  }
+  auto kept = std::make_shared<std::vector<float>>(std::move(values));
+  m.external_data[name] = TensorData{DType::Float, dims, kept, kept->data(), kept->size() * sizeof(float)};
 }
 
 std::vector<float> floats(const ConvertedModel& m, const std::string& name) {
   for (const auto& t : m.model.graph().initializer())
     if (t.name() == name) {
-      std::vector<float> v(t.raw_data().size() / 4);
-      std::memcpy(v.data(), t.raw_data().data(), t.raw_data().size());
+      std::string_view bytes = initializer_bytes(m, t);
+      std::vector<float> v(bytes.size() / 4);
+      std::memcpy(v.data(), bytes.data(), bytes.size());
       return v;
     }
   return {};
@@ -42,7 +53,7 @@ TEST(RemoveDeadNodes, DropsUnusedChainsKeepsOriginsParallel) {
   ConvertedModel m;
   m.model.mutable_graph()->add_output()->set_name("y");
   add(m, "Relu", {"x"}, {"a"}, 0);
-  add(m, "Shape", {"x"}, {"dead1"}, 1);      // used only by a dead node
+  add(m, "Shape", {"x"}, {"dead1"}, 1);  // used only by a dead node
   add(m, "Gather", {"dead1", "k"}, {"dead2"}, 2);
   add(m, "Neg", {"a"}, {"y"}, 3);
   add_floats(m, "k", {}, {0});
@@ -54,10 +65,21 @@ TEST(RemoveDeadNodes, DropsUnusedChainsKeepsOriginsParallel) {
   EXPECT_EQ(m.model.graph().initializer_size(), 0);  // "k" was only used by the dead Gather
 }
 
+TEST(RemoveDeadNodes, ForgetsTheBytesOfUnusedExternalInitializers) {
+  ConvertedModel m;
+  m.model.mutable_graph()->add_output()->set_name("y");
+  add(m, "Add", {"x", "used"}, {"y"}, 0);
+  add_floats(m, "used", {1}, {1}, true);
+  add_floats(m, "unused", {1}, {2}, true);
+  remove_dead_nodes(m);
+  EXPECT_EQ(m.external_data.count("used"), 1u);
+  EXPECT_EQ(m.external_data.count("unused"), 0u);
+}
+
 TEST(FoldBatchnorm, ScalesWeightsAndBiasPerChannel) {
   ConvertedModel m;
   m.model.mutable_graph()->add_output()->set_name("y");
-  add_floats(m, "conv.weight", {2, 1, 1, 1}, {2, 3});
+  add_floats(m, "conv.weight", {2, 1, 1, 1}, {2, 3}, true);
   add_floats(m, "bn.weight", {2}, {1, 4});
   add_floats(m, "bn.bias", {2}, {0.5f, -1});
   add_floats(m, "bn.running_mean", {2}, {1, 2});

@@ -47,24 +47,28 @@ ConvertedModel convert_checked(const Trace& trace, const OpRegistry& registry, c
   return model;
 }
 
-Trace trace_for_export(const ExportOptions& o) {
+Trace trace_for_export(const ExportOptions& o, const std::function<void()>& loaded) {
+  std::vector<std::shared_ptr<TensorData>> file_inputs;
+  std::vector<std::string> names;
   if (!o.input_file.empty()) {
     if (!o.inputs.empty()) throw Error("give either --input or --input-file, not both");
     if (!o.dynamic.empty())
       throw Error("--dynamic needs --input specs (it traces again with other sizes), not --input-file");
-    auto inputs = load_inputs(o.input_file);
-    if (!o.input_names.empty() && o.input_names.size() != inputs.size())
-      throw Error(std::to_string(o.input_names.size()) + " --input-names for " + std::to_string(inputs.size()) +
+    file_inputs = load_inputs(o.input_file);
+    if (!o.input_names.empty() && o.input_names.size() != file_inputs.size())
+      throw Error(std::to_string(o.input_names.size()) + " --input-names for " + std::to_string(file_inputs.size()) +
                   " tensors in '" + o.input_file + "'");
-    std::vector<std::string> names = o.input_names;
-    names.resize(inputs.size());
-    return trace_model(o.model_path, names, inputs);
+    names = o.input_names;
+    names.resize(file_inputs.size());
+  } else {
+    for (const auto& spec : o.inputs) names.push_back(spec.name);
   }
-  std::vector<std::string> names;
-  for (const auto& spec : o.inputs) names.push_back(spec.name);
-  Trace trace = trace_model(o.model_path, names, make_inputs(o.inputs, o.seed));
-  if (!o.dynamic.empty()) {
-    Trace resized = trace_model(o.model_path, names, make_inputs(resized_inputs(o.inputs, o.dynamic), o.seed));
+  TorchModel model(o.model_path);
+  if (loaded) loaded();
+  if (!o.input_file.empty()) return trace_model(model, names, file_inputs);
+  Trace trace = trace_model(model, names, make_inputs(o.inputs, o.seed));
+  if (!o.dynamic.empty()) {  // the same loaded model: its weights are not loaded twice
+    Trace resized = trace_model(model, names, make_inputs(resized_inputs(o.inputs, o.dynamic), o.seed));
     mark_dynamic(trace, resized, o.dynamic);
   }
   return trace;
@@ -85,7 +89,7 @@ ExportReport export_model(const ExportOptions& o) {
   r.warnings = entries.conflicts;
   timer.done("plugin");
 
-  Trace trace = trace_for_export(o);
+  Trace trace = trace_for_export(o, [&] { timer.done("load"); });
   timer.done("trace");
 
   ConvertedModel model = convert_checked(trace, entries.registry, o);

@@ -1,6 +1,7 @@
 // The export pipeline: load + trace, convert, check, tag with a strategy, write.
 #pragma once
 
+#include <functional>
 #include <map>
 #include <string>
 #include <utility>
@@ -22,9 +23,9 @@ struct ExportOptions {
   int opset = 17;
   uint64_t seed = 0;
   std::vector<std::string> output_names;
-  std::vector<DynamicAxis> dynamic;  // --dynamic NAME:AXIS[:LABEL]
-  bool fold_batchnorm = true;          // --keep-batchnorm turns it off
-  std::string input_file;              // --input-file: tensors saved with torch.save, instead of `inputs`
+  std::vector<DynamicAxis> dynamic;      // --dynamic NAME:AXIS[:LABEL]
+  bool fold_batchnorm = true;            // --keep-batchnorm turns it off
+  std::string input_file;                // --input-file: tensors saved with torch.save, instead of `inputs`
   std::vector<std::string> input_names;  // --input-names for the file's tensors (default: forward's)
 };
 
@@ -38,8 +39,9 @@ struct ExportReport {
 };
 
 // Traces the model on the example inputs; with dynamic axes, traces it again with those
-// axes resized and marks what depends on them (see dynamic_axes.h).
-Trace trace_for_export(const ExportOptions& options);
+// axes resized and marks what depends on them (see dynamic_axes.h). `loaded`, if given, is
+// called once the model is loaded (the summary times loading apart from tracing).
+Trace trace_for_export(const ExportOptions& options, const std::function<void()>& loaded = {});
 
 // Throws mx::Error with a complete message; on error no output file exists.
 ExportReport export_model(const ExportOptions& options);

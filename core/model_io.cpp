@@ -2,7 +2,6 @@
 #include "model_io.h"
 
 #include <google/protobuf/io/coded_stream.h>
-#include <google/protobuf/io/zero_copy_stream_impl.h>
 #include <google/protobuf/wire_format_lite.h>
 #include <onnx/checker.h>
 
@@ -25,9 +24,11 @@ size_t delimited_size(int field, size_t length) {
   return WireFormatLite::TagSize(field, WireFormatLite::TYPE_BYTES) + CodedOutputStream::VarintSize64(length) + length;
 }
 
-void write_delimited_header(CodedOutputStream& out, int field, size_t length) {
-  WireFormatLite::WriteTag(field, WireFormatLite::WIRETYPE_LENGTH_DELIMITED, &out);
-  out.WriteVarint64(length);
+void write_delimited_header(std::ostream& out, int field, size_t length) {
+  uint8_t bytes[16];
+  uint8_t* end = WireFormatLite::WriteTagToArray(field, WireFormatLite::WIRETYPE_LENGTH_DELIMITED, bytes);
+  end = CodedOutputStream::WriteVarint64ToArray(length, end);
+  out.write(reinterpret_cast<const char*>(bytes), end - bytes);
 }
 
 const TensorData* external(const ConvertedModel& m, const onnx::TensorProto& t) {
@@ -100,22 +101,24 @@ void write_converted(ConvertedModel& m, std::ostream& out) {
     throw Error("the ONNX model is " + std::to_string(total >> 20) +
                 " MiB, over the 2 GiB that ONNX's protobuf format can hold in one file");
 
-  google::protobuf::io::OstreamOutputStream stream(&out);
-  CodedOutputStream coded(&stream);
-  m.model.SerializeWithCachedSizes(&coded);
-  write_delimited_header(coded, kGraphField, graph_length);
-  detached.graph().SerializeWithCachedSizes(&coded);
+  // Large bytes go to `out` in one write each (through protobuf's streams they would be
+  // copied in 8 KiB pieces, a write call each).
+  auto message = [&](const google::protobuf::Message& part) {
+    if (!part.SerializeToOstream(&out)) throw Error("writing the ONNX model failed");
+  };
+  message(m.model);
+  write_delimited_header(out, kGraphField, graph_length);
+  message(detached.graph());
   for (int i = 0; i < detached.initializers().size(); ++i) {
     const auto& t = detached.initializers()[i];
-    write_delimited_header(coded, kInitializerField, lengths[i]);
-    t.SerializeWithCachedSizes(&coded);
+    write_delimited_header(out, kInitializerField, lengths[i]);
+    message(t);
     if (const auto* data = external_bytes(m, t)) {
-      write_delimited_header(coded, kRawDataField, data->nbytes);
-      coded.WriteRaw(data->data, static_cast<int>(data->nbytes));
+      write_delimited_header(out, kRawDataField, data->nbytes);
+      out.write(static_cast<const char*>(data->data), static_cast<std::streamsize>(data->nbytes));
     }
   }
-  coded.Trim();
-  if (coded.HadError()) throw Error("writing the ONNX model failed");
+  if (!out) throw Error("writing the ONNX model failed");
 }
 
 }  // namespace mx

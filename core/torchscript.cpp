@@ -585,12 +585,24 @@ std::vector<std::shared_ptr<TensorData>> load_inputs(const std::string& path) {
   return out;
 }
 
+struct TorchModel::Module {
+  jit::Module module;
+};
+
+TorchModel::TorchModel(const std::string& path) : path_(path), module_(std::make_unique<Module>(Module{load(path)})) {}
+TorchModel::~TorchModel() = default;
+
 Trace trace_model(const std::string& model_path, const std::vector<std::string>& input_names,
+                  const std::vector<std::shared_ptr<TensorData>>& inputs, const TraceOptions& options) {
+  return trace_model(TorchModel(model_path), input_names, inputs, options);
+}
+
+Trace trace_model(const TorchModel& model, const std::vector<std::string>& input_names,
                   const std::vector<std::shared_ptr<TensorData>>& inputs, const TraceOptions& options) {
   c10::InferenceMode guard;
   Trace trace;
-  trace.model_path = model_path;
-  auto module = load(model_path);
+  trace.model_path = model.path();
+  const jit::Module& module = model.module().module;
   std::vector<at::Tensor> tensors;
   for (const auto& d : inputs) tensors.push_back(from_data(*d));
   Tracer tracer(module, trace, options.keep_values);

@@ -24,9 +24,31 @@ struct TraceOptions {
   bool keep_values = false;
 };
 
-// Loads the model, runs `inputs` through forward op by op and records everything. An empty
-// input name is replaced by forward's argument name.
-// Throws mx::Error for a missing or non-TorchScript file and for inputs that do not fit.
+// A TorchScript file loaded by LibTorch (in eval mode), to trace more than once without
+// loading it, and holding its weights, twice.
+class TorchModel {
+ public:
+  // Throws mx::Error for a missing or non-TorchScript file.
+  explicit TorchModel(const std::string& path);
+  ~TorchModel();
+  TorchModel(const TorchModel&) = delete;
+  TorchModel& operator=(const TorchModel&) = delete;
+
+  const std::string& path() const { return path_; }
+  struct Module;  // LibTorch's, in torchscript.cpp
+  const Module& module() const { return *module_; }
+
+ private:
+  std::string path_;
+  std::unique_ptr<Module> module_;
+};
+
+// Runs `inputs` through the model's forward op by op and records everything. An empty
+// input name is replaced by forward's argument name. Throws mx::Error for inputs that do
+// not fit.
+Trace trace_model(const TorchModel& model, const std::vector<std::string>& input_names,
+                  const std::vector<std::shared_ptr<TensorData>>& inputs, const TraceOptions& options = {});
+// The same on a model loaded from `model_path` for this trace alone.
 Trace trace_model(const std::string& model_path, const std::vector<std::string>& input_names,
                   const std::vector<std::shared_ptr<TensorData>>& inputs, const TraceOptions& options = {});
 

@@ -8,18 +8,21 @@
 namespace mx {
 
 struct ChildOutcome {
-  bool answered = false;  // exited with status 0 after `body` returned
-  std::string payload;    // what `body` returned
-  int signal = 0;         // killed by this signal
-  int exit_code = 0;      // exited with this status without answering
+  bool answered = false;       // exited with status 0 after `body` returned
+  std::string payload;         // what `body` returned
+  int signal = 0;              // killed by this signal
+  int exit_code = 0;           // exited with this status without answering
+  double timed_out_after = 0;  // > 0: stopped (SIGKILL) after this many seconds
 };
 
 // Forks; the child runs `body`, writes its result to the parent and exits with _exit (no
 // atexit handlers, no flushing of the parent's buffers). If `body` throws, the child exits
-// with status 70. Throws mx::Error if the child cannot be started.
-ChildOutcome run_in_child(const std::function<std::string()>& body);
+// with status 70. A child that has not finished after `timeout_seconds` (> 0) is killed.
+// Throws mx::Error if the child cannot be started.
+ChildOutcome run_in_child(const std::function<std::string()>& body, double timeout_seconds = 0);
 
-// "was killed by signal 11 (Segmentation fault)" or "exited with status 3 without answering".
+// "was killed by signal 11 (Segmentation fault)", "exited with status 3 without answering"
+// or "did not finish within 2 s and was stopped".
 std::string describe_failure(const ChildOutcome& outcome);
 
 }  // namespace mx

@@ -126,7 +126,8 @@ CompareReport compare_strategies(const CompareOptions& o) {
   for (size_t i = 0; i < plugins.size(); ++i) {
     auto opts = o.strategy_options.find(o.strategies[i]);
     results.push_back(run_strategy(*plugins[i], trace, model,
-                                   opts == o.strategy_options.end() ? Options{} : opts->second, entries.auxiliary));
+                                   opts == o.strategy_options.end() ? Options{} : opts->second, entries.auxiliary,
+                                   o.model.strategy_timeout));
   }
   CompareReport r = analyze_tags(trace, model.model.graph(), results, o.top);
   r.model_path = o.model.model_path;

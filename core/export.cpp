@@ -95,7 +95,7 @@ ExportReport export_model(const ExportOptions& o) {
   ConvertedModel model = convert_checked(trace, entries.registry, o);
   timer.done("convert");
 
-  TagResult tags = run_strategy(plugin, trace, model, o.strategy_options, entries.auxiliary);
+  TagResult tags = run_strategy(plugin, trace, model, o.strategy_options, entries.auxiliary, o.strategy_timeout);
   apply_tags(model, trace, tags);
   timer.done("tag");
 

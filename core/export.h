@@ -18,8 +18,9 @@ struct ExportOptions {
   std::string output_path;
   std::vector<InputSpec> inputs;
   std::string strategy = "htp";
-  std::vector<std::string> plugin_dirs;  // the whole search path (see plugin_search_path)
-  Options strategy_options;              // --strategy-opt KEY=VALUE
+  std::vector<std::string> plugin_dirs;               // the whole search path (see plugin_search_path)
+  Options strategy_options;                           // --strategy-opt KEY=VALUE
+  double strategy_timeout = kDefaultStrategyTimeout;  // --strategy-timeout SECONDS (0: none)
   int opset = 17;
   uint64_t seed = 0;
   std::vector<std::string> output_names;

@@ -144,7 +144,7 @@ ForeignTagReport tag_foreign_model(const ForeignTagOptions& o) {
     r.warnings.push_back("no node name in '" + o.onnx_path + "' names a module of '" + o.model_path +
                          "': every node was placed through the graph. Was the file written by torch.onnx.export "
                          "(PyTorch 1.13 or later) from this model as an nn.Module?");
-  TagResult tags = run_strategy(plugin, trace, model, o.strategy_options, entries.auxiliary);
+  TagResult tags = run_strategy(plugin, trace, model, o.strategy_options, entries.auxiliary, o.strategy_timeout);
   for (int n = 0; n < graph.node_size(); ++n)
     if (by_graph[n]) r.graph_decisions[decision_name(tags.node_decision[n])]++;
   apply_tags(model, trace, tags);

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "input_spec.h"
+#include "plugin_host.h"
 #include "plugin_manifest.h"
 
 namespace mx {
@@ -22,6 +23,7 @@ struct ForeignTagOptions {
   std::string strategy = "htp";          // whose tag builder names modules, and whose tagger
   std::vector<std::string> plugin_dirs;  // resolves nodes without a usable scope
   Options strategy_options;
+  double strategy_timeout = kDefaultStrategyTimeout;  // --strategy-timeout SECONDS (0: none)
 };
 
 // How many nodes each rule resolved, in the order the rules apply.

@@ -24,11 +24,15 @@ struct LoadedPlugin {
 // naming the strategy and the folders searched, or the file and why it cannot be used.
 const LoadedPlugin& load_strategy(const std::string& strategy, const std::vector<std::string>& dirs);
 
-// Runs the plugin's tag builder and tagger in a child process, so that a crashing plugin
-// cannot take the host down. Options: the manifest's settings, overridden by `options`.
-// Throws mx::Error naming the plugin's file if it fails, throws, crashes, or leaves a
-// module or node untagged.
+// How long a strategy may take to tag a model before it is stopped (--strategy-timeout).
+constexpr double kDefaultStrategyTimeout = 600;
+
+// Runs the plugin's tag builder and tagger in a child process, so that a crashing or hanging
+// plugin cannot take the host down. Options: the manifest's settings, overridden by
+// `options`. Throws mx::Error naming the plugin's file if it fails, throws, crashes, runs
+// longer than `timeout_seconds` (<= 0: no limit), or leaves a module or node untagged.
 TagResult run_strategy(const LoadedPlugin& plugin, const Trace& trace, const ConvertedModel& model,
-                       const Options& options, const AuxiliaryTable& auxiliary = {});
+                       const Options& options, const AuxiliaryTable& auxiliary = {},
+                       double timeout_seconds = kDefaultStrategyTimeout);
 
 }  // namespace mx

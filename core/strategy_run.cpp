@@ -123,7 +123,7 @@ Options merge_options(const Options& settings, const Options& overrides) {
 }  // namespace
 
 TagResult run_strategy(const LoadedPlugin& lp, const Trace& trace, const ConvertedModel& model, const Options& options,
-                       const AuxiliaryTable& auxiliary) {
+                       const AuxiliaryTable& auxiliary, double timeout_seconds) {
   auto start = std::chrono::steady_clock::now();
   const std::string who = "strategy '" + lp.manifest.name + "' (" + lp.manifest.library_path + ")";
   Options merged = merge_options(lp.manifest.settings, options);
@@ -132,8 +132,11 @@ TagResult run_strategy(const LoadedPlugin& lp, const Trace& trace, const Convert
 
   mx_graph_t graph(trace, model, lp.manifest.name);
   graph.auxiliary = &auxiliary;
-  ChildOutcome child = run_in_child([&] { return tag_and_encode(lp, graph, opts); });
-  if (!child.answered) throw Error(who + " " + describe_failure(child) + " while tagging; the host is unharmed");
+  ChildOutcome child = run_in_child([&] { return tag_and_encode(lp, graph, opts); }, timeout_seconds);
+  if (!child.answered) {
+    std::string hint = child.timed_out_after > 0 ? " (see --strategy-timeout)" : "";
+    throw Error(who + " " + describe_failure(child) + " while tagging; the host is unharmed" + hint);
+  }
   decode(child.payload, graph.result, who);
 
   for (size_t m = 0; m < trace.modules.size(); ++m)

@@ -2,9 +2,11 @@
 #include "command_line.h"
 
 #include <iostream>
+#include <sstream>
 
 #include "commands.h"
 #include "error.h"
+#include "plugin_host.h"
 
 namespace po = boost::program_options;
 
@@ -31,6 +33,16 @@ int parse_command_line(const std::string& command, const std::vector<std::string
     return 0;
   }
   return -1;
+}
+
+po::typed_value<double>* strategy_timeout_value(double* target) {
+  return po::value(target)->default_value(kDefaultStrategyTimeout)->notifier([](double seconds) {
+    if (!(seconds >= 0)) {
+      std::ostringstream s;
+      s << "--strategy-timeout must be 0 (no limit) or a number of seconds, got " << seconds;
+      throw po::error(s.str());
+    }
+  });
 }
 
 std::pair<std::string, std::string> parse_strategy_opt(const std::string& text) {

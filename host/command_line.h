@@ -14,6 +14,12 @@ namespace mx::cli {
 int parse_command_line(const std::string& command, const std::vector<std::string>& args,
                        const boost::program_options::options_description& desc, std::vector<std::string>* positional);
 
+// --strategy-timeout SECONDS into `target` (default kDefaultStrategyTimeout; a negative
+// number is a command-line error).
+boost::program_options::typed_value<double>* strategy_timeout_value(double* target);
+constexpr const char* kStrategyTimeoutHelp =
+    "seconds a strategy may take to tag the model before it is stopped (0: no limit)";
+
 // "KEY=VALUE" of --strategy-opt; throws mx::Error naming the text if there is no '=' or no key.
 std::pair<std::string, std::string> parse_strategy_opt(const std::string& text);
 

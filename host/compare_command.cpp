@@ -99,6 +99,7 @@ int compare_command(const std::vector<std::string>& args) {
       ("keep-batchnorm", po::bool_switch(&keep_batchnorm), "keep BatchNormalization nodes instead of folding them (like export's)")
       ("strategy-opt", po::value(&strategy_opts)->composing(),
        "STRATEGY:KEY=VALUE option for one strategy, or KEY=VALUE for all (repeatable)")
+      ("strategy-timeout", strategy_timeout_value(&o.model.strategy_timeout), kStrategyTimeoutHelp)
       ("plugin-dir", po::value(&plugin_dirs)->composing(),
        "folder with strategy plugins, searched before MODELEXPORT_PLUGIN_PATH and the installed folder (repeatable)")
       ("json", po::value(&json_path), "also write the comparison as JSON to this file")

@@ -71,6 +71,7 @@ int export_command(const std::vector<std::string>& args) {
       ("input-names", po::value(&input_names), "comma-separated graph input names for --input-file (default: forward's)")
       ("strategy,s", po::value(&o.strategy)->default_value("htp"), "tagging strategy (see `modelexport plugins`)")
       ("strategy-opt", po::value(&strategy_opts)->composing(), "KEY=VALUE option for the strategy (repeatable)")
+      ("strategy-timeout", strategy_timeout_value(&o.strategy_timeout), kStrategyTimeoutHelp)
       ("plugin-dir", po::value(&plugin_dirs)->composing(),
        "folder with strategy plugins, searched before MODELEXPORT_PLUGIN_PATH and the installed folder (repeatable)")
       ("dynamic", po::value(&dynamic)->composing(),

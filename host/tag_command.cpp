@@ -82,6 +82,7 @@ int tag_command(const std::vector<std::string>& args) {
       ("seed", po::value(&o.seed)->default_value(0), "seed of the random example inputs")
       ("strategy,s", po::value(&o.strategy)->default_value("htp"), "strategy whose tag builder and graph rules to use")
       ("strategy-opt", po::value(&strategy_opts)->composing(), "KEY=VALUE option for the strategy (repeatable)")
+      ("strategy-timeout", strategy_timeout_value(&o.strategy_timeout), kStrategyTimeoutHelp)
       ("plugin-dir", po::value(&plugin_dirs)->composing(), "folder with strategy plugins (repeatable)")
       ("json", po::bool_switch(&json), "print the summary as JSON (schema: core/tags_report.proto)")
       ("quiet,q", po::bool_switch(&quiet), "print nothing on success");

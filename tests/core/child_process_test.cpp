@@ -7,6 +7,8 @@
 #include <csignal>
 #include <cstdlib>
 
+#include <unistd.h>
+
 namespace mx {
 namespace {
 
@@ -40,6 +42,25 @@ TEST(ChildProcess, ExceptionInTheChildIsAFailureNotAnAnswer) {
   auto o = run_in_child([]() -> std::string { throw std::runtime_error("x"); });
   EXPECT_FALSE(o.answered);
   EXPECT_EQ(o.exit_code, 70);
+}
+
+TEST(ChildProcess, AChildThatHangsIsStoppedAtTheTimeout) {
+  auto o = run_in_child(
+      [] {
+        for (;;) pause();
+        return std::string();
+      },
+      0.5);
+  EXPECT_FALSE(o.answered);
+  EXPECT_EQ(o.timed_out_after, 0.5);
+  EXPECT_EQ(o.signal, SIGKILL);
+  EXPECT_EQ(describe_failure(o), "did not finish within 0.5 s and was stopped");
+}
+
+TEST(ChildProcess, AnAnswerBeforeTheTimeoutCounts) {
+  auto o = run_in_child([] { return std::string("done"); }, 60);
+  EXPECT_TRUE(o.answered);
+  EXPECT_EQ(o.payload, "done");
 }
 
 TEST(ChildProcess, ChildChangesDoNotReachTheParent) {

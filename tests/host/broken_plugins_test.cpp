@@ -53,6 +53,8 @@ std::vector<Case> cases() {
        "threw a C++ exception across the C ABI in tag_nodes: deliberate exception"},
       {"TaggerCrashes", "crash", [](const fs::path& d) { broken(d, "crash"); }, "crash.so",
        "was killed by signal 11 (Segmentation fault) while tagging"},
+      {"TaggerHangs", "hang", [](const fs::path& d) { broken(d, "hang"); }, "hang.so",
+       "did not finish within 2 s and was stopped while tagging; the host is unharmed (see --strategy-timeout)"},
   };
 }
 
@@ -65,7 +67,7 @@ class BrokenPlugin : public ::testing::TestWithParam<Case> {
   CommandResult export_with(const std::string& strategy, const std::string& out) {
     return run("env -u MODELEXPORT_PLUGIN_PATH " + quote(modelexport_bin()) + " export " + quote(fixture_model("mlp")) +
                " " + quote(out) + " --input x:float32:2x16 --plugin-dir " + quote(plugins.path().string()) +
-               " --strategy " + strategy);
+               " --strategy " + strategy + " --strategy-timeout 2");
   }
   TempDir plugins, out;
 };

@@ -101,6 +101,14 @@ TEST_F(ExportErrors, UnsupportedOpset) {
   EXPECT_TRUE(out.entries().empty());
 }
 
+TEST_F(ExportErrors, NegativeStrategyTimeout) {
+  auto r = export_to(fixture_model("mlp"), out.file("m.onnx"), "--input x:float32:2x16 --strategy-timeout -1");
+  expect_one_error_line(r);
+  EXPECT_NE(r.err.find("--strategy-timeout must be 0 (no limit) or a number of seconds, got -1"), std::string::npos)
+      << r.err;
+  EXPECT_TRUE(out.entries().empty());
+}
+
 TEST_F(ExportErrors, UnknownOptionPointsToHelp) {
   auto r = export_to(fixture_model("mlp"), out.file("m.onnx"), "--input x:float32:2x16 --frobnicate");
   expect_one_error_line(r);

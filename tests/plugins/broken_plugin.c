@@ -4,6 +4,7 @@
 #include <modelexport/plugin.h>
 
 #include <stdio.h>
+#include <unistd.h>
 
 #define NO_ENTRY 1
 #define ABI_MAJOR 2
@@ -11,6 +12,7 @@
 #define TAGGER_ERROR 4
 #define UNTAGGED 5
 #define CRASH 6
+#define HANG 7
 
 static mx_status_t* tag_modules(const mx_host_api_t* host, mx_graph_t* graph, const mx_option_t* options,
                                 int64_t option_count) {
@@ -38,6 +40,9 @@ static mx_status_t* tag_nodes(const mx_host_api_t* host, mx_graph_t* graph, cons
     volatile int* volatile p = NULL;
     *p = 42;
   }
+#endif
+#if BROKEN_KIND == HANG
+  for (;;) sleep(1);
 #endif
   int64_t n = host->node_count(graph);
 #if BROKEN_KIND == UNTAGGED

@@ -1,6 +1,7 @@
 // Option parsing shared by the subcommands.
 #include "command_line.h"
 
+#include <boost/algorithm/string.hpp>
 #include <iostream>
 
 #include "commands.h"
@@ -31,6 +32,12 @@ int parse_command_line(const std::string& command, const std::vector<std::string
     return 0;
   }
   return -1;
+}
+
+std::vector<std::string> split_names(const boost::optional<std::string>& text) {
+  std::vector<std::string> names;
+  if (text) boost::split(names, *text, boost::is_any_of(","));
+  return names;
 }
 
 std::pair<std::string, std::string> parse_strategy_opt(const std::string& text) {

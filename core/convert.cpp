@@ -1,6 +1,9 @@
 // Walks the trace entries in order and lets the registry's emitters write ONNX nodes.
 #include "convert.h"
 
+#include <algorithm>
+#include <set>
+
 #include "emit_context.h"
 #include "error.h"
 
@@ -25,19 +28,43 @@ Error unsupported(const Trace& trace, const TraceEntry& e, const OpRegistry& reg
                "C++ emitter in core/ops/");
 }
 
+// The given names, checked against the traced outputs and inputs; output_0, ... if none.
+std::vector<std::string> graph_output_names(const Trace& trace, const std::vector<std::string>& given) {
+  check_output_names(given);
+  size_t n = trace.outputs.size();
+  if (given.empty()) {
+    std::vector<std::string> names;
+    for (size_t k = 0; k < n; ++k) names.push_back("output_" + std::to_string(k));
+    return names;
+  }
+  if (given.size() != n)
+    throw Error("--output-names gives " + std::to_string(given.size()) + " name(s) but the model has " +
+                std::to_string(n) + " output(s) (tuple, list and dict outputs count one per tensor)");
+  for (const auto& input : trace.inputs)
+    if (std::find(given.begin(), given.end(), input.name) != given.end())
+      throw Error("--output-names: '" + input.name + "' is already the name of a graph input");
+  return given;
+}
+
 }  // namespace
+
+void check_output_names(const std::vector<std::string>& names) {
+  std::set<std::string> seen;
+  for (size_t k = 0; k < names.size(); ++k) {
+    if (names[k].empty())
+      throw Error("--output-names: name " + std::to_string(k + 1) + " of " + std::to_string(names.size()) +
+                  " is empty");
+    if (!seen.insert(names[k]).second)
+      throw Error("--output-names: '" + names[k] + "' is given twice (every graph output needs its own name)");
+  }
+}
 
 ConvertedModel convert(const Trace& trace, const OpRegistry& registry, const ConvertOptions& options) {
   if (options.opset < kMinOpset || options.opset > kMaxOpset)
     throw Error("opset " + std::to_string(options.opset) + " is not supported (supported: " +
                 std::to_string(kMinOpset) + " to " + std::to_string(kMaxOpset) + ")");
   GraphBuilder g(trace, options.opset);
-  std::vector<std::string> output_names = options.output_names;
-  if (!output_names.empty() && output_names.size() != trace.outputs.size())
-    throw Error(std::to_string(output_names.size()) + " output names were given for " +
-                std::to_string(trace.outputs.size()) + " outputs");
-  for (size_t k = output_names.size(); k < trace.outputs.size(); ++k)
-    output_names.push_back("output_" + std::to_string(k));
+  std::vector<std::string> output_names = graph_output_names(trace, options.output_names);
   g.declare_inputs_and_outputs(output_names);
 
   for (size_t i = 0; i < trace.entries.size(); ++i) {

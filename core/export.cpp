@@ -82,6 +82,7 @@ ExportReport export_model(const ExportOptions& o) {
   r.onnx_path = o.output_path;
   r.sidecar_path = sidecar_path_for(o.output_path);
   check_writable(r.sidecar_path);
+  check_output_names(o.output_names);
   const LoadedPlugin& plugin = load_strategy(o.strategy, o.plugin_dirs);
   r.strategy = plugin.manifest.name;
   r.plugin_path = plugin.manifest.library_path;

@@ -274,6 +274,38 @@ def build_transformer_encoder():
     return TransformerEncoderModel(), [("x", "float32", (2, 10, 32)), ("padding_mask", "bool", (2, 10))]
 
 
+class TransformerDecoderModel(nn.Module):
+    """torch.nn.TransformerDecoder, batch_first, with a causal target mask made in forward
+    from the target's length (so it follows a dynamic sequence axis) and a memory key
+    padding mask."""
+
+    def __init__(self):
+        super().__init__()
+        layer = nn.TransformerDecoderLayer(d_model=32, nhead=4, dim_feedforward=64, batch_first=True)
+        self.decoder = nn.TransformerDecoder(layer, num_layers=2, norm=nn.LayerNorm(32))
+
+    def forward(self, tgt, memory, memory_key_padding_mask):
+        # -inf above the diagonal (full + triu). torch.jit.trace keeps its size tied to
+        # tgt.size(1), so with a dynamic tgt axis the exported graph computes it.
+        causal = nn.Transformer.generate_square_subsequent_mask(tgt.size(1))
+        return self.decoder(tgt, memory, tgt_mask=causal, memory_key_padding_mask=memory_key_padding_mask)
+
+
+def build_transformer_decoder():
+    model = TransformerDecoderModel()
+    # PyTorch starts attention biases at zero and LayerNorm at (1, 0): seeded noise on every
+    # 1-d parameter, so that a converter dropping a bias or an affine term shows.
+    with torch.no_grad():
+        for p in model.parameters():
+            if p.dim() == 1:
+                p.add_(torch.randn_like(p) * 0.1)
+    return model, [
+        ("tgt", "float32", (1, 6, 32)),
+        ("memory", "float32", (1, 10, 32)),
+        ("memory_key_padding_mask", "bool", (1, 10)),
+    ]
+
+
 class RecurrentModel(nn.Module):
     """An LSTM and a GRU in sequence (ONNX LSTM / GRU)."""
 
@@ -327,6 +359,7 @@ BUILDERS = {
     "vit_b_32": build_torchvision("vit_b_32"),
     "bert": build_bert,
     "transformer_encoder": build_transformer_encoder,
+    "transformer_decoder": build_transformer_decoder,
     "rnn": build_rnn,
     # Test-only: contains aten::cumprod, which no converter handles.
     "unsupported": build_unsupported,

@@ -1,6 +1,7 @@
 // Option parsing shared by the subcommands.
 #include "command_line.h"
 
+#include <boost/algorithm/string.hpp>
 #include <iostream>
 #include <sstream>
 
@@ -43,6 +44,12 @@ po::typed_value<double>* strategy_timeout_value(double* target) {
       throw po::error(s.str());
     }
   });
+}
+
+std::vector<std::string> split_names(const boost::optional<std::string>& text) {
+  std::vector<std::string> names;
+  if (text) boost::split(names, *text, boost::is_any_of(","));
+  return names;
 }
 
 std::pair<std::string, std::string> parse_strategy_opt(const std::string& text) {

@@ -1,6 +1,7 @@
 // Option parsing shared by the subcommands (Boost.Program_options).
 #pragma once
 
+#include <boost/optional.hpp>
 #include <boost/program_options.hpp>
 #include <string>
 #include <utility>
@@ -19,6 +20,10 @@ int parse_command_line(const std::string& command, const std::vector<std::string
 boost::program_options::typed_value<double>* strategy_timeout_value(double* target);
 constexpr const char* kStrategyTimeoutHelp =
     "seconds a strategy may take to tag the model before it is stopped (0: no limit)";
+
+// The names of --output-names a,b split at commas, empty ones kept so that core rejects them
+// (`--output-names ''` is one empty name); no names when the option is absent.
+std::vector<std::string> split_names(const boost::optional<std::string>& text);
 
 // "KEY=VALUE" of --strategy-opt; throws mx::Error naming the text if there is no '=' or no key.
 std::pair<std::string, std::string> parse_strategy_opt(const std::string& text);

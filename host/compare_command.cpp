@@ -86,7 +86,8 @@ void print_report(const CompareReport& r) {
 int compare_command(const std::vector<std::string>& args) {
   CompareOptions o;
   std::vector<std::string> inputs, strategy_opts, plugin_dirs, positional;
-  std::string strategies, json_path, output_names, input_names;
+  std::string strategies, json_path, input_names;
+  boost::optional<std::string> output_names;
   bool keep_batchnorm = false;
   po::options_description desc(kHelp);
   // clang-format off
@@ -126,7 +127,7 @@ int compare_command(const std::vector<std::string>& args) {
         o.strategy_options[kv.first.substr(0, colon)].emplace_back(kv.first.substr(colon + 1), kv.second);
       }
     }
-    if (!output_names.empty()) boost::split(o.model.output_names, output_names, boost::is_any_of(","));
+    o.model.output_names = split_names(output_names);
     if (!input_names.empty()) boost::split(o.model.input_names, input_names, boost::is_any_of(","));
     o.model.fold_batchnorm = !keep_batchnorm;
     o.model.plugin_dirs = plugin_search_path(plugin_dirs);

@@ -59,7 +59,8 @@ int export_command(const std::vector<std::string>& args) {
   auto start = std::chrono::steady_clock::now();
   ExportOptions o;
   std::vector<std::string> inputs, strategy_opts, plugin_dirs, positional, dynamic;
-  std::string output_names, input_names;
+  std::string input_names;
+  boost::optional<std::string> output_names;
   bool quiet = false, keep_batchnorm = false;
   po::options_description desc(kHelp);
   // clang-format off
@@ -79,7 +80,8 @@ int export_command(const std::vector<std::string>& args) {
        "without it every size is fixed to the example's")
       ("opset", po::value(&o.opset)->default_value(17), "ONNX opset to target (14 to 17)")
       ("seed", po::value(&o.seed)->default_value(0), "seed of the random example inputs")
-      ("output-names", po::value(&output_names), "comma-separated names of the graph outputs (default output_0, ...)")
+      ("output-names", po::value(&output_names),
+       "comma-separated names of the graph outputs, one distinct name per output tensor (default output_0, ...)")
       ("keep-batchnorm", po::bool_switch(&keep_batchnorm),
        "keep BatchNormalization nodes instead of folding them into the Conv before them")
       ("quiet,q", po::bool_switch(&quiet), "print nothing on success");
@@ -93,7 +95,7 @@ int export_command(const std::vector<std::string>& args) {
   for (const auto& spec : inputs) o.inputs.push_back(parse_input_spec(spec));
   for (const auto& d : dynamic) o.dynamic.push_back(parse_dynamic_axis(d));
   for (const auto& kv : strategy_opts) o.strategy_options.push_back(parse_strategy_opt(kv));
-  if (!output_names.empty()) boost::split(o.output_names, output_names, boost::is_any_of(","));
+  o.output_names = split_names(output_names);
   o.fold_batchnorm = !keep_batchnorm;
   if (!input_names.empty()) boost::split(o.input_names, input_names, boost::is_any_of(","));
   o.plugin_dirs = plugin_search_path(plugin_dirs);

@@ -1,5 +1,5 @@
 // Picking and joining parts of tensors: select, slice, chunk/split, cat, stack, embedding,
-// masked_fill.
+// masked_fill, triu/tril.
 #include <limits>
 
 #include "../emit_context.h"
@@ -91,6 +91,23 @@ void emit_masked_fill(EmitContext& cx) {
   cx.set_output(0, out);
 }
 
+// triu/tril(self, diagonal=0): the upper (lower) triangle of the last two dims from
+// `diagonal` on, zeros elsewhere; `diagonal` may follow a dynamic axis. ONNX Runtime has no
+// Trilu for 8- and 16-bit integers or bfloat16: those go through a wider type and back,
+// which is exact.
+void emit_trilu(EmitContext& cx) {
+  if (cx.rank(0) < 2) throw cx.error("needs a tensor of at least 2 dims, got " + std::to_string(cx.rank(0)));
+  DType t = cx.arg(0).dtype;
+  DType via = t == DType::UInt8 || t == DType::Int8 || t == DType::Int16 ? DType::Int32
+              : t == DType::BFloat16                                     ? DType::Float
+                                                                         : t;
+  std::string diagonal = cx.arg_count() > 1 && !cx.is_none(1) ? cx.int_input(1, true) : cx.const_ints({0}, true);
+  bool upper = cx.entry().op.rfind("aten::triu", 0) == 0;
+  std::string out = cx.fresh("Trilu");
+  set_attr(cx.node("Trilu", {cx.cast(cx.tensor(0), t, via), diagonal}, {out}), "upper", static_cast<int64_t>(upper));
+  cx.set_output(0, cx.cast(out, via, t));
+}
+
 }  // namespace
 
 void register_indexing(OpRegistry& r) {
@@ -103,6 +120,7 @@ void register_indexing(OpRegistry& r) {
   r.add("aten::stack", 13, emit_stack, src);
   r.add("aten::embedding", 13, emit_embedding, src);
   for (const char* op : {"aten::masked_fill", "aten::masked_fill_"}) r.add(op, 9, emit_masked_fill, src);
+  for (const char* op : {"aten::triu", "aten::triu_", "aten::tril", "aten::tril_"}) r.add(op, 14, emit_trilu, src);
 }
 
 }  // namespace mx

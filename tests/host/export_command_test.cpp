@@ -205,5 +205,41 @@ TEST(ExportInputFile, TracesTheFilesTensorsUnderTheGivenNames) {
   EXPECT_LE(max_abs_diff(*actual[0], *expected[0]), 1e-5);
 }
 
+// The BERT-like model returns (sequence output, pooled output): named in that order, and
+// ONNX Runtime serves them under those names with LibTorch's values.
+TEST(ExportOutputNames, NameTheGraphOutputsInOrder) {
+  TempDir dir;
+  std::string onnx_path = dir.file("bert.onnx");
+  auto specs_text = fixture_inputs("bert");
+  std::string cmd = quote(modelexport_bin()) + " export " + quote(fixture_model("bert")) + " " + quote(onnx_path) +
+                    " -q --output-names last_hidden_state,pooler_output --plugin-dir " + quote(plugin_build_dir());
+  for (const auto& s : specs_text) cmd += " --input " + s;
+  auto r = run(cmd);
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  onnx::ModelProto proto;
+  ASSERT_TRUE(proto.ParseFromString(read_file(onnx_path)));
+  ASSERT_EQ(proto.graph().output_size(), 2);
+  EXPECT_EQ(proto.graph().output(0).name(), "last_hidden_state");
+  EXPECT_EQ(proto.graph().output(1).name(), "pooler_output");
+
+  std::vector<InputSpec> specs;
+  std::vector<std::string> names;
+  for (const auto& s : specs_text) {
+    specs.push_back(parse_input_spec(s));
+    names.push_back(specs.back().name);
+  }
+  auto inputs = make_inputs(specs, 0);
+  auto expected = run_reference(fixture_model("bert"), inputs);
+  std::vector<std::string> fetched;
+  auto actual = run_onnxruntime(onnx_path, names, inputs, &fetched);
+  EXPECT_EQ(fetched, (std::vector<std::string>{"last_hidden_state", "pooler_output"}));
+  ASSERT_EQ(actual.size(), 2u);
+  ASSERT_EQ(expected.size(), 2u);
+  for (size_t i = 0; i < 2; ++i) {
+    EXPECT_EQ(actual[i]->shape, expected[i]->shape) << fetched[i];
+    EXPECT_LE(max_abs_diff(*actual[i], *expected[i]), 1e-5) << fetched[i];
+  }
+}
+
 }  // namespace
 }  // namespace mx::test

@@ -137,6 +137,43 @@ TEST_F(ExportErrors, BadDynamicAxis) {
   EXPECT_TRUE(out.entries().empty());
 }
 
+// The BERT-like model returns two tensors; each bad --output-names is one message naming
+// the problem, caught before anything is written.
+class ExportOutputNameErrors : public ExportErrors {
+ protected:
+  CommandResult export_bert(const std::string& output_names) {
+    std::string inputs;
+    for (const auto& s : fixture_inputs("bert")) inputs += " --input " + s;
+    return export_to(fixture_model("bert"), out.file("m.onnx"), "--output-names " + quote(output_names) + inputs);
+  }
+  void expect_error(const std::string& output_names, const std::string& message) {
+    auto r = export_bert(output_names);
+    expect_one_error_line(r);
+    EXPECT_NE(r.err.find(message), std::string::npos) << "--output-names '" << output_names << "': " << r.err;
+    EXPECT_TRUE(out.entries().empty()) << "--output-names '" << output_names << "'";
+  }
+};
+
+TEST_F(ExportOutputNameErrors, MoreNamesThanOutputs) {
+  expect_error("a,b,c", "--output-names gives 3 name(s) but the model has 2 output(s)");
+}
+
+TEST_F(ExportOutputNameErrors, FewerNamesThanOutputs) {
+  expect_error("a", "--output-names gives 1 name(s) but the model has 2 output(s)");
+}
+
+TEST_F(ExportOutputNameErrors, DuplicateName) { expect_error("a,a", "--output-names: 'a' is given twice"); }
+
+TEST_F(ExportOutputNameErrors, EmptyName) {
+  expect_error("a,", "--output-names: name 2 of 2 is empty");
+  expect_error(",b", "--output-names: name 1 of 2 is empty");
+  expect_error("", "--output-names: name 1 of 1 is empty");
+}
+
+TEST_F(ExportOutputNameErrors, NameOfAnInput) {
+  expect_error("input_ids,b", "--output-names: 'input_ids' is already the name of a graph input");
+}
+
 TEST(ExportHelp, ExplainsInputsAndStrategies) {
   auto r = run(quote(modelexport_bin()) + " export --help");
   EXPECT_EQ(r.exit_code, 0);

@@ -5,6 +5,7 @@
 #include <onnx/checker.h>
 
 #include <cmath>
+#include <iostream>
 #include <map>
 #include <set>
 
@@ -51,6 +52,8 @@ void check_against_libtorch(const ZooModel& m, const std::string& onnx_path, con
     double diff = max_abs_diff(*actual[i], *expected[i]);
     EXPECT_LE(diff, m.tolerance * scale) << "output " << i << " for " << specs_text.front() << ": max |diff| " << diff
                                          << ", max |ref| " << scale;
+    std::cout << m.name << " output " << i << " for " << specs_text.front() << ": max |diff| " << diff << " (allowed "
+              << m.tolerance * scale << ")\n";
   }
 }
 
@@ -129,6 +132,11 @@ INSTANTIATE_TEST_SUITE_P(
                       ZooModel{"transformer_encoder", 1e-5,
                                {"x:0:batch", "x:1:seq", "padding_mask:0:batch", "padding_mask:1:seq"},
                                {"x:float32:3x7x32", "padding_mask:bool:3x7"}},
+                      // The causal mask is made in forward from tgt's length: it must follow tgt_seq.
+                      ZooModel{"transformer_decoder", 1e-5,
+                               {"tgt:0:batch", "tgt:1:tgt_seq", "memory:0:batch", "memory:1:mem_seq",
+                                "memory_key_padding_mask:0:batch", "memory_key_padding_mask:1:mem_seq"},
+                               {"tgt:float32:2x9x32", "memory:float32:2x7x32", "memory_key_padding_mask:bool:2x7"}},
                       ZooModel{"rnn", 1e-5, {"x:0:batch", "x:1:seq"}, {"x:float32:3x5x16"}}),
     [](const auto& info) { return info.param.name; });
 

@@ -106,7 +106,8 @@ std::vector<std::string> fixture_inputs(const std::string& name) { return fixtur
 
 std::vector<std::shared_ptr<TensorData>> run_onnxruntime(const std::string& onnx_path,
                                                          const std::vector<std::string>& names,
-                                                         const std::vector<std::shared_ptr<TensorData>>& inputs) {
+                                                         const std::vector<std::shared_ptr<TensorData>>& inputs,
+                                                         std::vector<std::string>* output_names) {
   TempDir dir;
   std::string cmd = "node " + quote(source_root() + "/tests/ort/run_model.js") + " " + quote(onnx_path) + " " +
                     quote(dir.file("out"));
@@ -132,6 +133,7 @@ std::vector<std::shared_ptr<TensorData>> run_onnxruntime(const std::string& onnx
     d->nbytes = bytes->size();
     d->owner = bytes;
     out.push_back(d);
+    if (output_names) output_names->push_back(o["name"].as<std::string>());
   }
   return out;
 }

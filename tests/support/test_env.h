@@ -46,11 +46,13 @@ class TempDir {
   fs::path path_;
 };
 
-// Runs MODEL.onnx in ONNX Runtime (tests/ort/run_model.js) on `inputs` named `names`.
+// Runs MODEL.onnx in ONNX Runtime (tests/ort/run_model.js) on `inputs` named `names`; the
+// outputs in ORT's order, fetched by their names (put in `output_names` if given).
 // Throws std::runtime_error with ORT's message if it fails.
 std::vector<std::shared_ptr<TensorData>> run_onnxruntime(const std::string& onnx_path,
                                                          const std::vector<std::string>& names,
-                                                         const std::vector<std::shared_ptr<TensorData>>& inputs);
+                                                         const std::vector<std::shared_ptr<TensorData>>& inputs,
+                                                         std::vector<std::string>* output_names = nullptr);
 
 // max |a - b| over float32 tensors of equal shape; +inf if shapes or types differ.
 double max_abs_diff(const TensorData& a, const TensorData& b);

@@ -23,14 +23,15 @@ Error unsupported(const Trace& trace, const TraceEntry& e, const OpRegistry& reg
   if (!entries.empty())
     return Error(what + ": its converter needs opset " + std::to_string(entries.front()->since_opset) +
                  " or later, and opset " + std::to_string(opset) + " was asked for (--opset)");
-  return Error(what + ": no converter is registered for it. If an ONNX op computes it as is, a strategy plugin can add " +
+  return Error(what +
+               ": no converter is registered for it. If an ONNX op computes it as is, a strategy plugin can add " +
                "the row {aten: " + e.op + ", onnx: OpType} under `operators:` in its manifest; anything more needs a " +
                "C++ emitter in core/ops/");
 }
 
 // The given names, checked against the traced outputs and inputs; output_0, ... if none.
 std::vector<std::string> graph_output_names(const Trace& trace, const std::vector<std::string>& given) {
-  check_output_names(given);
+  check_names(given, "--output-names");
   size_t n = trace.outputs.size();
   if (given.empty()) {
     std::vector<std::string> names;
@@ -48,14 +49,13 @@ std::vector<std::string> graph_output_names(const Trace& trace, const std::vecto
 
 }  // namespace
 
-void check_output_names(const std::vector<std::string>& names) {
+void check_names(const std::vector<std::string>& names, const std::string& option) {
   std::set<std::string> seen;
   for (size_t k = 0; k < names.size(); ++k) {
     if (names[k].empty())
-      throw Error("--output-names: name " + std::to_string(k + 1) + " of " + std::to_string(names.size()) +
-                  " is empty");
+      throw Error(option + ": name " + std::to_string(k + 1) + " of " + std::to_string(names.size()) + " is empty");
     if (!seen.insert(names[k]).second)
-      throw Error("--output-names: '" + names[k] + "' is given twice (every graph output needs its own name)");
+      throw Error(option + ": '" + names[k] + "' is given twice (every graph input and output needs its own name)");
   }
 }
 

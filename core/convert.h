@@ -18,9 +18,10 @@ struct ConvertOptions {
   std::vector<std::string> output_names;  // defaults to output_0, output_1, ...
 };
 
-// Throws mx::Error naming the problem if a given output name is empty or repeated. convert()
-// checks this too, and also the count against the model's outputs and clashes with input names.
-void check_output_names(const std::vector<std::string>& names);
+// Throws mx::Error naming `option` ("--output-names") if one of `names` is empty or
+// repeated. convert() checks output names too, and also their count against the model's
+// outputs and clashes with input names.
+void check_names(const std::vector<std::string>& names, const std::string& option);
 
 // Throws mx::Error for an op no registry entry converts (naming the op, its overload and
 // its module), for arguments an emitter does not handle and for bad output names.

@@ -58,10 +58,12 @@ Trace trace_for_export(const ExportOptions& o, const std::function<void()>& load
     if (!o.input_names.empty() && o.input_names.size() != file_inputs.size())
       throw Error(std::to_string(o.input_names.size()) + " --input-names for " + std::to_string(file_inputs.size()) +
                   " tensors in '" + o.input_file + "'");
+    check_names(o.input_names, "--input-names");
     names = o.input_names;
     names.resize(file_inputs.size());
   } else {
     for (const auto& spec : o.inputs) names.push_back(spec.name);
+    check_names(names, "--input");
   }
   TorchModel model(o.model_path);
   if (loaded) loaded();
@@ -82,7 +84,7 @@ ExportReport export_model(const ExportOptions& o) {
   r.onnx_path = o.output_path;
   r.sidecar_path = sidecar_path_for(o.output_path);
   check_writable(r.sidecar_path);
-  check_output_names(o.output_names);
+  check_names(o.output_names, "--output-names");
   const LoadedPlugin& plugin = load_strategy(o.strategy, o.plugin_dirs);
   r.strategy = plugin.manifest.name;
   r.plugin_path = plugin.manifest.library_path;

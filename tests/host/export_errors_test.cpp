@@ -127,6 +127,14 @@ TEST_F(ExportErrors, InputFileThatTorchSaveDidNotWrite) {
   EXPECT_EQ(out.entries(), std::vector<std::string>{"inputs.pt"});
 }
 
+TEST_F(ExportErrors, TwoInputsWithOneName) {
+  auto r =
+      export_to(fixture_model("bert"), out.file("m.onnx"), "--input ids:int64:1x16:0..99 --input ids:int64:1x16:0..1");
+  expect_one_error_line(r);
+  EXPECT_NE(r.err.find("--input: 'ids' is given twice"), std::string::npos) << r.err;
+  EXPECT_TRUE(out.entries().empty());
+}
+
 TEST_F(ExportErrors, BadDynamicAxis) {
   auto r = export_to(fixture_model("mlp"), out.file("m.onnx"), "--input x:float32:2x16 --dynamic x:2");
   expect_one_error_line(r);

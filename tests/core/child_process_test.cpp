@@ -22,7 +22,9 @@ TEST(ChildProcess, AnswerComesBackWhole) {
 
 TEST(ChildProcess, CrashIsReportedWithTheSignal) {
   auto o = run_in_child([]() -> std::string {
-    volatile int* volatile p = nullptr;  // volatile store: cannot be optimized away
+    // An unmapped address, not null (UBSan would stop a null store before it faults);
+    // volatile: the store cannot be optimized away.
+    volatile int* volatile p = reinterpret_cast<volatile int*>(16);
     *p = 1;
     return "unreachable";
   });

@@ -36,8 +36,9 @@ static mx_status_t* tag_nodes(const mx_host_api_t* host, mx_graph_t* graph, cons
 #endif
 #if BROKEN_KIND == CRASH
   {
-    /* A real invalid write, not raise(): the compiler cannot see that p is NULL. */
-    volatile int* volatile p = NULL;
+    /* A real invalid write, not raise(), to an unmapped address the compiler cannot see (not
+     * NULL: UBSan would stop a null store before it faults). */
+    volatile int* volatile p = (volatile int*)16;
     *p = 42;
   }
 #endif

@@ -10,6 +10,8 @@ std::vector<ModelCase> strategy_model_cases() {
           {"resnet18", "--input x:float32:1x3x224x224"},
           {"bert", "--input input_ids:int64:1x16 --input attention_mask:int64:1x16"},
           {"transformer_encoder", "--input x:float32:2x10x32 --input padding_mask:bool:2x10"},
+          {"transformer_decoder",
+           "--input tgt:float32:1x6x32 --input memory:float32:1x10x32 --input memory_key_padding_mask:bool:1x10"},
           {"rnn", "--input x:float32:2x12x16"}};
 }
 

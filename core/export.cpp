@@ -6,6 +6,7 @@
 
 #include "atomic_write.h"
 #include "convert.h"
+#include "declared_shapes.h"
 #include "error.h"
 #include "graph_cleanup.h"
 #include "model_io.h"
@@ -39,6 +40,7 @@ ConvertedModel convert_checked(const Trace& trace, const OpRegistry& registry, c
   ConvertedModel model = convert(trace, registry, copts);
   if (o.fold_batchnorm) fold_batchnorm(model);
   remove_dead_nodes(model);
+  if (!o.dynamic.empty()) relax_static_dims(model);
   try {
     check_converted(model);
   } catch (const std::exception& e) {

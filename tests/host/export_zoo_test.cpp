@@ -143,7 +143,9 @@ std::vector<std::string> image(int batch, int size) {
 
 INSTANTIATE_TEST_SUITE_P(
     Models, Zoo,
-    ::testing::Values(ZooModel{"resnet18", 1e-5, kBatch, image(2, 224)}, ZooModel{"resnet50", 1e-5, kBatch, image(2, 224)},
+    // resnet50: 4.2e-5 measured on outputs of max 1.9, the same as torch.onnx.export's file
+    // (both fold BatchNorm into the Conv in float32 over 53 layers with measured statistics).
+    ::testing::Values(ZooModel{"resnet18", 1e-5, kBatch, image(2, 224)}, ZooModel{"resnet50", 5e-5, kBatch, image(2, 224)},
                       ZooModel{"mobilenet_v2", 1e-5, kBatch, image(2, 224)},
                       ZooModel{"mobilenet_v3_large", 1e-5, kBatch, image(2, 224)},
                       ZooModel{"efficientnet_b1", 1e-5, kBatch, image(2, 240)},

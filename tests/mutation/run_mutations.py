@@ -8,8 +8,9 @@ Usage:
 The copy (the working tree without build/ and .git) and its build folder live in --work
 (default /tmp/modelexport-mutation); the build is reused between mutations, so each one
 costs a rebuild of the files it touches (ccache) plus the tests. For each mutation the
-tests named in `first` run first; if none of them fails, the whole quick and e2e suites
-run. --full always runs both whole suites. Prints a Markdown table; exit 1 if a mutation
+tests named in `first` (a quick or e2e test, optionally with a GoogleTest filter) run
+first; if none of them fails, the whole quick and e2e suites run. --full always runs both
+whole suites. Prints a Markdown table; exit 1 if a mutation
 survived (no quick or e2e test failed) or could not be planted.
 """
 
@@ -58,10 +59,21 @@ def failed_tests(build, log):
 
 
 def run_tests(build, tests, jobs, log):
-    cmd = ["meson", "test", "-C", build, "--num-processes", str(jobs), "--no-rebuild"]
-    cmd += tests if tests else ["--suite", "quick", "--suite", "e2e"]
-    sh(cmd, build, log)
-    return failed_tests(build, log)
+    """Runs `tests` ("NAME" or "NAME:GTEST_FILTER"; none: the quick and e2e suites); the
+    failing ones, each with its filter."""
+    if not tests:
+        sh(["meson", "test", "-C", build, "--num-processes", str(jobs), "--no-rebuild", "--suite", "quick",
+            "--suite", "e2e"], build, log)
+        return failed_tests(build, log)
+    failed = []
+    for t in tests:
+        name, _, gfilter = t.partition(":")
+        cmd = ["meson", "test", "-C", build, "--no-rebuild", name]
+        if gfilter:
+            cmd.append("--test-args=--gtest_filter=" + gfilter)
+        sh(cmd, build, log)
+        failed += [n + (" [" + gfilter + "]" if gfilter else "") for n in failed_tests(build, log)]
+    return failed
 
 
 def plant(src, m):

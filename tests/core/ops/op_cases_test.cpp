@@ -5,6 +5,7 @@
 
 #include <fstream>
 #include <sstream>
+#include <stdexcept>
 
 #include "convert.h"
 #include "export.h"
@@ -17,17 +18,25 @@
 namespace mx::test {
 namespace {
 
+// Every case traced once, in one Python process (torch starts once, not per case).
+const std::string& cases_dir() {
+  static TempDir dir;
+  static CommandResult made =
+      run("/usr/bin/python3 " + quote(source_root() + "/tests/fixtures/op_cases.py") + " --all " + quote(dir.path()));
+  if (made.exit_code != 0) throw std::runtime_error("op_cases.py --all failed: " + made.err);
+  static const std::string path = dir.path().string();
+  return path;
+}
+
 class OpCase : public ::testing::TestWithParam<std::string> {};
 
 TEST_P(OpCase, OnnxRuntimeMatchesLibTorch) {
   TempDir dir;
-  std::string pt = dir.file("case.pt");
-  auto made = run("/usr/bin/python3 " + quote(source_root() + "/tests/fixtures/op_cases.py") + " " + GetParam() + " " +
-                  quote(pt));
-  ASSERT_EQ(made.exit_code, 0) << made.err;
+  std::string pt;
+  ASSERT_NO_THROW(pt = cases_dir() + "/" + GetParam() + ".pt");
   std::vector<InputSpec> specs;
   std::vector<std::string> names;
-  std::istringstream words(made.out);
+  std::istringstream words(read_file(cases_dir() + "/" + GetParam() + ".spec"));
   for (std::string w; words >> w;) {
     specs.push_back(parse_input_spec(w));
     names.push_back(specs.back().name);

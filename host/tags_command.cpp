@@ -5,13 +5,13 @@
 #include <iostream>
 #include <sstream>
 
-#include "close_matches.h"
+#include "base/close_matches.h"
 #include "command_line.h"
 #include "commands.h"
-#include "error.h"
-#include "tag_query.h"
-#include "tag_validate.h"
-#include "tags_json.h"
+#include "base/error.h"
+#include "tags/tag_query.h"
+#include "tags/tag_validate.h"
+#include "report/tags_json.h"
 
 namespace po = boost::program_options;
 
@@ -163,7 +163,8 @@ int tags_command(const std::vector<std::string>& args) {
   if (positional.size() > want) return fail("unexpected argument '" + positional[want] + "' after tags " + sub);
 
   try {
-    TaggedModel t = load_tagged_model(positional[0], sidecar);
+    // Only validate looks at the weights; the others read the graph and its tags.
+    TaggedModel t = load_tagged_model(positional[0], sidecar, sub == "validate");
     if (sub == "validate") {
       ValidationReport r = validate_tags(t);
       if (!json) return print_validation(t, r);

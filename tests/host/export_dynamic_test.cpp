@@ -10,9 +10,9 @@
 #include <cmath>
 #include <sstream>
 
-#include "input_spec.h"
+#include "model/input_spec.h"
 #include "support/test_env.h"
-#include "torchscript.h"
+#include "torch/torchscript.h"
 
 namespace mx::test {
 namespace {
@@ -95,18 +95,18 @@ INSTANTIATE_TEST_SUITE_P(
                      {"tgt:float32:3x37x32", "memory:float32:3x5x32", "memory_key_padding_mask:bool:3x5"}}}),
     [](const auto& info) { return info.param.name; });
 
-// The size-arithmetic cases: their axes and sizes come from op_cases.py --dynamic NAME.
+// The size-arithmetic cases: their axes and sizes come from dynamic_cases.py --describe NAME.
 class DynamicOpCase : public ::testing::TestWithParam<std::string> {};
 
 TEST_P(DynamicOpCase, MatchesLibTorchFarFromTheTracedSizes) {
-  const std::string script = "/usr/bin/python3 " + quote(source_root() + "/tests/fixtures/op_cases.py");
+  const std::string script = "/usr/bin/python3 " + quote(source_root() + "/tests/fixtures/dynamic_cases.py");
   TempDir dir;
   DynamicCase c{GetParam(), dir.file("case.pt"), {}, {}, {}};
   auto made = run(script + " " + c.name + " " + quote(c.model_pt));
   ASSERT_EQ(made.exit_code, 0) << made.err;
   std::istringstream words(made.out);
   for (std::string w; words >> w;) c.traced.push_back(w);
-  auto described = run(script + " --dynamic " + c.name);
+  auto described = run(script + " --describe " + c.name);
   ASSERT_EQ(described.exit_code, 0) << described.err;
   auto doc = YAML::Load(described.out);
   for (const auto& d : doc["dynamic"]) c.dynamic.push_back(d.as<std::string>());
@@ -116,11 +116,11 @@ TEST_P(DynamicOpCase, MatchesLibTorchFarFromTheTracedSizes) {
 }
 
 std::vector<std::string> dynamic_case_names() {
-  auto r = run("/usr/bin/python3 " + quote(source_root() + "/tests/fixtures/op_cases.py") + " --list-dynamic");
+  auto r = run("/usr/bin/python3 " + quote(source_root() + "/tests/fixtures/dynamic_cases.py") + " --list");
   std::vector<std::string> names;
   std::istringstream lines(r.out);
   for (std::string n; lines >> n;) names.push_back(n);
-  if (r.exit_code != 0 || names.empty()) names = {"op_cases_py_list_dynamic_failed"};
+  if (r.exit_code != 0 || names.empty()) names = {"dynamic_cases_py_list_failed"};
   return names;
 }
 
@@ -132,7 +132,7 @@ INSTANTIATE_TEST_SUITE_P(SizeArithmetic, DynamicOpCase, ::testing::ValuesIn(dyna
 TEST(DynamicDeclaredShape, SizeDerivedDimIsSymbolicEvenWhenBothTracesAgree) {
   TempDir dir;
   std::string pt = dir.file("case.pt"), onnx_path = dir.file("case.onnx");
-  auto made = run("/usr/bin/python3 " + quote(source_root() + "/tests/fixtures/op_cases.py") +
+  auto made = run("/usr/bin/python3 " + quote(source_root() + "/tests/fixtures/dynamic_cases.py") +
                   " dyn_floordiv_reshape " + quote(pt));
   ASSERT_EQ(made.exit_code, 0) << made.err;
   auto r = run(quote(modelexport_bin()) + " export " + quote(pt) + " " + quote(onnx_path) + " -q --plugin-dir " +

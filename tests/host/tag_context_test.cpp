@@ -10,9 +10,9 @@
 #include <map>
 #include <set>
 
-#include "node_metadata.h"
+#include "onnx_io/node_metadata.h"
 #include "support/test_env.h"
-#include "tag_output.h"
+#include "tags/tag_output.h"
 
 namespace mx::test {
 namespace {

@@ -4,6 +4,7 @@ it, runs the quick and e2e suites and reports which tests caught each bug.
 
 Usage:
     /usr/bin/python3 tests/mutation/run_mutations.py [--work DIR] [--only a,b] [--full] [-j 2]
+    /usr/bin/python3 tests/mutation/run_mutations.py --in-place build [--only a,b]   # no copy
 
 The copy (the working tree without build/ and .git) and its build folder live in --work
 (default /tmp/modelexport-mutation); the build is reused between mutations, so each one
@@ -17,6 +18,7 @@ survived (no quick or e2e test failed) or could not be planted.
 import argparse
 import os
 import shutil
+import signal
 import subprocess
 import sys
 import time
@@ -92,14 +94,25 @@ def main():
     parser.add_argument("--only", help="comma-separated mutation names")
     parser.add_argument("--full", action="store_true", help="run the whole quick and e2e suites for every mutation")
     parser.add_argument("-j", "--jobs", type=int, default=2)
+    parser.add_argument("--in-place", metavar="BUILD",
+                        help="plant the bugs in this tree itself and use its build folder BUILD (no copy, no full "
+                             "build; each file is restored after its run, also on an error or Ctrl-C)")
     args = parser.parse_args()
+    # A kill runs the `finally` below too, so a planted bug never stays in the tree.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(1))
     chosen = [m for m in MUTATIONS if not args.only or m["name"] in args.only.split(",")]
-    src, build = os.path.join(args.work, "src"), os.path.join(args.work, "build")
     os.makedirs(args.work, exist_ok=True)
     log = os.path.join(args.work, "log.txt")
     open(log, "w").close()
-    copy_tree(ROOT, src)
-    if sh(["meson", "setup", build, src], src, log) or sh(["meson", "compile", "-C", build, "-j", str(args.jobs)], src, log):
+    if args.in_place:
+        src, build = ROOT, os.path.abspath(args.in_place)
+    else:
+        src, build = os.path.join(args.work, "src"), os.path.join(args.work, "build")
+        copy_tree(ROOT, src)
+        if sh(["meson", "setup", build, src], src, log):
+            print("run_mutations: meson setup failed (see %s)" % log, file=sys.stderr)
+            return 1
+    if sh(["meson", "compile", "-C", build, "-j", str(args.jobs)], src, log):
         print("run_mutations: the unmutated tree does not build (see %s)" % log, file=sys.stderr)
         return 1
     rows, survived = [], 0

@@ -16,7 +16,7 @@ PACKAGES=(
   libtorch-dev libonnx-dev libprotobuf-dev protobuf-compiler
   libboost-dev libboost-program-options-dev libyaml-cpp-dev
   libgtest-dev libgmock-dev
-  python3-torch python3-torchvision
+  python3-torch python3-torchvision python3-onnx
   git
   # LibTorch on Debian calls whatever BLAS the libblas.so.3 alternative points to; the
   # reference BLAS that comes by default makes Conv and MatMul 3x to 6x slower.

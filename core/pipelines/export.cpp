@@ -5,6 +5,7 @@
 #include "base/phase_timer.h"
 #include "convert/convert.h"
 #include "base/error.h"
+#include "passes/declared_shapes.h"
 #include "passes/graph_cleanup.h"
 #include "onnx_io/model_io.h"
 #include "plugin/plugin_registry.h"
@@ -20,6 +21,7 @@ ConvertedModel convert_checked(const Trace& trace, const OpRegistry& registry, c
   ConvertedModel model = convert(trace, registry, copts);
   if (o.fold_batchnorm) fold_batchnorm(model);
   remove_dead_nodes(model);
+  if (!o.dynamic.empty()) relax_static_dims(model);
   try {
     check_converted(model);
   } catch (const std::exception& e) {

@@ -38,7 +38,6 @@ std::map<std::string, std::pair<int, int>> counts_from_metadata(const onnx::Mode
 class TagsOnModel : public ::testing::TestWithParam<std::string> {
  protected:
   void SetUp() override {
-    if (e().unsupported) GTEST_SKIP() << GetParam() << " does not export yet: " << e().result.err;
     ASSERT_EQ(e().result.exit_code, 0) << e().result.err;
   }
   const ModelExport& e() { return htp_export(GetParam()); }

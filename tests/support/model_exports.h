@@ -22,10 +22,7 @@ std::vector<ModelCase> strategy_model_cases();
 struct ModelExport {
   CommandResult result;
   std::string onnx, sidecar;
-  onnx::ModelProto proto;
-  // The converter does not support the model yet (its error names an unsupported op):
-  // tests skip rather than fail, saying so.
-  bool unsupported = false;
+  onnx::ModelProto proto;  // empty if the export failed (tests assert result.exit_code first)
 };
 
 // `modelexport export` of the case with `strategy` from the build tree's plugins; cached.

@@ -9,6 +9,8 @@
 #include <filesystem>
 #include <set>
 
+#include "checked_number.h"
+
 namespace fs = std::filesystem;
 
 namespace mx {
@@ -95,9 +97,11 @@ void check_abi(const std::string& abi) {
       abi.find_first_not_of("0123456789.") != abi.npos || abi.find('.', dot + 1) != abi.npos)
     throw Broken{"'abi' must look like \"1.0\", got '" + abi + "'"};
   const std::string host = std::to_string(MX_ABI_MAJOR) + "." + std::to_string(MX_ABI_MINOR);
-  if (std::stoul(abi.substr(0, dot)) != MX_ABI_MAJOR)
+  auto major = to_int64(abi.substr(0, dot)), minor = to_int64(abi.substr(dot + 1));
+  if (!major || !minor) throw Broken{"'abi' \"" + abi + "\" has a version number too large to be one"};
+  if (*major != MX_ABI_MAJOR)
     throw Broken{"wrong ABI version: built for " + abi + ", this host speaks " + std::to_string(MX_ABI_MAJOR) + ".x"};
-  if (std::stoul(abi.substr(dot + 1)) > MX_ABI_MINOR)
+  if (*minor > MX_ABI_MINOR)
     throw Broken{"built for ABI " + abi + ", newer than this host's " + host +
                  ": update modelexport or rebuild the plugin against this SDK"};
 }
@@ -125,6 +129,8 @@ PluginManifest read_manifest(const std::string& path) {
     m.error = "plugin manifest '" + m.manifest_path + "': " + b.why;
   } catch (const YAML::Exception& e) {
     m.error = "plugin manifest '" + m.manifest_path + "': not valid YAML: " + e.what();
+  } catch (const std::exception& e) {  // anything else (a bad value yaml-cpp converts) breaks this plugin alone
+    m.error = "plugin manifest '" + m.manifest_path + "': cannot be read: " + e.what();
   }
   return m;
 }

@@ -131,7 +131,7 @@ int compare_command(const std::vector<std::string>& args) {
     if (!input_names.empty()) boost::split(o.model.input_names, input_names, boost::is_any_of(","));
     o.model.fold_batchnorm = !keep_batchnorm;
     o.model.plugin_dirs = plugin_search_path(plugin_dirs);
-    if (!json_path.empty()) check_writable(json_path);
+    if (!json_path.empty()) check_writable(json_path, {o.model.model_path, o.model.input_file});
     CompareReport report = compare_strategies(o);
     for (const auto& w : report.warnings) std::cerr << "modelexport: warning: " << w << "\n";
     if (!json_path.empty()) write_files_atomically({{json_path, compare_json(report)}});

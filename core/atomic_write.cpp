@@ -128,7 +128,7 @@ Renamed rename_keeping_old(TempFile& temp, const std::string& target) {
   Renamed r{target, ""};
   struct stat st {};
   if (::lstat(target.c_str(), &st) == 0 && !S_ISDIR(st.st_mode)) {  // over a folder, rename fails below
-    TempFile reserved(target);  // a fresh name; link() never follows or replaces
+    TempFile reserved(target);                                      // a fresh name; link() never follows or replaces
     reserved.close();
     std::string backup = reserved.path();
     ::unlink(backup.c_str());
@@ -171,13 +171,13 @@ void check_writable(const std::string& path, const std::vector<std::string>& inp
   if (auto st = stat_of(path)) {
     if (S_ISDIR(st->st_mode)) throw cannot_write(path, "it is a folder");
     if (!S_ISREG(st->st_mode))
-      throw cannot_write(path, std::string("it exists and is ") + kind_of(st->st_mode) +
-                                   " (only a regular file is replaced)");
+      throw cannot_write(
+          path, std::string("it exists and is ") + kind_of(st->st_mode) + " (only a regular file is replaced)");
     for (const auto& input : inputs)
       if (auto in = stat_of(input); in && same_file(*st, *in))
-        throw cannot_write(path, input == path ? "it is the command's input (an input is never overwritten)"
-                                               : "it is the command's input '" + input +
-                                                     "' (an input is never overwritten)");
+        throw cannot_write(path, input == path
+                                     ? "it is the command's input (an input is never overwritten)"
+                                     : "it is the command's input '" + input + "' (an input is never overwritten)");
   }
   remove_stale_temporaries(path);
   TempFile probe(path);  // a new name, removed at once: never opens what is there

@@ -55,7 +55,8 @@ std::string elf_mismatch(const std::string& path) {
   Ident lib = read_ident(path.c_str());
   if (!lib.ok) return "it is not an ELF shared library (no ELF header)";
   if (!self.ok) return "";  // nothing to compare with: let the loader decide
-  if (lib.type != ET_DYN) return "it is an ELF file but not a shared library (ELF type " + std::to_string(lib.type) + ")";
+  if (lib.type != ET_DYN)
+    return "it is an ELF file but not a shared library (ELF type " + std::to_string(lib.type) + ")";
   if (lib.cls != self.cls || lib.data != self.data || lib.machine != self.machine)
     return "it is built for " + machine_name(lib.machine) + (lib.cls == ELFCLASS32 ? " (32-bit)" : " (64-bit)") +
            ", this host runs " + machine_name(self.machine) + (self.cls == ELFCLASS32 ? " (32-bit)" : " (64-bit)");

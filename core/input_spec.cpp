@@ -92,8 +92,8 @@ InputSpec parse_input_spec(const std::string& text) {
     spec.high = *high;
     if (spec.low > spec.high) throw fail("range '" + parts[3] + "' is empty");
     // Values are drawn from [low, high + 1): high + 1 and the count must fit in int64.
-    if (spec.high == INT64_MAX || static_cast<uint64_t>(spec.high) - static_cast<uint64_t>(spec.low) >=
-                                      static_cast<uint64_t>(INT64_MAX))
+    if (spec.high == INT64_MAX ||
+        static_cast<uint64_t>(spec.high) - static_cast<uint64_t>(spec.low) >= static_cast<uint64_t>(INT64_MAX))
       throw fail("range '" + parts[3] + "' has more values than an int64 can count (HIGH below 2^63 - 1, " +
                  "HIGH - LOW below 2^63 - 1)");
   }

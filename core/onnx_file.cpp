@@ -11,6 +11,7 @@
 #include <sstream>
 
 #include "error.h"
+#include "input_file.h"
 
 namespace mx {
 namespace {
@@ -96,11 +97,7 @@ onnx::ModelProto read_onnx_file(const std::string& path) {
   std::error_code ec;
   if (!std::filesystem::exists(path, ec)) throw Error("ONNX file '" + path + "' does not exist");
   if (std::filesystem::is_directory(path, ec)) throw Error("'" + path + "' is a folder, not an ONNX file");
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw Error("cannot read '" + path + "'");
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return parse_onnx_bytes(ss.str(), path);
+  return parse_onnx_bytes(read_input_file(path, "ONNX file"), path);
 }
 
 }  // namespace mx

@@ -5,8 +5,8 @@
 
 #include "child_process.h"
 #include "error.h"
-#include "utf8.h"
 #include "plugin_host.h"
+#include "utf8.h"
 
 namespace mx {
 namespace {

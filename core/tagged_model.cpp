@@ -10,6 +10,7 @@
 #include <sstream>
 
 #include "error.h"
+#include "input_file.h"
 #include "node_metadata.h"
 #include "onnx_file.h"
 #include "sidecar.pb.h"
@@ -28,20 +29,22 @@ std::vector<std::string> split(const std::string& s, char sep) {
 
 // Parses the sidecar or says why it cannot be used.
 std::string read_sidecar(const std::string& path, modelexport::sidecar::Hierarchy& h) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return "cannot read sidecar '" + path + "'";
-  std::stringstream ss;
-  ss << in.rdbuf();
+  std::string text;
+  try {
+    text = read_input_file(path, "sidecar");
+  } catch (const Error& e) {
+    return e.what();
+  }
   google::protobuf::util::JsonParseOptions opts;
   opts.ignore_unknown_fields = true;  // newer files may add fields without a schema bump
-  auto status = google::protobuf::util::JsonStringToMessage(ss.str(), &h, opts);
+  auto status = google::protobuf::util::JsonStringToMessage(text, &h, opts);
   if (!status.ok()) return "sidecar '" + path + "' is not a valid hierarchy JSON: " + status.ToString();
   if (h.schema_version() < 1 || h.schema_version() > kSidecarSchemaVersion)
     return "sidecar '" + path + "' has schema_version " + std::to_string(h.schema_version()) +
            "; this modelexport reads version " + std::to_string(kSidecarSchemaVersion);
   for (int i = 0; i < h.modules_size(); ++i) {
     int p = h.modules(i).parent();
-    if ((i == 0) != (p == -1) || p >= i)
+    if (i == 0 ? p != -1 : (p < 0 || p >= i))
       return "sidecar '" + path + "': module " + std::to_string(i) + " ('" + h.modules(i).path() + "') has parent " +
              std::to_string(p) + " (index 0 must be the root and parents must come first)";
   }

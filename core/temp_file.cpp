@@ -30,7 +30,7 @@ constexpr size_t kStemBytes = 120;  // leaves room for the marker, pid and suffi
 constexpr int kSlots = 64;
 char g_paths[kSlots][PATH_MAX];
 std::atomic<pid_t> g_owner[kSlots];  // 0: free; else the process whose temporary it is
-std::mutex g_mutex;  // guards taking and giving back slots (never taken in the handler)
+std::mutex g_mutex;                  // guards taking and giving back slots (never taken in the handler)
 
 void on_signal(int sig) {
   const pid_t self = ::getpid();  // a forked child leaves its parent's temporaries alone

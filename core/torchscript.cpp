@@ -20,6 +20,8 @@
 #include <unordered_map>
 
 #include "error.h"
+#include "input_file.h"
+#include "tensor_checks.h"
 
 namespace mx {
 namespace {
@@ -90,7 +92,19 @@ std::string clean_class_name(const std::string& qualified) {
   return out;
 }
 
-std::string first_line(const std::string& s) { return s.substr(0, s.find('\n')); }
+// LibTorch's message without its backtrace and source excerpt: the first line that says
+// something (some messages start with a newline).
+std::string first_line(const std::string& s) {
+  size_t start = s.find_first_not_of(" \n");
+  if (start == std::string::npos) return "(no message)";
+  std::string line = s.substr(start, s.find('\n', start) - start);
+  return line;
+}
+
+std::string message_of(const std::exception& e) {
+  if (const auto* c10 = dynamic_cast<const c10::Error*>(&e)) return first_line(c10->what_without_backtrace());
+  return first_line(e.what());
+}
 
 class Tracer {
  public:
@@ -111,6 +125,12 @@ class Tracer {
       throw Error("model '" + trace_.model_path + "': forward takes " + std::to_string(expected) + " input(s) (" +
                   args + ") but " + std::to_string(inputs.size()) + " were given with --input");
     }
+    const auto& schema_args = forward.getSchema().arguments();
+    for (size_t i = 1; i < schema_args.size(); ++i)
+      if (schema_args[i].type()->kind() != c10::TypeKind::TensorType)
+        throw Error("model '" + trace_.model_path + "': forward's argument '" + schema_args[i].name() + "' is " +
+                    schema_args[i].type()->annotation_str() +
+                    "; modelexport feeds tensors only (one --input per Tensor argument)");
     std::vector<int64_t> args{pin(new_value(root._ivalue(), nullptr, -1))};
     for (size_t i = 0; i < inputs.size(); ++i) {
       int64_t id = pin(new_value(inputs[i], graph.inputs()[i + 1], -1));
@@ -421,11 +441,17 @@ class Tracer {
       // An in-place op overwrites its input: keep the IR value's pre-op contents.
       if (writes_input(node, i) && rt_[id].isTensor()) rt_[id] = rt_[id].toTensor().clone();
     }
+    if (node->kind() == c10::prim::RaiseException) {
+      std::string text = !values.empty() && values[0].isString() ? values[0].toStringRef() : "";
+      std::string cls = values.size() > 1 && values[1].isString() ? values[1].toStringRef() + ": " : "";
+      throw Error("model '" + trace_.model_path + "': forward raised an exception in module '" +
+                  trace_.module_label(stack.back()) + "': " + cls + first_line(text));
+    }
     try {
       execute(node, values);
     } catch (const std::exception& e) {
       throw Error("running " + entry.op + " in module '" + trace_.module_label(stack.back()) +
-                  "' failed: " + first_line(e.what()));
+                  "' failed: " + message_of(e));
     }
     int64_t index = static_cast<int64_t>(trace_.entries.size());
     for (size_t i = 0; i < node->outputs().size(); ++i) {
@@ -493,13 +519,26 @@ class Tracer {
 jit::Module load(const std::string& path) {
   std::error_code ec;
   if (!std::filesystem::exists(path, ec)) throw Error("model file '" + path + "' does not exist");
-  if (!std::filesystem::is_regular_file(path, ec)) throw Error("model file '" + path + "' is not a regular file");
+  check_regular_input(path, "model file");
+  jit::Module m;
   try {
-    auto m = jit::load(path);
+    m = jit::load(path);
     m.eval();
-    return m;
   } catch (const std::exception& e) {
-    throw Error("model file '" + path + "' is not a TorchScript file that LibTorch can load: " + first_line(e.what()));
+    throw Error("model file '" + path + "' is not a TorchScript file that LibTorch can load: " + message_of(e));
+  }
+  check_module_tensors(m, path);
+  return m;
+}
+
+const char* kind_name(Value::Kind k) {
+  switch (k) {
+    case Value::Kind::Int: return "an int";
+    case Value::Kind::Double: return "a float";
+    case Value::Kind::Bool: return "a bool";
+    case Value::Kind::None: return "None";
+    case Value::Kind::String: return "a string";
+    default: return "not a tensor";
   }
 }
 
@@ -510,9 +549,9 @@ void flatten_outputs(const Trace& trace, int64_t id, std::vector<int64_t>& out) 
     return;
   }
   if (v.kind != Value::Kind::Tuple && v.kind != Value::Kind::List)
-    throw Error("model '" + trace.model_path +
-                "': forward returns a value that is not a tensor or a tuple, list or dict of tensors (" + v.debug_name +
-                ")");
+    throw Error("model '" + trace.model_path + "': forward's output " + std::to_string(out.size()) + " is " +
+                kind_name(v.kind) +
+                "; modelexport exports tensor outputs (a tensor, or a tuple, list or dict of tensors)");
   for (auto e : v.elements) flatten_outputs(trace, e, out);
 }
 
@@ -535,20 +574,26 @@ std::vector<std::shared_ptr<TensorData>> make_inputs(const std::vector<InputSpec
   std::vector<std::shared_ptr<TensorData>> out;
   for (const auto& spec : specs) {
     at::Tensor t;
-    switch (spec.dtype) {
-      case DType::Float:
-      case DType::Float16:
-      case DType::Double:
-      case DType::BFloat16:
-        t = at::randn(spec.dims, gen, at::TensorOptions().dtype(at::kFloat)).to(to_scalar_type(spec.dtype));
-        break;
-      case DType::Bool:
-        t = at::randint(std::max<int64_t>(spec.low, 0), std::min<int64_t>(spec.high, 1) + 1, spec.dims, gen,
-                        at::TensorOptions().dtype(at::kLong))
-                .to(at::kBool);
-        break;
-      default:
-        t = at::randint(spec.low, spec.high + 1, spec.dims, gen, at::TensorOptions().dtype(to_scalar_type(spec.dtype)));
+    try {
+      switch (spec.dtype) {
+        case DType::Float:
+        case DType::Float16:
+        case DType::Double:
+        case DType::BFloat16:
+          t = at::randn(spec.dims, gen, at::TensorOptions().dtype(at::kFloat)).to(to_scalar_type(spec.dtype));
+          break;
+        case DType::Bool:
+          t = at::randint(std::max<int64_t>(spec.low, 0), std::min<int64_t>(spec.high, 1) + 1, spec.dims, gen,
+                          at::TensorOptions().dtype(at::kLong))
+                  .to(at::kBool);
+          break;
+        default:
+          t = at::randint(spec.low, spec.high + 1, spec.dims, gen,
+                          at::TensorOptions().dtype(to_scalar_type(spec.dtype)));
+      }
+    } catch (const std::exception& e) {  // e.g. out of memory: one line, not LibTorch's backtrace
+      throw Error("cannot make example input '" + spec.name + "' (" + std::to_string(spec.dims.size()) + " dims, " +
+                  dtype_name(spec.dtype) + "): " + message_of(e));
     }
     out.push_back(to_data(t, false));
   }
@@ -556,14 +601,15 @@ std::vector<std::shared_ptr<TensorData>> make_inputs(const std::vector<InputSpec
 }
 
 std::vector<std::shared_ptr<TensorData>> load_inputs(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw Error("input file '" + path + "' cannot be read: " + std::strerror(errno));
-  std::vector<char> bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  std::string contents = read_input_file(path, "input file");
+  std::vector<char> bytes(contents.begin(), contents.end());
+  contents.clear();
   c10::IValue value;
   try {
     value = jit::pickle_load(bytes);
   } catch (const std::exception& e) {
-    throw Error("input file '" + path + "' is not a tensor or tuple of tensors saved with torch.save: " + first_line(e.what()));
+    throw Error("input file '" + path +
+                "' is not a tensor or tuple of tensors saved with torch.save: " + message_of(e));
   }
   std::vector<c10::IValue> items;
   if (value.isTensor())
@@ -574,14 +620,18 @@ std::vector<std::shared_ptr<TensorData>> load_inputs(const std::string& path) {
     items = value.toListRef().vec();
   else
     throw Error("input file '" + path + "' holds a " + value.tagKind() + ", not a tensor or a tuple of tensors");
-  std::vector<std::shared_ptr<TensorData>> out;
+  std::vector<at::Tensor> tensors;
   for (size_t i = 0; i < items.size(); ++i) {
     if (!items[i].isTensor())
-      throw Error("input file '" + path + "': item " + std::to_string(i) + " is a " + items[i].tagKind() + ", not a tensor");
+      throw Error("input file '" + path + "': item " + std::to_string(i) + " is a " + items[i].tagKind() +
+                  ", not a tensor");
     if (to_dtype(items[i].toTensor().scalar_type()) == DType::Undefined)
       throw Error("input file '" + path + "': item " + std::to_string(i) + " has an unsupported element type");
-    out.push_back(to_data(items[i].toTensor(), true));
+    tensors.push_back(items[i].toTensor());
   }
+  check_loaded_tensors(tensors, path);  // before anything reads them
+  std::vector<std::shared_ptr<TensorData>> out;
+  for (const auto& t : tensors) out.push_back(to_data(t, true));
   return out;
 }
 

@@ -21,8 +21,17 @@ commands:
   extract FILE.onnx -o OUT   cut a module (--module, --tag, --all-of) out as an ONNX model
   tag FOREIGN.onnx -o OUT    tag a torch.onnx.export file, given --model MODEL.pt
 
-Run `modelexport COMMAND --help` for a command's options.
+Run `modelexport COMMAND --help` for a command's options. `--verbose` on any command also
+shows a library's whole message (e.g. LibTorch's backtrace) when something fails inside it.
 )";
+
+// A library's message as the user sees it: its first line that says something (LibTorch's
+// messages go on with a backtrace of 30 lines, some start with a newline).
+std::string first_line(const std::string& s) {
+  size_t start = s.find_first_not_of(" \n");
+  if (start == std::string::npos) return "(no message)";
+  return s.substr(start, s.find('\n', start) - start);
+}
 
 }  // namespace
 
@@ -43,6 +52,10 @@ int main(int argc, char** argv) {
   }
   std::string command = args.front();
   args.erase(args.begin());
+  bool verbose = false;  // `plugins --verbose` has a meaning of its own, and keeps the flag
+  if (command != "plugins")
+    for (auto it = args.begin(); it != args.end();)
+      it = *it == "--verbose" ? (verbose = true, args.erase(it)) : it + 1;
   try {
     if (command == "-h" || command == "--help" || command == "help") {
       std::cout << kUsage;
@@ -56,7 +69,7 @@ int main(int argc, char** argv) {
     if (command == "tag") return mx::cli::tag_command(args);
     std::cerr << "modelexport: error: unknown command '" << command << "'\n\n" << kUsage;
     return 2;
-  } catch (const std::exception& e) {
-    return mx::cli::fail(e.what());
+  } catch (const std::exception& e) {  // not one of ours (mx::Error is caught by each command)
+    return mx::cli::fail(verbose ? std::string(e.what()) : first_line(e.what()) + " (--verbose shows more)");
   }
 }

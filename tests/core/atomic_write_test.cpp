@@ -133,7 +133,8 @@ TEST(AtomicWrite, PairIsAllOrNothingWhenTheSidecarCannotBeReplaced) {
   std::ofstream(dir.file("m.onnx")) << "old model";
   fs::create_directory(dir.file("m_hierarchy.json"));  // rename over a non-empty folder fails
   std::ofstream(dir.file("m_hierarchy.json/x")) << "";
-  EXPECT_THROW(write_files_atomically({{dir.file("m.onnx"), "new model"}, {dir.file("m_hierarchy.json"), "{}"}}), Error);
+  EXPECT_THROW(write_files_atomically({{dir.file("m.onnx"), "new model"}, {dir.file("m_hierarchy.json"), "{}"}}),
+               Error);
   EXPECT_EQ(test::read_file(dir.file("m.onnx")), "old model");
   EXPECT_EQ(dir.entries(), (std::vector<std::string>{"m.onnx", "m_hierarchy.json"}));
 }
@@ -153,7 +154,8 @@ TEST(AtomicWrite, PairIsAllOrNothingWhenTheModelCannotBeReplaced) {
   EXPECT_EQ(dir.entries(), (std::vector<std::string>{"m.onnx", "m_hierarchy.json"}));
 
   fs::remove(dir.file("m_hierarchy.json"));  // no old sidecar: the new one goes again
-  EXPECT_THROW(write_files_atomically({{dir.file("m.onnx"), "new model"}, {dir.file("m_hierarchy.json"), "{}"}}), Error);
+  EXPECT_THROW(write_files_atomically({{dir.file("m.onnx"), "new model"}, {dir.file("m_hierarchy.json"), "{}"}}),
+               Error);
   EXPECT_EQ(dir.entries(), std::vector<std::string>{"m.onnx"});
 }
 

@@ -59,8 +59,9 @@ TEST_F(UnsafeWrites, CompareJsonOverTheModelIsRefused) {
 TEST_F(UnsafeWrites, ExtractOverItsSourceIsRefused) {
   ASSERT_EQ(export_to(model, dir.file("f.onnx")).exit_code, 0);
   auto before = snapshot(dir);
-  expect_one_error(modelexport("extract " + quote(dir.file("f.onnx")) + " --module encoder -o " + quote(dir.file("f.onnx"))),
-                   "cannot write '" + dir.file("f.onnx") + "': it is the command's input");
+  expect_one_error(
+      modelexport("extract " + quote(dir.file("f.onnx")) + " --module encoder -o " + quote(dir.file("f.onnx"))),
+      "cannot write '" + dir.file("f.onnx") + "': it is the command's input");
   EXPECT_EQ(snapshot(dir), before);
 }
 

@@ -31,8 +31,7 @@ std::map<std::string, std::string> snapshot(const TempDir& dir) {
     else if (e.is_regular_file()) {
       std::string bytes = read_file(e.path().string());  // size and hash: readable when they differ
       out[name] = std::to_string(bytes.size()) + " bytes, hash " + std::to_string(std::hash<std::string>{}(bytes));
-    }
-    else
+    } else
       out[name] = "<other>";
   }
   return out;

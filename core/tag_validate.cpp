@@ -67,9 +67,8 @@ void check_nodes(const TaggedModel& t, ValidationReport& r) {
   }
 }
 
-// The module list: not empty, paths unique, each module's path inside its parent's.
-void check_module_tree(const TaggedModel& t, const modelexport::sidecar::Hierarchy& h, const std::string& file,
-                       ValidationReport& r) {
+// The module list: not empty, paths unique (parents are checked on reading).
+void check_module_tree(const modelexport::sidecar::Hierarchy& h, const std::string& file, ValidationReport& r) {
   if (h.modules_size() == 0) {
     r.problems.push_back(file + " lists no modules (index 0 must be the root)");
     return;
@@ -80,10 +79,6 @@ void check_module_tree(const TaggedModel& t, const modelexport::sidecar::Hierarc
     if (auto [it, fresh] = by_path.emplace(mod.path(), m); !fresh)
       r.problems.push_back(file + ": modules " + std::to_string(it->second) + " and " + std::to_string(m) +
                            " have the same path '" + mod.path() + "'");
-    const std::string& parent = h.modules(mod.parent()).path();  // parent in range: checked on reading
-    if (mod.parent() > 0 && mod.path().rfind(parent + ".", 0) != 0)
-      r.problems.push_back(file + ": module '" + t.label(m) + "' has parent " + std::to_string(mod.parent()) + " ('" +
-                           parent + "'), whose path does not contain it");
   }
 }
 
@@ -120,7 +115,7 @@ void check_sidecar(const TaggedModel& t, const modelexport::sidecar::Hierarchy& 
     r.problems.push_back(file + " summary says " + std::to_string(h.summary().nodes()) + " nodes; the graph has " +
                          std::to_string(t.nodes.size()));
 
-  check_module_tree(t, h, file, r);
+  check_module_tree(h, file, r);
   // Modules: tags parse and are unique among visible modules; each node's module is known
   // and carries the node's tag.
   std::map<std::string, int> tag_owner;

@@ -42,11 +42,16 @@ std::string read_sidecar(const std::string& path, modelexport::sidecar::Hierarch
   if (h.schema_version() < 1 || h.schema_version() > kSidecarSchemaVersion)
     return "sidecar '" + path + "' has schema_version " + std::to_string(h.schema_version()) +
            "; this modelexport reads version " + std::to_string(kSidecarSchemaVersion);
+  // Every index is range-checked before anything follows it; a parent must also contain
+  // its child by path, else extract would cut a module without part of it.
   for (int i = 0; i < h.modules_size(); ++i) {
     int p = h.modules(i).parent();
     if (i == 0 ? p != -1 : (p < 0 || p >= i))
       return "sidecar '" + path + "': module " + std::to_string(i) + " ('" + h.modules(i).path() + "') has parent " +
              std::to_string(p) + " (index 0 must be the root and parents must come first)";
+    if (p > 0 && h.modules(i).path().rfind(h.modules(p).path() + ".", 0) != 0)
+      return "sidecar '" + path + "': module " + std::to_string(i) + " ('" + h.modules(i).path() + "') has parent " +
+             std::to_string(p) + " ('" + h.modules(p).path() + "'), whose path does not contain it";
   }
   return "";
 }

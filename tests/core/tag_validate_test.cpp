@@ -120,7 +120,7 @@ TEST(TagValidate, ParentOutOfRangeIsReportedNotFollowed) {
 
 TEST(TagValidate, ParentWhosePathDoesNotContainTheModule) {
   auto r = validate(tiny_tagged_model(), with_module_field(tiny_sidecar_json(), "enc.blocks.1", "parent", "1"));
-  EXPECT_TRUE(has_problem(r, "module 'enc.blocks.1' has parent 1 ('act'), whose path does not contain it")) << all(r);
+  EXPECT_TRUE(has_problem(r, "module 5 ('enc.blocks.1') has parent 1 ('act'), whose path does not contain it")) << all(r);
 }
 
 TEST(TagValidate, MoreSidecarNodesThanTheGraphHas) {

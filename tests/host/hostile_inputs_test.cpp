@@ -99,6 +99,30 @@ TEST_F(HostileInputs, NonRegularFilesAreRefusedByTypeWithoutBlocking) {
   EXPECT_EQ(snapshot(dir), before);
 }
 
+// A sidecar's parent index is followed by extract: out of range, it crashed; pointing at a
+// module that does not contain it, extract silently cut part of a module.
+TEST_F(HostileInputs, SidecarParentsOutOfRangeOrElsewhere) {
+  ASSERT_EQ(modelexport("export " + quote(mlp()) + " " + quote(dir.file("m.onnx")) + " --input x:float32:2x16" + plugins())
+                .exit_code,
+            0);
+  const std::string original = read_file(dir.file("m_hierarchy.json"));
+  // (module, parent): negative, past the end, and encoder.blocks.1.layers.0 put under
+  // encoder.blocks.0.layers (in range, but extract --module encoder.blocks.1 would miss it).
+  for (auto [module, parent] : {std::pair{2, -5}, {2, 99999}, {11, 4}}) {
+    SCOPED_TRACE(module);
+    std::string json = original;
+    size_t at = 0;
+    for (int m = 0; m <= module; ++m) at = json.find("\"parent\": ", at) + 10;
+    json.replace(at, json.find(',', at) - at, std::to_string(parent));
+    std::ofstream(dir.file("m_hierarchy.json"), std::ios::trunc) << json;
+    auto before = snapshot(dir);
+    expect_one_error(modelexport("extract " + quote(dir.file("m.onnx")) + " --module encoder.blocks.1 -o " +
+                                 quote(dir.file("e.onnx"))),
+                     "sidecar '" + dir.file("m_hierarchy.json") + "': module " + std::to_string(module) + " (");
+    EXPECT_EQ(snapshot(dir), before);
+  }
+}
+
 TEST_F(HostileInputs, NumbersOutOfRangeNameTheFlagAndValue) {
   expect_export_refused(mlp(), "--input x:float32:2x99999999999999999999", "dimension '99999999999999999999' is too large");
   expect_export_refused(mlp(), "--input x:int64:2:0..99999999999999999999", "range '0..99999999999999999999'");

@@ -78,7 +78,8 @@ InputSpec parse_input_spec(const std::string& text) {
     if (!integral) throw fail("a value range is for integer and bool inputs only");
     auto dots = parts[3].find("..");
     std::string lo = parts[3].substr(0, dots), hi = dots == std::string::npos ? "" : parts[3].substr(dots + 2);
-    auto [min, max] = dtype_range(spec.dtype);
+    const auto range = dtype_range(spec.dtype);  // not a structured binding: lambdas capture it
+    const int64_t min = range.first, max = range.second;
     auto bound = [&](const std::string& n) {
       std::string problem = int64_problem(n, min, max);
       if (!problem.empty() && int64_problem(n).empty())

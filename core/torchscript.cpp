@@ -92,15 +92,7 @@ std::string clean_class_name(const std::string& qualified) {
   return out;
 }
 
-// LibTorch's message without its backtrace and source excerpt: the first line that says
-// something (some messages start with a newline).
-std::string first_line(const std::string& s) {
-  size_t start = s.find_first_not_of(" \n");
-  if (start == std::string::npos) return "(no message)";
-  std::string line = s.substr(start, s.find('\n', start) - start);
-  return line;
-}
-
+// LibTorch's message without its backtrace and source excerpt.
 std::string message_of(const std::exception& e) {
   if (const auto* c10 = dynamic_cast<const c10::Error*>(&e)) return first_line(c10->what_without_backtrace());
   return first_line(e.what());

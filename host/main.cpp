@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "commands.h"
+#include "error.h"
 
 namespace {
 
@@ -24,14 +25,6 @@ commands:
 Run `modelexport COMMAND --help` for a command's options. `--verbose` on any command also
 shows a library's whole message (e.g. LibTorch's backtrace) when something fails inside it.
 )";
-
-// A library's message as the user sees it: its first line that says something (LibTorch's
-// messages go on with a backtrace of 30 lines, some start with a newline).
-std::string first_line(const std::string& s) {
-  size_t start = s.find_first_not_of(" \n");
-  if (start == std::string::npos) return "(no message)";
-  return s.substr(start, s.find('\n', start) - start);
-}
 
 }  // namespace
 
@@ -70,6 +63,6 @@ int main(int argc, char** argv) {
     std::cerr << "modelexport: error: unknown command '" << command << "'\n\n" << kUsage;
     return 2;
   } catch (const std::exception& e) {  // not one of ours (mx::Error is caught by each command)
-    return mx::cli::fail(verbose ? std::string(e.what()) : first_line(e.what()) + " (--verbose shows more)");
+    return mx::cli::fail(verbose ? std::string(e.what()) : mx::first_line(e.what()) + " (--verbose shows more)");
   }
 }

@@ -2,10 +2,10 @@
 // pickle and tensor records), read with every check before LibTorch's tensors are used.
 // LibTorch's own code is not instrumented; what is checked is that nothing but mx::Error
 // comes out and that no tensor that reaches us reads past its bytes (ASan).
-#include "error.h"
+#include "base/error.h"
 #include "fuzz_support.h"
-#include "torchscript.h"
-#include "zip_directory.h"
+#include "torch/torchscript.h"
+#include "base/zip_directory.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   std::string bytes(reinterpret_cast<const char*>(data), size);

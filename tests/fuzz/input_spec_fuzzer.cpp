@@ -1,9 +1,9 @@
 // libFuzzer target: the text of --input NAME:DTYPE:DIMS[:LOW..HIGH] and --dynamic
 // NAME:AXIS[:LABEL], and the checked integer parser under them. Only mx::Error may come out.
-#include "checked_number.h"
-#include "dynamic_axes.h"
-#include "error.h"
-#include "input_spec.h"
+#include "base/checked_number.h"
+#include "model/dynamic_axes.h"
+#include "base/error.h"
+#include "model/input_spec.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   std::string text(reinterpret_cast<const char*>(data), size);

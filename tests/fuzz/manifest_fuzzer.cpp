@@ -1,10 +1,10 @@
 // libFuzzer target: a plugin manifest (YAML), read as discovery reads it and merged into
 // core's operator registry. Broken manifests must come back as PluginManifest::error.
-#include "error.h"
+#include "base/error.h"
 #include "fuzz_support.h"
-#include "op_registry.h"
-#include "plugin_manifest.h"
-#include "plugin_registry.h"
+#include "convert/op_registry.h"
+#include "plugin/plugin_manifest.h"
+#include "plugin/plugin_registry.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   static const mx::OpRegistry builtin = mx::OpRegistry::builtin();

@@ -3,13 +3,13 @@
 // the ONNX bytes, the ONNX bytes, then the sidecar JSON. Only mx::Error may come out.
 #include <cstring>
 
-#include "error.h"
-#include "extract.h"
+#include "base/error.h"
+#include "tags/extract.h"
 #include "fuzz_support.h"
-#include "tag_query.h"
-#include "tag_validate.h"
-#include "tagged_model.h"
-#include "tags_json.h"
+#include "tags/tag_query.h"
+#include "tags/tag_validate.h"
+#include "tags/tagged_model.h"
+#include "report/tags_json.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   if (size < 4) return 0;

@@ -1,6 +1,7 @@
 // `modelexport COMMAND ...`: dispatch to a subcommand. The commands that load a model
 // (export, compare, tag) live in a module loaded on first use, so that the others never
 // pay LibTorch's start-up.
+#include <cstdlib>
 #include <exception>
 #include <iostream>
 #include <string>
@@ -25,8 +26,9 @@ commands:
   tag FOREIGN.onnx -o OUT    tag a torch.onnx.export file, given --model MODEL.pt
   ops                        list the aten operators we convert, with opsets and sources
 
-Run `modelexport COMMAND --help` for a command's options. `--verbose` on any command also
-shows a library's whole message (e.g. LibTorch's backtrace) when something fails inside it.
+Run `modelexport COMMAND --help` for a command's options. `--verbose` on any command (or
+MODELEXPORT_VERBOSE=1) also shows a library's whole message (e.g. LibTorch's backtrace) when
+something fails inside it.
 )";
 
 }  // namespace
@@ -43,6 +45,7 @@ int main(int argc, char** argv) {
   if (command != "plugins")
     for (auto it = args.begin(); it != args.end();)
       it = *it == "--verbose" ? (verbose = true, args.erase(it)) : it + 1;
+  if (verbose) ::setenv("MODELEXPORT_VERBOSE", "1", 1);  // for the torch commands module too
   try {
     if (command == "-h" || command == "--help" || command == "help") {
       std::cout << kUsage;

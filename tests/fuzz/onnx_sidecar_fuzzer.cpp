@@ -24,7 +24,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     mx::require_tags(t);
     mx::tree_json(t);
     mx::stats_json(t, mx::tag_stats(t));
-    mx::query_json(t, "*", mx::query_modules(t, "*"));
+    mx::query_json(t, "*", mx::query_modules(t, "*"), true);
     for (size_t m = 0; m < t.modules.size() && m < 8; ++m) {
       mx::ExtractRequest r;
       r.module_path = t.modules[m].path;

@@ -8,14 +8,14 @@ fuzzer=$1 kind=$2 seconds=$3
 root=${MODELEXPORT_BUILD_ROOT:?run through meson test}
 here=$(cd "$(dirname "$0")" && pwd)
 seeds=$root/tests/fuzz/seeds/$kind corpus=$root/tests/fuzz/corpus/$kind crashes=$root/tests/fuzz/crashes/$kind
+# LibTorch, protobuf and yaml-cpp keep caches alive until exit: leaks are not what we look for.
+export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=0:handle_segv=1}
+export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
 if [[ ! -d $seeds ]]; then
   /usr/bin/python3 "$here/make_seeds.py" "$kind" "$seeds.tmp" --build "$root"
   mv "$seeds.tmp" "$seeds"
 fi
 mkdir -p "$corpus" "$crashes"
-# LibTorch, protobuf and yaml-cpp keep caches alive until exit: leaks are not what we look for.
-export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=0:handle_segv=1}
-export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
 echo "fuzz $kind: $(ls "$seeds" | wc -l) seeds, $(ls "$corpus" | wc -l) in the corpus, $seconds s"
 log=$root/tests/fuzz/$kind.log
 set +e

@@ -24,10 +24,14 @@ def make_model(name, out):
 def onnx_sidecar(out, build):
     exe = os.path.join(build, "host", "modelexport")
     with tempfile.TemporaryDirectory() as tmp:
+        plugins = os.path.join(tmp, "plugins")  # htp.so from the build, its manifest from the source
+        os.makedirs(plugins)
+        shutil.copy(os.path.join(build, "plugins", "htp", "htp.so"), plugins)
+        shutil.copy(os.path.join(SOURCE, "plugins", "htp", "htp.yaml"), plugins)
         for name in ["mlp", "rnn"]:
             pt, onnx = os.path.join(tmp, name + ".pt"), os.path.join(tmp, name + ".onnx")
             args = [a for spec in make_model(name, pt) for a in ("--input", spec)]
-            subprocess.run([exe, "export", pt, onnx, "--plugin-dir", os.path.join(build, "plugins")] + args,
+            subprocess.run([exe, "export", pt, onnx, "--plugin-dir", plugins] + args,
                            check=True, capture_output=True)
             pairs = [(name, onnx)]
             part = os.path.join(tmp, name + "_part.onnx")

@@ -41,19 +41,25 @@ class Bytes {
 
 constexpr uint32_t kEnd = 0x06054b50, kEnd64 = 0x06064b50, kLocator64 = 0x07064b50, kEntry = 0x02014b50;
 
-// Offset and count of the central directory.
+// Offset and count of the central directory, which must lie before the end record (LibTorch's
+// miniz reads the size it claims without checking it: a fuzzer found the overflow).
 std::pair<uint64_t, uint64_t> directory(const Bytes& in) {
   if (in.end() < 22) throw in.damaged("too short to be one");
   uint64_t lowest = in.end() > 22 + 65535 ? in.end() - 22 - 65535 : 0;
   for (uint64_t at = in.end() - 22 + 1; at-- > lowest;) {
     if (in.le(at, 4) != kEnd) continue;
-    uint64_t count = in.le(at + 10, 2), offset = in.le(at + 16, 4);
+    uint64_t count = in.le(at + 10, 2), size = in.le(at + 12, 4), offset = in.le(at + 16, 4), end = at;
     if (at >= 20 && in.le(at - 20, 4) == kLocator64) {
       uint64_t end64 = in.le(at - 20 + 8, 8);
-      if (in.le(end64, 4) != kEnd64) throw in.damaged("a ZIP64 locator points at no ZIP64 record");
+      if (end64 > at - 20 || in.le(end64, 4) != kEnd64) throw in.damaged("a ZIP64 locator points at no ZIP64 record");
       count = in.le(end64 + 32, 8);
+      size = in.le(end64 + 40, 8);
       offset = in.le(end64 + 48, 8);
+      end = end64;
     }
+    if (offset > end || size > end - offset || count > size / 46)
+      throw in.damaged("its central directory (" + std::to_string(count) + " entries, " + std::to_string(size) +
+                       " bytes at " + std::to_string(offset) + ") does not fit before its end record");
     return {offset, count};
   }
   throw in.damaged("no end of central directory");

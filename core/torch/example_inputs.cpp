@@ -8,6 +8,7 @@
 
 #include "base/error.h"
 #include "base/input_file.h"
+#include "base/zip_directory.h"
 #include "torch/tensor_checks.h"
 #include "torch/tensor_bridge.h"
 #include "torch/torchscript.h"
@@ -49,6 +50,7 @@ std::vector<std::shared_ptr<TensorData>> make_inputs(const std::vector<InputSpec
 
 std::vector<std::shared_ptr<TensorData>> load_inputs(const std::string& path) {
   std::string contents = read_input_file(path, "input file");
+  zip_record_sizes(contents, path);  // LibTorch's reader trusts the archive's directory
   std::vector<char> bytes(contents.begin(), contents.end());
   contents.clear();
   c10::IValue value;

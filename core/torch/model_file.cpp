@@ -5,6 +5,7 @@
 
 #include "base/error.h"
 #include "base/input_file.h"
+#include "base/zip_directory.h"
 #include "torch/tensor_bridge.h"
 #include "torch/tensor_checks.h"
 
@@ -14,6 +15,7 @@ torch::jit::Module load_module(const std::string& path) {
   std::error_code ec;
   if (!std::filesystem::exists(path, ec)) throw Error("model file '" + path + "' does not exist");
   check_regular_input(path, "model file");
+  zip_record_sizes_of_file(path);  // LibTorch's reader trusts the archive's directory
   torch::jit::Module m;
   try {
     m = torch::jit::load(path);

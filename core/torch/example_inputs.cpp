@@ -50,11 +50,11 @@ std::vector<std::shared_ptr<TensorData>> make_inputs(const std::vector<InputSpec
 
 std::vector<std::shared_ptr<TensorData>> load_inputs(const std::string& path) {
   std::string contents = read_input_file(path, "input file");
-  zip_record_sizes(contents, path);  // LibTorch's reader trusts the archive's directory
   std::vector<char> bytes(contents.begin(), contents.end());
-  contents.clear();
   c10::IValue value;
   try {
+    zip_record_sizes(contents, path);  // LibTorch's reader trusts the archive's directory
+    contents.clear();
     value = jit::pickle_load(bytes);
   } catch (const std::exception& e) {
     throw Error("input file '" + path + "' is not a tensor or tuple of tensors saved with torch.save: " + message_of(e));

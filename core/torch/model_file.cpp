@@ -15,9 +15,9 @@ torch::jit::Module load_module(const std::string& path) {
   std::error_code ec;
   if (!std::filesystem::exists(path, ec)) throw Error("model file '" + path + "' does not exist");
   check_regular_input(path, "model file");
-  zip_record_sizes_of_file(path);  // LibTorch's reader trusts the archive's directory
   torch::jit::Module m;
   try {
+    zip_record_sizes_of_file(path);  // LibTorch's reader trusts the archive's directory
     m = torch::jit::load(path);
     m.eval();
   } catch (const std::exception& e) {

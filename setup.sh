@@ -21,6 +21,8 @@ PACKAGES=(
   # LibTorch on Debian calls whatever BLAS the libblas.so.3 alternative points to; the
   # reference BLAS that comes by default makes Conv and MatMul 3x to 6x slower.
   libopenblas0-openmp
+  # The fuzzers (meson setup -Dfuzz=true with CC=clang CXX=clang++): clang and libFuzzer.
+  clang libclang-rt-14-dev
 )
 
 die() {

@@ -63,12 +63,13 @@ ExportReport export_model(const ExportOptions& o) {
   ExportReport r;
   PhaseTimer timer(r.seconds);
   // Everything that can fail cheaply fails before the model is loaded.
-  check_writable(o.output_path);
+  const std::vector<std::string> inputs{o.model_path, o.input_file};
+  check_writable(o.output_path, inputs);
   r.onnx_path = o.output_path;
   r.sidecar_path = sidecar_path_for(o.output_path);
-  check_writable(r.sidecar_path);
+  check_writable(r.sidecar_path, inputs);
   check_names(o.output_names, "--output-names");
-  const LoadedPlugin& plugin = load_strategy(o.strategy, o.plugin_dirs);
+  const LoadedPlugin& plugin = load_strategy(o.strategy, o.plugin_dirs, o.strategy_timeout);
   r.strategy = plugin.manifest.name;
   r.plugin_path = plugin.manifest.library_path;
   PluginEntries entries = plugin_entries(o.plugin_dirs);  // operator rows and auxiliary ops

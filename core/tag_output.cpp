@@ -20,9 +20,11 @@ void apply_tags(ConvertedModel& model, const Trace& trace, const TagResult& tags
     add_node_metadata(nodes[n], kTagKey, tag);
     add_node_metadata(nodes[n], kModuleKey, trace.modules[m].path);
     add_node_metadata(nodes[n], kDecisionKey, decision_name(tags.node_decision[n]));
-    add_node_metadata(nodes[n], kNamespaceKey, tag);
+    add_node_metadata(nodes[n], kNamespaceKey, namespace_for_tag(tag));
   }
 }
+
+std::string namespace_for_tag(const std::string& tag) { return tag.rfind('/', 0) == 0 ? tag.substr(1) : tag; }
 
 std::map<std::string, int> decision_counts(const TagResult& tags) {
   std::map<std::string, int> counts;

@@ -12,6 +12,7 @@ int compare_command(const std::vector<std::string>& args);
 int tags_command(const std::vector<std::string>& args);
 int extract_command(const std::vector<std::string>& args);
 int tag_command(const std::vector<std::string>& args);
+int profile_command(const std::vector<std::string>& args);
 
 // "modelexport: error: <message>" on stderr; returns 1.
 int fail(const std::string& message);

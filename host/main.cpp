@@ -17,9 +17,10 @@ commands:
   export MODEL.pt OUT.onnx   export a model, tagging nodes with a strategy plugin
   compare MODEL.pt           tag one conversion with several strategies, side by side
   plugins                    list the tagging strategies found in the plugin folders
-  tags FILE.onnx [SUB]       read the tags back: tree, stats, query PATTERN, validate
+  tags FILE.onnx [SUB]       read the tags back: tree, stats, query PATTERN, validate, html
   extract FILE.onnx -o OUT   cut a module (--module, --tag, --all-of) out as an ONNX model
   tag FOREIGN.onnx -o OUT    tag a torch.onnx.export file, given --model MODEL.pt
+  profile FILE.onnx PROF     an ONNX Runtime profile folded into the module tree
 
 Run `modelexport COMMAND --help` for a command's options.
 )";
@@ -54,6 +55,7 @@ int main(int argc, char** argv) {
     if (command == "tags") return mx::cli::tags_command(args);
     if (command == "extract") return mx::cli::extract_command(args);
     if (command == "tag") return mx::cli::tag_command(args);
+    if (command == "profile") return mx::cli::profile_command(args);
     std::cerr << "modelexport: error: unknown command '" << command << "'\n\n" << kUsage;
     return 2;
   } catch (const std::exception& e) {

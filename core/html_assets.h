@@ -44,11 +44,12 @@ mods.forEach((m) => { if (m.parent >= 0) kids[m.parent].push(m.id); });
 const fmtBytes = (b) => b >= 1048576 ? (b / 1048576).toFixed(1) + ' MiB' : b >= 1024 ? (b / 1024).toFixed(1) + ' KiB' : b + ' B';
 const fmtMs = (us) => (us / 1000).toFixed(3) + ' ms';
 const share = (us) => timed && data.profile.node_us > 0 ? (100 * us / data.profile.node_us).toFixed(1) + '%' : '';
-const label = (m) => m.parent < 0 ? m.tag : m.tag.slice(m.tag.lastIndexOf('/') + 1);
+// A ModuleList/ModuleDict shares its parent's tag: shown by its class, as `tags tree` does.
+const label = (m) => m.parent < 0 ? m.tag : m.tag === mods[m.parent].tag ? '[' + m.class + ']' : m.tag.slice(m.tag.lastIndexOf('/') + 1);
 function topOps(m) {
   const src = timed ? m.op_us : m.ops;
   return Object.entries(src).sort((a, b) => b[1] - a[1]).slice(0, 4)
-    .map(([k, v]) => timed ? k + ' ' + share(v) : k + ' ' + v).join(', ');
+    .map(([k, v]) => timed ? k + ' ' + (m.total_us > 0 ? (100 * v / m.total_us).toFixed(1) : '0.0') + '%' : k + ' ' + v).join(', ');
 }
 function span(cls, text) { const s = document.createElement('span'); s.className = cls; s.textContent = text; return s; }
 const boxes = [];
@@ -80,11 +81,17 @@ function setOpen(id, open) {
   if (kids[id].length) t.textContent = open ? '\u25be' : '\u25b8';
 }
 function reveal(id) { for (let a = mods[id].parent; a >= 0; a = mods[a].parent) setOpen(a, true); }
+// `q` occurs reaching into the last part of `name`: a module's own part of its tag or path,
+// so that searching a block's name does not list all of its descendants too.
+function ownPartHas(name, q, sep) {
+  const at = name.toLowerCase().lastIndexOf(q);
+  return at >= 0 && at + q.length > name.lastIndexOf(sep);
+}
 function search(q) {
   q = q.trim().toLowerCase();
   const hits = new Set(), keep = new Set();
   if (q) mods.forEach((m) => {
-    if ([m.tag, m.class, m.path].some((s) => s.toLowerCase().includes(q))) {
+    if (m.class.toLowerCase().includes(q) || ownPartHas(m.tag, q, '/') || ownPartHas(m.path, q, '.')) {
       hits.add(m.id);
       for (let a = m.id; a >= 0; a = mods[a].parent) keep.add(a);
     }

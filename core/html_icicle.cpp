@@ -44,7 +44,7 @@ struct Layout {
     if (time.total_us <= 0) return;
     if (depth > max_depth) max_depth = depth;
     const auto& mod = t.modules[m];
-    std::string label = m == 0 ? mod.tag : mod.tag.substr(mod.tag.rfind('/') + 1);
+    std::string label = t.tree_label(m);
     // Hue by depth keeps neighbours apart; lightness says nothing, so no legend is needed.
     int hue = (30 + depth * 47) % 360;
     cells << "<g class=\"cell\" data-id=\"" << m << "\"><rect x=\"" << fixed(x, 2) << "\" y=\"" << depth * kRow

@@ -35,9 +35,8 @@ double element_bytes(int data_type) {
 
 json module_json(const TaggedModel& t, int m, const std::vector<double>& params, const ProfileFold* fold) {
   const auto& mod = t.modules[m];
-  std::map<std::string, int> ops;
-  for (int n : t.nodes_of(m))
-    if (t.nodes[n].module_index == m) ops[t.nodes[n].op_type]++;
+  std::map<std::string, int> ops;  // with descendants, like the node count beside them
+  for (int n : t.nodes_of(m)) ops[t.nodes[n].op_type]++;
   json j = {{"id", m},           {"parent", mod.parent},          {"tag", mod.tag},
             {"class", mod.class_name}, {"path", m == 0 ? "" : mod.path}, {"direct", mod.direct_nodes},
             {"total", mod.total_nodes},  {"params", params[m]},         {"ops", ops}};

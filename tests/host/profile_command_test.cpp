@@ -27,12 +27,6 @@ struct Profiled {
   json report, events;  // the fold's --json, the profile's kernel events
 };
 
-ModelCase model_case(const std::string& name) {
-  for (const auto& c : strategy_model_cases())
-    if (c.model == name) return c;
-  throw std::runtime_error("no model case " + name);
-}
-
 // ORT runs the export twice with profiling on, then `modelexport profile --json`; cached.
 const Profiled& profiled(const std::string& model, const std::string& level) {
   static TempDir root;
@@ -44,10 +38,7 @@ const Profiled& profiled(const std::string& model, const std::string& level) {
   p.dir = root.file(key);
   p.profile = p.dir + "/profile.json";
   p.ort_graph = p.dir + "/ort_graph.onnx";
-  std::string cmd = "node " + quote(source_root() + "/tests/ort/profile_model.js") + " " + quote(p.model->onnx) + " " +
-                    quote(p.dir) + " " + level + " 2";
-  for (const auto& spec : fixture_inputs(model)) cmd += " " + quote(spec);
-  p.ort = run(cmd);
+  p.ort = profile_in_onnxruntime(p.model->onnx, model, p.dir, level, 2);
   if (p.ort.exit_code == 0) {
     p.fold = run(quote(modelexport_bin()) + " profile " + quote(p.model->onnx) + " " + quote(p.profile) +
                  " --ort-graph " + quote(p.ort_graph) + " --json " + quote(p.dir + "/fold.json"));

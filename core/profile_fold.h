@@ -36,6 +36,7 @@ struct ProfileFold {
   int events = 0, runs = 0, unattributed_events = 0;
   std::map<std::string, int> rules;  // match rule name -> events attributed by it
   int names = 0, names_matched = 0;  // distinct ORT node names in the profile, and matched
+  std::map<std::string, double> seconds;  // wall time per phase (filled by the caller)
 };
 
 // Folds `profile` into `model`'s tree; `ort_graph` (may be null; `ort_graph_path` names it) is

@@ -31,6 +31,7 @@ std::string profile_json(const TaggedModel& t, const ProfileFold& f) {
     row->set_events(time.events);
     for (const auto& [k, v] : time.op_us) (*row->mutable_op_us())[k] = v;
   }
+  for (const auto& [k, v] : f.seconds) (*out.mutable_seconds())[k] = v;
   for (const auto& u : f.unattributed) {
     auto* row = out.add_unattributed();
     row->set_node(u.node);

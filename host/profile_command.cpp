@@ -2,9 +2,11 @@
 // module: the profile's node events folded into the module tree of the tagged file.
 #include <algorithm>
 #include <boost/program_options.hpp>
+#include <chrono>
 #include <cstdio>
 #include <iomanip>
 #include <iostream>
+#include <map>
 
 #include "atomic_write.h"
 #include "command_line.h"
@@ -48,6 +50,14 @@ std::string percent(double part, double whole) {
   char buf[32];
   std::snprintf(buf, sizeof buf, "%.1f%%", whole > 0 ? 100 * part / whole : 0.0);
   return buf;
+}
+
+// Seconds since `start`, and restarts it.
+double lap(std::chrono::steady_clock::time_point& start) {
+  auto now = std::chrono::steady_clock::now();
+  double s = std::chrono::duration<double>(now - start).count();
+  start = now;
+  return s;
 }
 
 std::string top_ops(const ModuleTime& m, int top) {
@@ -129,18 +139,28 @@ int profile_command(const std::vector<std::string>& args) {
   try {
     for (const auto& out : {json_path, html_path})
       if (!out.empty()) check_writable(out);
+    auto clock = std::chrono::steady_clock::now();
+    std::map<std::string, double> seconds;
     TaggedModel t = load_tagged_model(positional[0], sidecar);
     require_tags(t);
+    seconds["model"] = lap(clock);
     OrtProfile profile = read_ort_profile(positional[1]);
+    seconds["profile"] = lap(clock);
     onnx::ModelProto ort_graph;
-    if (!ort_graph_path.empty()) ort_graph = read_onnx_file(ort_graph_path);
+    if (!ort_graph_path.empty()) ort_graph = read_onnx_file(ort_graph_path), seconds["ort_graph"] = lap(clock);
     ProfileFold f = fold_profile(t, profile, ort_graph_path.empty() ? nullptr : &ort_graph, ort_graph_path);
+    seconds["fold"] = lap(clock);
+    f.seconds = seconds;
     std::vector<std::pair<std::string, std::string>> files;
     if (!json_path.empty()) files.emplace_back(json_path, profile_json(t, f) + "\n");
     if (!html_path.empty()) files.emplace_back(html_path, html_report(t, &f));
     write_files_atomically(files);
     print_fold(t, f, depth, top);
     for (const auto& [path, text] : files) std::cout << "  wrote " << path << "\n";
+    std::cout << std::fixed << std::setprecision(3) << "  time        read model " << seconds["model"]
+              << " s, profile " << seconds["profile"] << " s";
+    if (!ort_graph_path.empty()) std::cout << ", ORT graph " << seconds["ort_graph"] << " s";
+    std::cout << ", fold " << seconds["fold"] << " s\n";
     return 0;
   } catch (const Error& e) {
     return fail(e.what());

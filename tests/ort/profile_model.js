@@ -8,7 +8,8 @@
 // times the model runs. Each INPUT is NAME:DTYPE:DIMS[:LOW..HIGH] as examples/make_model.py
 // prints them (float32: values in [-1, 1); int64: integers in [LOW, HIGH], default 0..9),
 // from a fixed-seed generator. Writes OUTDIR/profile.json (the profile ORT wrote) and
-// OUTDIR/ort_graph.onnx (the optimized graph of the session, optimizedModelFilePath). Any
+// OUTDIR/ort_graph.onnx (the optimized graph of the session, optimizedModelFilePath; its
+// initializers in OUTDIR/ort_graph.onnx.data). Any
 // error: one message on stderr starting with "ort: ", exit status 1.
 
 'use strict';
@@ -53,6 +54,9 @@ async function main(argv) {
     enableProfiling: true,
     profileFilePrefix: prefix,
     optimizedModelFilePath: path.join(outDir, 'ort_graph.onnx'),
+    // The graph is what `modelexport profile --ort-graph` needs, not the weights: they go to
+    // a file of their own beside it.
+    extra: { session: { optimized_model_external_initializers_file_name: 'ort_graph.onnx.data' } },
     logSeverityLevel: 3,
   });
   const feeds = Object.fromEntries(specs.map((s) => makeTensor(ort, s)));

@@ -8,15 +8,15 @@
 #include <iostream>
 #include <map>
 
-#include "atomic_write.h"
+#include "base/atomic_write.h"
 #include "command_line.h"
 #include "commands.h"
-#include "error.h"
-#include "html_report.h"
-#include "onnx_file.h"
-#include "profile_fold.h"
-#include "profile_json.h"
-#include "tags_json.h"
+#include "base/error.h"
+#include "report/html_report.h"
+#include "onnx_io/onnx_file.h"
+#include "tags/profile_fold.h"
+#include "report/profile_json.h"
+#include "report/tags_json.h"
 
 namespace po = boost::program_options;
 

@@ -5,15 +5,15 @@
 #include <iostream>
 #include <sstream>
 
-#include "close_matches.h"
+#include "base/close_matches.h"
 #include "command_line.h"
 #include "commands.h"
-#include "atomic_write.h"
-#include "error.h"
-#include "html_report.h"
-#include "tag_query.h"
-#include "tag_validate.h"
-#include "tags_json.h"
+#include "base/atomic_write.h"
+#include "base/error.h"
+#include "report/html_report.h"
+#include "report/tags_json.h"
+#include "tags/tag_query.h"
+#include "tags/tag_validate.h"
 
 namespace po = boost::program_options;
 

@@ -10,10 +10,10 @@
 #include <set>
 #include <nlohmann/json.hpp>
 
-#include "node_metadata.h"
+#include "onnx_io/node_metadata.h"
 #include "support/model_exports.h"
 #include "support/test_env.h"
-#include "tag_output.h"
+#include "tags/tag_output.h"
 
 namespace mx::test {
 namespace {

@@ -141,13 +141,14 @@ int profile_command(const std::vector<std::string>& args) {
       if (!out.empty()) check_writable(out);
     auto clock = std::chrono::steady_clock::now();
     std::map<std::string, double> seconds;
-    TaggedModel t = load_tagged_model(positional[0], sidecar);
+    // The graph and its tags are all we need: initializers come without their data.
+    TaggedModel t = load_tagged_model(positional[0], sidecar, false);
     require_tags(t);
     seconds["model"] = lap(clock);
     OrtProfile profile = read_ort_profile(positional[1]);
     seconds["profile"] = lap(clock);
     onnx::ModelProto ort_graph;
-    if (!ort_graph_path.empty()) ort_graph = read_onnx_file(ort_graph_path), seconds["ort_graph"] = lap(clock);
+    if (!ort_graph_path.empty()) ort_graph = read_onnx_file(ort_graph_path, false), seconds["ort_graph"] = lap(clock);
     ProfileFold f = fold_profile(t, profile, ort_graph_path.empty() ? nullptr : &ort_graph, ort_graph_path);
     seconds["fold"] = lap(clock);
     f.seconds = seconds;

@@ -164,7 +164,8 @@ int tags_command(const std::vector<std::string>& args) {
   if (sub == "html" && output.empty()) return fail("tags html needs -o OUT.html");
   try {
     if (sub == "html") check_writable(output);
-    TaggedModel t = load_tagged_model(positional[0], sidecar);
+    // Only validate looks at the weights; the others read the graph and its tags.
+    TaggedModel t = load_tagged_model(positional[0], sidecar, sub == "validate");
     if (sub == "validate") {
       ValidationReport r = validate_tags(t);
       if (!json) return print_validation(t, r);

@@ -21,9 +21,10 @@ commands:
   export MODEL.pt OUT.onnx   export a model, tagging nodes with a strategy plugin
   compare MODEL.pt           tag one conversion with several strategies, side by side
   plugins                    list the tagging strategies found in the plugin folders
-  tags FILE.onnx [SUB]       read the tags back: tree, stats, query PATTERN, validate
+  tags FILE.onnx [SUB]       read the tags back: tree, stats, query PATTERN, validate, html
   extract FILE.onnx -o OUT   cut a module (--module, --tag, --all-of) out as an ONNX model
   tag FOREIGN.onnx -o OUT    tag a torch.onnx.export file, given --model MODEL.pt
+  profile FILE.onnx PROF     an ONNX Runtime profile folded into the module tree
   ops                        list the aten operators we convert, with opsets and sources
 
 Run `modelexport COMMAND --help` for a command's options. `--verbose` on any command (or
@@ -56,6 +57,7 @@ int main(int argc, char** argv) {
     if (command == "plugins") return mx::cli::plugins_command(args);
     if (command == "tags") return mx::cli::tags_command(args);
     if (command == "extract") return mx::cli::extract_command(args);
+    if (command == "profile") return mx::cli::profile_command(args);
     if (command == "ops") return mx::cli::ops_command(args);
     std::cerr << "modelexport: error: unknown command '" << command << "'\n\n" << kUsage;
     return 2;

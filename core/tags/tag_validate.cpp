@@ -58,7 +58,9 @@ void check_nodes(const TaggedModel& t, ValidationReport& r) {
     r.tagged++;
     if (auto why = tag_syntax_error(n.tag); !why.empty())
       r.problems.push_back(who + " has tag '" + n.tag + "' that does not parse: " + why);
-    if (n.ns != n.tag) r.problems.push_back(who + ": " + kNamespaceKey + " '" + n.ns + "' differs from its tag");
+    if (n.ns != namespace_for_tag(n.tag))
+      r.problems.push_back(who + ": " + kNamespaceKey + " '" + n.ns + "' is not its tag without the leading '/' ('" +
+                           namespace_for_tag(n.tag) + "')");
     if (decision_code(n.decision) == 0)
       r.problems.push_back(who + " has unknown " + kDecisionKey + " '" + n.decision + "'");
   }

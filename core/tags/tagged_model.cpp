@@ -180,6 +180,13 @@ std::string TaggedModel::label(int m) const {
   return modules[m].path.empty() ? "? (" + modules[m].tag + ")" : modules[m].path;
 }
 
+std::string TaggedModel::tree_label(int m) const {
+  const auto& mod = modules[m];
+  if (mod.parent < 0) return mod.tag;
+  if (mod.hidden(modules)) return "[" + mod.class_name + "]";
+  return mod.tag.substr(mod.tag.rfind('/') + 1);
+}
+
 std::vector<int> TaggedModel::subtree(int m) const {
   std::vector<int> out{m};
   for (size_t i = 0; i < out.size(); ++i)

@@ -79,7 +79,7 @@ TEST_P(TagForeign, EveryNodeTaggedAndValidates) {
   for (const auto& node : r.proto.graph().node()) {
     std::string tag = node_metadata(node, kTagKey);
     EXPECT_EQ(tag.rfind("/", 0), 0u) << node.name() << " has tag '" << tag << "'";
-    EXPECT_EQ(node_metadata(node, kNamespaceKey), tag) << node.name();
+    EXPECT_EQ(node_metadata(node, kNamespaceKey), tag.substr(1)) << node.name();
     EXPECT_TRUE(decisions.count(node_metadata(node, kDecisionKey))) << node.name();
   }
   auto v = run(quote(modelexport_bin()) + " tags " + quote(r.out) + " validate");

@@ -186,7 +186,7 @@ TEST_F(TagsResnet18, ValidateCatchesTagThatDoesNotParse) {
     add_node_metadata(node, kTagKey, "/ResNet/Sequential layer1");
     add_node_metadata(node, kModuleKey, module);
     add_node_metadata(node, kDecisionKey, decision);
-    add_node_metadata(node, kNamespaceKey, "/ResNet/Sequential layer1");
+    add_node_metadata(node, kNamespaceKey, "ResNet/Sequential layer1");
   });
   auto r = tags(file, "validate");
   EXPECT_EQ(r.exit_code, 1);

@@ -59,6 +59,20 @@ TEST(TagValidate, TagThatDoesNotParse) {
   EXPECT_TRUE(has_problem(r, "has tag 'Net//Linear' that does not parse: it does not start with '/'")) << all(r);
 }
 
+TEST(TagValidate, NamespaceWithTheTagsLeadingSlash) {
+  auto model = tiny_tagged_model();
+  auto& node = *model.mutable_graph()->mutable_node(6);
+  std::string tag = node_metadata(node, kTagKey), module = node_metadata(node, kModuleKey);
+  clear_node_metadata(node);
+  add_node_metadata(node, kTagKey, tag);
+  add_node_metadata(node, kModuleKey, module);
+  add_node_metadata(node, kDecisionKey, "direct");
+  add_node_metadata(node, kNamespaceKey, tag);
+  auto r = validate(model);
+  EXPECT_TRUE(has_problem(r, "namespace '" + tag + "' is not its tag without the leading '/' ('" + tag.substr(1) + "')"))
+      << all(r);
+}
+
 TEST(TagValidate, MetadataAndSidecarDisagree) {
   std::string json = tiny_sidecar_json();
   // The sidecar says node /act_1/Relu belongs to head.
@@ -72,7 +86,8 @@ TEST(TagValidate, NodeTagDiffersFromItsModulesTag) {
   auto model = tiny_tagged_model();
   auto& node = *model.mutable_graph()->mutable_node(1);
   clear_node_metadata(node);
-  for (const char* key : {kTagKey, kNamespaceKey}) add_node_metadata(node, key, "/Net/Linear");
+  add_node_metadata(node, kTagKey, "/Net/Linear");
+  add_node_metadata(node, kNamespaceKey, "Net/Linear");
   add_node_metadata(node, kModuleKey, "act");
   add_node_metadata(node, kDecisionKey, "direct");
   auto r = validate(model);

@@ -165,12 +165,16 @@ std::string EmitContext::tensor_as(size_t i, DType dtype) {
   return cast(tensor(i), v.dtype, dtype);
 }
 
-std::vector<std::string> EmitContext::tensor_list(size_t i) {
+std::vector<std::string> EmitContext::tensor_list(size_t i, bool allow_none) {
   const auto& v = arg(i);
   if (v.kind != Value::Kind::List && v.kind != Value::Kind::Tuple)
     throw error("argument " + std::to_string(i) + " should be a list of tensors but is " + kind_name(v.kind));
   std::vector<std::string> names;
   for (auto id : v.elements) {
+    if (allow_none && g_.trace().values[id].kind == Value::Kind::None) {
+      names.emplace_back();
+      continue;
+    }
     std::string name = g_.name_of(id);
     if (name.empty()) throw error("an element of argument " + std::to_string(i) + " has no ONNX value");
     names.push_back(name);

@@ -56,8 +56,9 @@ class EmitContext {
   const Value& trace_value(int64_t id) const;
   // Raw bytes of one number of `dtype`; throws for types without a byte encoder here.
   std::string scalar_bytes(double value, DType dtype) const;
-  // ONNX names of the tensors in list argument i (e.g. aten::cat's tensors).
-  std::vector<std::string> tensor_list(size_t i);
+  // ONNX names of the tensors in list argument i (e.g. aten::cat's tensors); with
+  // allow_none, None elements (aten::index's unindexed dims) give "".
+  std::vector<std::string> tensor_list(size_t i, bool allow_none = false);
   // Rank of tensor argument i.
   size_t rank(size_t i) const { return arg(i).shape.size(); }
   // `d` as a dim in [0, rank); negative dims count from the end. Throws if out of range.

@@ -430,7 +430,9 @@ class Tracer {
     int64_t index = static_cast<int64_t>(trace_.entries.size());
     for (size_t i = 0; i < node->outputs().size(); ++i) {
       int64_t id = new_value(values.at(i), node->output(i), index);
-      if (!dynamic) fold(id);
+      // Random ops (rand, bernoulli, dropout with train=True) are never folded: that would
+      // bake one draw into the file. They reach the converter, which refuses them.
+      if (!dynamic && !keeps_lookup(entry) && !node->isNondeterministic()) fold(id);
       entry.outputs.push_back(id);
       bind_value(ids, node->output(i), id);
     }
@@ -473,6 +475,14 @@ class Tracer {
     if (!schema || i >= schema->arguments().size()) return false;
     const auto* alias = schema->arguments()[i].alias_info();
     return alias && alias->isWrite();
+  }
+
+  // An embedding lookup reads rows of a parameter. torch.onnx.export keeps it as a Gather
+  // even at constant positions (BERT's position and token type ids), and so do we: folded,
+  // it would leave its module without a node and put an activation-sized constant in the
+  // file in place of the table.
+  bool keeps_lookup(const TraceEntry& entry) const {
+    return entry.op == "aten::embedding" && !entry.inputs.empty() && !trace_.values[entry.inputs[0]].param_name.empty();
   }
 
   void fold(int64_t id) {

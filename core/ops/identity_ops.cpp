@@ -11,14 +11,26 @@ void emit_dropout(EmitContext& cx) {
   cx.set_output(0, cx.tensor(0));
 }
 
+// native_dropout(input, p, train) -> (output, mask): in eval the mask keeps everything.
+void emit_native_dropout(EmitContext& cx) {
+  if (cx.is_none(2) || cx.bool_arg(2))
+    throw cx.error("dropout in training mode is not supported; export the model in eval mode");
+  cx.set_output(0, cx.tensor(0));
+  std::string ones = constant_of_shape(cx, cx.apply("Shape", {cx.tensor(0)}, false), 1.0);  // of output 0's type
+  cx.set_output(1, cx.cast(ones, cx.out(0).dtype, cx.out(1).dtype));
+}
+
 void emit_identity(EmitContext& cx) { cx.set_output(0, cx.tensor(0)); }
 
 }  // namespace
 
 void register_identity_ops(OpRegistry& r) {
   const char* src = "core/ops/identity_ops.cpp";
-  for (const char* op : {"aten::dropout", "aten::dropout_", "aten::feature_dropout", "aten::alpha_dropout"})
+  for (const char* op : {"aten::dropout", "aten::dropout_", "aten::feature_dropout", "aten::feature_dropout_",
+                         "aten::alpha_dropout", "aten::alpha_dropout_", "aten::feature_alpha_dropout",
+                         "aten::feature_alpha_dropout_"})
     r.add(op, 1, emit_dropout, src);
+  r.add("aten::native_dropout", 9, emit_native_dropout, src);
   for (const char* op : {"aten::contiguous", "aten::detach", "aten::clone"}) r.add(op, 1, emit_identity, src);
 }
 

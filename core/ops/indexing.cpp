@@ -114,7 +114,8 @@ void register_indexing(OpRegistry& r) {
   const char* src = "core/ops/indexing.cpp";
   r.add("aten::select", 13, emit_select, src);
   r.add("aten::slice", 13, emit_slice, src);
-  for (const char* op : {"aten::chunk", "aten::split", "aten::split_with_sizes", "aten::unsafe_chunk"})
+  for (const char* op : {"aten::chunk", "aten::split", "aten::split_with_sizes", "aten::unsafe_chunk", "aten::unsafe_split",
+                         "aten::unsafe_split_with_sizes", "aten::tensor_split"})
     r.add(op, 13, emit_split, src);
   r.add("aten::cat", 13, emit_cat, src);
   r.add("aten::stack", 13, emit_stack, src);

@@ -25,5 +25,17 @@ void register_linear(OpRegistry& r);
 void register_arithmetic(OpRegistry& r);
 void register_shape_ops(OpRegistry& r);
 void register_identity_ops(OpRegistry& r);
+// Breadth against torch.onnx's registry (issue 10).
+void register_compare_logic(OpRegistry& r);
+void register_math_ops(OpRegistry& r);
+void register_reduce_more(OpRegistry& r);
+void register_norms_stats(OpRegistry& r);
+void register_activations_more(OpRegistry& r);
+void register_pad(OpRegistry& r);
+void register_refused(OpRegistry& r);
+void register_reshape_more(OpRegistry& r);
+void register_gather_scatter(OpRegistry& r);
+void register_sort_ops(OpRegistry& r);
+void register_broadcast_ops(OpRegistry& r);
 
 }  // namespace mx

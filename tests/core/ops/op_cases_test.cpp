@@ -7,8 +7,10 @@
 #include <sstream>
 
 #include "convert.h"
+#include "error.h"
 #include "input_spec.h"
 #include "model_io.h"
+#include "op_cases_breadth.h"
 #include "op_registry.h"
 #include "support/test_env.h"
 #include "torchscript.h"
@@ -16,23 +18,32 @@
 namespace mx::test {
 namespace {
 
+// Traces case `name` of tests/fixtures/op_cases.py into `pt`; returns its input specs.
+std::vector<InputSpec> make_case(const std::string& name, const std::string& pt) {
+  auto made = run("/usr/bin/python3 " + quote(source_root() + "/tests/fixtures/op_cases.py") + " " + name + " " + quote(pt));
+  EXPECT_EQ(made.exit_code, 0) << made.err;
+  std::vector<InputSpec> specs;
+  std::istringstream words(made.out);
+  for (std::string w; words >> w;) specs.push_back(parse_input_spec(w));
+  return specs;
+}
+
+Trace trace_case(const std::string& pt, const std::vector<InputSpec>& specs) {
+  std::vector<std::string> names;
+  for (const auto& s : specs) names.push_back(s.name);
+  return trace_model(pt, names, make_inputs(specs, 3));
+}
+
 class OpCase : public ::testing::TestWithParam<std::string> {};
 
 TEST_P(OpCase, OnnxRuntimeMatchesLibTorch) {
   TempDir dir;
   std::string pt = dir.file("case.pt");
-  auto made = run("/usr/bin/python3 " + quote(source_root() + "/tests/fixtures/op_cases.py") + " " + GetParam() + " " +
-                  quote(pt));
-  ASSERT_EQ(made.exit_code, 0) << made.err;
-  std::vector<InputSpec> specs;
+  auto specs = make_case(GetParam(), pt);
+  ASSERT_FALSE(HasFailure());
   std::vector<std::string> names;
-  std::istringstream words(made.out);
-  for (std::string w; words >> w;) {
-    specs.push_back(parse_input_spec(w));
-    names.push_back(specs.back().name);
-  }
-  auto inputs = make_inputs(specs, 3);
-  Trace trace = trace_model(pt, names, inputs);
+  for (const auto& s : specs) names.push_back(s.name);
+  Trace trace = trace_case(pt, specs);
   ConvertOptions options;
   ConvertedModel model = convert(trace, OpRegistry::builtin(), options);
   ASSERT_NO_THROW(check_converted(model));
@@ -53,6 +64,25 @@ TEST_P(OpCase, OnnxRuntimeMatchesLibTorch) {
   }
 }
 
+// Ops refused on purpose: conversion fails with one message naming the op and the reason.
+class RefusedOp : public ::testing::TestWithParam<std::pair<const char*, const char*>> {};
+
+TEST_P(RefusedOp, ConversionSaysWhy) {
+  TempDir dir;
+  std::string pt = dir.file("case.pt");
+  auto specs = make_case(GetParam().first, pt);
+  ASSERT_FALSE(HasFailure());
+  Trace trace = trace_case(pt, specs);
+  try {
+    convert(trace, OpRegistry::builtin(), ConvertOptions{});
+    FAIL() << "converted";
+  } catch (const Error& e) {
+    std::string what = e.what();
+    EXPECT_NE(what.find(GetParam().second), std::string::npos) << what;
+    EXPECT_EQ(what.find('\n'), std::string::npos) << what;
+  }
+}
+
 INSTANTIATE_TEST_SUITE_P(
     Converters, OpCase,
     ::testing::Values("add_alpha_broadcast", "sub_scalar_alpha", "rsub_scalar", "add_int_float_promotes",
@@ -70,6 +100,12 @@ INSTANTIATE_TEST_SUITE_P(
                       "dict_output_flattened", "tuple_output_with_input", "lstm_bidirectional_2_layers",
                       "gru_seq_first", "scripted_loop_and_branch"),
     [](const auto& info) { return info.param; });
+
+INSTANTIATE_TEST_SUITE_P(Breadth, OpCase, ::testing::ValuesIn(kBreadthCases),
+                         [](const auto& info) { return info.param; });
+
+INSTANTIATE_TEST_SUITE_P(Refused, RefusedOp, ::testing::ValuesIn(kRefusedCases),
+                         [](const auto& info) { return std::string(info.param.first); });
 
 }  // namespace
 }  // namespace mx::test

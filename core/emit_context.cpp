@@ -67,7 +67,16 @@ void set_attr(onnx::NodeProto* node, const std::string& name, const std::string&
 }
 
 EmitContext::EmitContext(GraphBuilder& g, int64_t entry_index, const OpEntry& op)
-    : g_(g), index_(entry_index), entry_(g.trace().entries.at(entry_index)), op_(op) {}
+    : g_(g), index_(entry_index), node_entry_(entry_index), entry_(g.trace().entries.at(entry_index)), op_(op) {}
+
+int64_t EmitContext::part_entry(size_t i) const {
+  const auto& entries = g_.trace().entries;
+  int64_t id = entry_.inputs.at(i);
+  for (size_t k = static_cast<size_t>(index_) + 1; k < entries.size() && entries[k].part_of == index_; ++k)
+    for (auto in : entries[k].inputs)
+      if (in == id) return static_cast<int64_t>(k);
+  return index_;
+}
 
 std::string EmitContext::where() const {
   const auto& trace = g_.trace();
@@ -250,12 +259,12 @@ const Value& EmitContext::out(size_t i) const { return g_.trace().values.at(entr
 
 onnx::NodeProto* EmitContext::node(const std::string& op_type, const std::vector<std::string>& inputs,
                                    const std::vector<std::string>& outputs) {
-  return g_.add_node(op_type, inputs, outputs, NodeOrigin{index_, true});
+  return g_.add_node(op_type, inputs, outputs, NodeOrigin{node_entry_, true});
 }
 
 onnx::NodeProto* EmitContext::helper(const std::string& op_type, const std::vector<std::string>& inputs,
                                      const std::vector<std::string>& outputs) {
-  return g_.add_node(op_type, inputs, outputs, NodeOrigin{index_, false});
+  return g_.add_node(op_type, inputs, outputs, NodeOrigin{node_entry_, false});
 }
 
 std::string EmitContext::apply(const std::string& op_type, const std::vector<std::string>& inputs, bool primary) {

@@ -17,6 +17,7 @@
 #include <fstream>
 #include <iterator>
 #include <map>
+#include <set>
 #include <unordered_map>
 
 #include "error.h"
@@ -449,6 +450,7 @@ class Tracer {
       set_elements(entry.outputs[0], values_in_order);
     }
     trace_.entries.push_back(std::move(entry));
+    add_part_entries(index);
   }
 
   // The list and tuple constructors are created per node by the JIT and not all of them
@@ -475,6 +477,35 @@ class Tracer {
     if (!schema || i >= schema->arguments().size()) return false;
     const auto* alias = schema->arguments()[i].alias_info();
     return alias && alias->isWrite();
+  }
+
+  // Part entries of a fused op (see TraceEntry::part_of), one per strict submodule of the
+  // op's module that owns one of its parameter inputs, in the order the inputs name them.
+  void add_part_entries(int64_t index) {
+    static const std::set<std::string> kFusedOps{"aten::_native_multi_head_attention",
+                                                 "aten::_transformer_encoder_layer_fwd"};
+    if (!kFusedOps.count(trace_.entries[index].op)) return;
+    const TraceEntry fused = trace_.entries[index];
+    std::map<int64_t, size_t> part_of_module;  // owner module -> index in trace_.entries
+    for (auto in : fused.inputs) {
+      int64_t owner = trace_.values[in].owner_module;
+      if (owner < 0 || trace_.values[in].param_name.empty() || owner == fused.module()) continue;
+      std::vector<int64_t> chain;  // owner up to (not including) the op's module
+      for (int64_t m = owner; m >= 0 && m != fused.module(); m = trace_.modules[m].parent) chain.push_back(m);
+      if (chain.empty() || trace_.modules[chain.back()].parent != fused.module()) continue;  // not below it
+      auto [it, fresh] = part_of_module.emplace(owner, trace_.entries.size());
+      if (fresh) {
+        TraceEntry part;
+        part.op = fused.op;
+        part.overload = fused.overload;
+        part.module_stack = fused.module_stack;
+        part.module_stack.insert(part.module_stack.end(), chain.rbegin(), chain.rend());
+        part.folded = true;
+        part.part_of = index;
+        trace_.entries.push_back(std::move(part));
+      }
+      trace_.entries[it->second].inputs.push_back(in);
+    }
   }
 
   // An embedding lookup reads rows of a parameter. torch.onnx.export keeps it as a Gather

@@ -37,5 +37,6 @@ void register_reshape_more(OpRegistry& r);
 void register_gather_scatter(OpRegistry& r);
 void register_sort_ops(OpRegistry& r);
 void register_broadcast_ops(OpRegistry& r);
+void register_fused_attention(OpRegistry& r);
 
 }  // namespace mx

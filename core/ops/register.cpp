@@ -27,6 +27,7 @@ void register_builtin_ops(OpRegistry& r) {
   register_gather_scatter(r);
   register_sort_ops(r);
   register_broadcast_ops(r);
+  register_fused_attention(r);
 }
 
 }  // namespace mx

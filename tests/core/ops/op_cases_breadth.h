@@ -51,7 +51,12 @@ inline const std::vector<std::string> kBreadthCases = {
     "pad_modules_1d_3d",
     "pad_aten_ops_direct",
     "pad_int_tensor",
-    "embedding_constant_positions"
+    "embedding_constant_positions",
+    "mha_fused_weights_no_grad",
+    "mha_fused_key_padding_per_head_no_grad",
+    "mha_fused_no_weights_no_grad",
+    "encoder_layer_fused_relu_padding_no_grad",
+    "encoder_layer_fused_gelu_norm_first_no_grad",
 };
 
 // name -> words the one-line error must contain (the op and why).

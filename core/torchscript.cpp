@@ -480,7 +480,8 @@ class Tracer {
   }
 
   // Part entries of a fused op (see TraceEntry::part_of), one per strict submodule of the
-  // op's module that owns one of its parameter inputs, in the order the inputs name them.
+  // op's module that owns one of its parameter inputs and that the unfused path calls, in
+  // the order the inputs name them.
   void add_part_entries(int64_t index) {
     static const std::set<std::string> kFusedOps{"aten::_native_multi_head_attention",
                                                  "aten::_transformer_encoder_layer_fwd"};
@@ -489,7 +490,13 @@ class Tracer {
     std::map<int64_t, size_t> part_of_module;  // owner module -> index in trace_.entries
     for (auto in : fused.inputs) {
       int64_t owner = trace_.values[in].owner_module;
-      if (owner < 0 || trace_.values[in].param_name.empty() || owner == fused.module()) continue;
+      if (owner < 0 || trace_.values[in].param_name.empty()) continue;
+      // nn.MultiheadAttention never calls its out_proj: the unfused path reads the weight in
+      // the attention's own forward, and torch.onnx.export scopes the product there too.
+      while (owner >= 0 && trace_.modules[owner].qualified_class ==
+                               "torch.nn.modules.linear.NonDynamicallyQuantizableLinear")
+        owner = trace_.modules[owner].parent;
+      if (owner < 0 || owner == fused.module()) continue;
       std::vector<int64_t> chain;  // owner up to (not including) the op's module
       for (int64_t m = owner; m >= 0 && m != fused.module(); m = trace_.modules[m].parent) chain.push_back(m);
       if (chain.empty() || trace_.modules[chain.back()].parent != fused.module()) continue;  // not below it

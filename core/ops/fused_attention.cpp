@@ -1,8 +1,9 @@
 // The fused fast paths eval mode takes under torch.no_grad(): aten::_native_multi_head_attention
 // (nn.MultiheadAttention) and aten::_transformer_encoder_layer_fwd (nn.TransformerEncoderLayer),
 // decomposed as the unfused path computes them. Each node goes to the submodule whose
-// parameters it reads (out_proj, linear1, norm2, ...; see EmitContext::part_entry), the
-// attention itself to the module owning in_proj_weight.
+// parameters it reads (self_attn, linear1, norm2, ...; see EmitContext::part_entry), the
+// attention itself to the module owning in_proj_weight; out_proj, which the unfused path
+// never calls, stays with the attention as in torch.onnx.export's scopes.
 #include <cmath>
 #include <limits>
 
@@ -61,20 +62,15 @@ std::string heads_of(EmitContext& cx, const std::string& x, const Attention& a, 
   return out;
 }
 
-// Multi-head attention of q, k, v (B, L, E); returns the output and the (B, H, L, S) weights.
-std::pair<std::string, std::string> attention(EmitContext& cx, const std::string& q, const std::string& k,
-                                              const std::string& v, bool self, const Attention& a) {
-  std::string pq, pk, pv;
+// Self-attention of x (B, L, E) (the fast paths take it for query = key = value only);
+// returns the output and the (B, H, L, L) weights.
+std::pair<std::string, std::string> attention(EmitContext& cx, const std::string& x, const Attention& a) {
+  // One packed projection, split in three, as F.multi_head_attention_forward does.
+  std::string qkv = linear(cx, x, a.qkv_w, a.qkv_b);
   cx.use_entry(cx.part_entry(a.qkv_w));
-  if (self) {  // one packed projection, as F.multi_head_attention_forward does for self-attention
-    std::string qkv = linear(cx, q, a.qkv_w, a.qkv_b);
-    cx.use_entry(cx.part_entry(a.qkv_w));
-    pq = cx.fresh("Split"), pk = cx.fresh("Split"), pv = cx.fresh("Split");
-    set_attr(cx.helper("Split", {qkv, cx.const_ints({a.embed_dim, a.embed_dim, a.embed_dim})}, {pq, pk, pv}), "axis",
-             static_cast<int64_t>(-1));
-  } else {
-    throw cx.error("attention with different query, key and value tensors is not supported on the fused path");
-  }
+  std::string pq = cx.fresh("Split"), pk = cx.fresh("Split"), pv = cx.fresh("Split");
+  set_attr(cx.helper("Split", {qkv, cx.const_ints({a.embed_dim, a.embed_dim, a.embed_dim})}, {pq, pk, pv}), "axis",
+           static_cast<int64_t>(-1));
   cx.use_entry(cx.part_entry(a.qkv_w));
   DType t = cx.arg(a.qkv_w).dtype;
   double scale = 1.0 / std::sqrt(static_cast<double>(a.embed_dim / a.heads));
@@ -105,8 +101,9 @@ void emit_native_mha(EmitContext& cx) {
     a.mask_arg = 9;
     a.mask_type = cx.arg_count() > 12 && !cx.is_none(12) ? cx.int_arg(12) : 0;
   }
-  bool self = cx.entry().inputs[0] == cx.entry().inputs[1] && cx.entry().inputs[1] == cx.entry().inputs[2];
-  auto [out, weights] = attention(cx, cx.tensor(0), cx.tensor(1), cx.tensor(2), self, a);
+  if (cx.entry().inputs[0] != cx.entry().inputs[1] || cx.entry().inputs[1] != cx.entry().inputs[2])
+    throw cx.error("only self-attention (query, key and value the same tensor) is supported on the fused path");
+  auto [out, weights] = attention(cx, cx.tensor(0), a);
   cx.set_output(0, out);
   cx.use_entry(cx.part_entry(5));
   bool need_weights = cx.bool_arg(10), average = cx.bool_arg(11);
@@ -150,10 +147,10 @@ void emit_encoder_layer(EmitContext& cx) {
   std::string x = cx.tensor(0);
   if (norm_first) {
     std::string h = layer_norm(cx, x, 10, 11, eps);
-    x = residual(x, attention(cx, h, h, h, true, a).first);
+    x = residual(x, attention(cx, h, a).first);
     x = residual(x, ffn(layer_norm(cx, x, 12, 13, eps)));
   } else {
-    x = layer_norm(cx, residual(x, attention(cx, x, x, x, true, a).first), 10, 11, eps);
+    x = layer_norm(cx, residual(x, attention(cx, x, a).first), 10, 11, eps);
     x = layer_norm(cx, residual(x, ffn(x)), 12, 13, eps);
   }
   cx.use_entry(cx.part_entry(0));

@@ -6,12 +6,17 @@
 #include <sstream>
 
 #include "commands.h"
-#include "error.h"
-#include "plugin_host.h"
+#include "base/error.h"
+#include "plugin/plugin_host.h"
 
 namespace po = boost::program_options;
 
 namespace mx::cli {
+
+int fail(const std::string& message) {
+  std::cerr << "modelexport: error: " << message << "\n";
+  return 1;
+}
 
 int parse_command_line(const std::string& command, const std::vector<std::string>& args,
                        const po::options_description& desc, std::vector<std::string>* positional) {

@@ -6,12 +6,19 @@
 
 namespace mx::cli {
 
-int export_command(const std::vector<std::string>& args);
+// In the executable (no LibTorch).
 int plugins_command(const std::vector<std::string>& args);
-int compare_command(const std::vector<std::string>& args);
 int tags_command(const std::vector<std::string>& args);
 int extract_command(const std::vector<std::string>& args);
+int ops_command(const std::vector<std::string>& args);
+
+// In the torch commands module (torch_commands.cpp), which links LibTorch.
+int export_command(const std::vector<std::string>& args);
+int compare_command(const std::vector<std::string>& args);
 int tag_command(const std::vector<std::string>& args);
+
+// Loads the torch commands module (torch_module.cpp) and runs `command` there.
+int run_torch_command(const std::string& command, const std::vector<std::string>& args);
 
 // "modelexport: error: <message>" on stderr; returns 1.
 int fail(const std::string& message);

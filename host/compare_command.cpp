@@ -7,11 +7,11 @@
 #include <iostream>
 #include <sstream>
 
-#include "atomic_write.h"
+#include "base/atomic_write.h"
 #include "command_line.h"
 #include "commands.h"
-#include "compare.h"
-#include "error.h"
+#include "pipelines/compare.h"
+#include "base/error.h"
 
 namespace po = boost::program_options;
 

@@ -7,8 +7,8 @@
 
 #include "command_line.h"
 #include "commands.h"
-#include "error.h"
-#include "export.h"
+#include "base/error.h"
+#include "pipelines/export.h"
 
 namespace po = boost::program_options;
 

@@ -5,9 +5,9 @@
 
 #include "command_line.h"
 #include "commands.h"
-#include "error.h"
-#include "extract.h"
-#include "tags_json.h"
+#include "base/error.h"
+#include "tags/extract.h"
+#include "report/tags_json.h"
 
 namespace po = boost::program_options;
 

@@ -1,4 +1,6 @@
-// `modelexport COMMAND ...`: dispatch to a subcommand.
+// `modelexport COMMAND ...`: dispatch to a subcommand. The commands that load a model
+// (export, compare, tag) live in a module loaded on first use, so that the others never
+// pay LibTorch's start-up.
 #include <exception>
 #include <iostream>
 #include <string>
@@ -20,20 +22,12 @@ commands:
   tags FILE.onnx [SUB]       read the tags back: tree, stats, query PATTERN, validate
   extract FILE.onnx -o OUT   cut a module (--module, --tag, --all-of) out as an ONNX model
   tag FOREIGN.onnx -o OUT    tag a torch.onnx.export file, given --model MODEL.pt
+  ops                        list the aten operators we convert, with opsets and sources
 
 Run `modelexport COMMAND --help` for a command's options.
 )";
 
 }  // namespace
-
-namespace mx::cli {
-
-int fail(const std::string& message) {
-  std::cerr << "modelexport: error: " << message << "\n";
-  return 1;
-}
-
-}  // namespace mx::cli
 
 int main(int argc, char** argv) {
   std::vector<std::string> args(argv + 1, argv + argc);
@@ -48,12 +42,12 @@ int main(int argc, char** argv) {
       std::cout << kUsage;
       return 0;
     }
-    if (command == "export") return mx::cli::export_command(args);
+    if (command == "export" || command == "compare" || command == "tag")
+      return mx::cli::run_torch_command(command, args);
     if (command == "plugins") return mx::cli::plugins_command(args);
-    if (command == "compare") return mx::cli::compare_command(args);
     if (command == "tags") return mx::cli::tags_command(args);
     if (command == "extract") return mx::cli::extract_command(args);
-    if (command == "tag") return mx::cli::tag_command(args);
+    if (command == "ops") return mx::cli::ops_command(args);
     std::cerr << "modelexport: error: unknown command '" << command << "'\n\n" << kUsage;
     return 2;
   } catch (const std::exception& e) {

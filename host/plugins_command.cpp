@@ -4,7 +4,7 @@
 
 #include "command_line.h"
 #include "commands.h"
-#include "plugin_registry.h"
+#include "plugin/plugin_registry.h"
 
 namespace po = boost::program_options;
 

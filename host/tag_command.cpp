@@ -6,9 +6,9 @@
 
 #include "command_line.h"
 #include "commands.h"
-#include "error.h"
-#include "foreign_tagging.h"
-#include "tags_json.h"
+#include "base/error.h"
+#include "pipelines/foreign_tagging.h"
+#include "report/tags_json.h"
 
 namespace po = boost::program_options;
 

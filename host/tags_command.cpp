@@ -5,13 +5,13 @@
 #include <iostream>
 #include <sstream>
 
-#include "close_matches.h"
+#include "base/close_matches.h"
 #include "command_line.h"
 #include "commands.h"
-#include "error.h"
-#include "tag_query.h"
-#include "tag_validate.h"
-#include "tags_json.h"
+#include "base/error.h"
+#include "tags/tag_query.h"
+#include "tags/tag_validate.h"
+#include "report/tags_json.h"
 
 namespace po = boost::program_options;
 

@@ -75,7 +75,7 @@ TEST_F(ExportErrors, UnsupportedOperatorNamesOpOverloadAndModule) {
             std::string::npos)
       << r.err;
   EXPECT_NE(r.err.find("under `operators:` in its manifest"), std::string::npos) << "says how to add it: " << r.err;
-  EXPECT_NE(r.err.find("core/ops"), std::string::npos) << "says how to add it: " << r.err;
+  EXPECT_NE(r.err.find("core/convert/ops"), std::string::npos) << "says how to add it: " << r.err;
   EXPECT_TRUE(out.entries().empty());
 }
 

@@ -9,16 +9,16 @@
 #include <map>
 #include <set>
 
-#include "convert.h"
-#include "export.h"
-#include "input_spec.h"
-#include "node_metadata.h"
-#include "plugin_manifest.h"
-#include "plugin_registry.h"
+#include "convert/convert.h"
+#include "pipelines/export.h"
+#include "model/input_spec.h"
+#include "onnx_io/node_metadata.h"
+#include "plugin/plugin_manifest.h"
+#include "plugin/plugin_registry.h"
 #include "support/htp_export.h"
 #include "support/test_env.h"
-#include "tag_output.h"
-#include "torchscript.h"
+#include "tags/tag_output.h"
+#include "torch/torchscript.h"
 
 namespace mx::test {
 namespace {

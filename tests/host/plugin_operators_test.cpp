@@ -3,9 +3,9 @@
 // `plugins --verbose` says who added it. A row for an op core has is a reported conflict.
 #include <gtest/gtest.h>
 
-#include "input_spec.h"
+#include "model/input_spec.h"
 #include "support/plugin_folder.h"
-#include "torchscript.h"
+#include "torch/torchscript.h"
 
 namespace mx::test {
 namespace {

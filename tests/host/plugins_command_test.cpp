@@ -5,9 +5,9 @@
 
 #include <cstdlib>
 
-#include "node_metadata.h"
+#include "onnx_io/node_metadata.h"
 #include "support/plugin_folder.h"
-#include "tag_output.h"
+#include "tags/tag_output.h"
 
 namespace mx::test {
 namespace {

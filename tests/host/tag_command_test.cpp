@@ -12,12 +12,12 @@
 #include <set>
 #include <sstream>
 
-#include "input_spec.h"
-#include "node_metadata.h"
+#include "model/input_spec.h"
+#include "onnx_io/node_metadata.h"
 #include "support/model_exports.h"
 #include "support/test_env.h"
-#include "tag_output.h"
-#include "torchscript.h"
+#include "tags/tag_output.h"
+#include "torch/torchscript.h"
 
 namespace mx::test {
 namespace {

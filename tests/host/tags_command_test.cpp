@@ -7,10 +7,10 @@
 #include <map>
 #include <regex>
 
-#include "node_metadata.h"
+#include "onnx_io/node_metadata.h"
 #include "support/htp_export.h"
 #include "support/test_env.h"
-#include "tag_output.h"
+#include "tags/tag_output.h"
 
 namespace mx::test {
 namespace {

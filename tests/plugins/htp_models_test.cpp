@@ -7,9 +7,9 @@
 #include <map>
 #include <regex>
 
-#include "node_metadata.h"
+#include "onnx_io/node_metadata.h"
 #include "support/model_exports.h"
-#include "tag_output.h"
+#include "tags/tag_output.h"
 
 namespace mx::test {
 namespace {

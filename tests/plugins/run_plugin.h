@@ -5,7 +5,7 @@
 
 #include <string>
 
-#include "plugin_host.h"
+#include "plugin/plugin_host.h"
 #include "support/test_env.h"
 #include "support/tiny_graph.h"
 

@@ -13,7 +13,7 @@
 #include <sstream>
 #include <stdexcept>
 
-#include "input_spec.h"
+#include "model/input_spec.h"
 
 namespace mx::test {
 

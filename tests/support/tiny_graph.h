@@ -5,8 +5,8 @@
 #include <string>
 #include <vector>
 
-#include "onnx_graph.h"
-#include "trace.h"
+#include "convert/onnx_graph.h"
+#include "model/trace.h"
 
 namespace mx::test {
 

@@ -9,8 +9,8 @@
 #include <string>
 #include <vector>
 
-#include "node_metadata.h"
-#include "tag_output.h"
+#include "onnx_io/node_metadata.h"
+#include "tags/tag_output.h"
 
 namespace mx::test {
 

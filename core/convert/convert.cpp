@@ -1,0 +1,86 @@
+// Walks the trace entries in order and lets the registry's emitters write ONNX nodes.
+#include "convert/convert.h"
+
+#include <algorithm>
+#include <set>
+
+#include "convert/emit_context.h"
+#include "base/error.h"
+
+namespace mx {
+namespace {
+
+// Lists and tuples are seen through by the emitters that take them; nothing to emit.
+bool is_structural(const std::string& op) {
+  return op == "prim::ListConstruct" || op == "prim::TupleConstruct" || op == "prim::DictConstruct";
+}
+
+Error unsupported(const Trace& trace, const TraceEntry& e, const OpRegistry& registry, int opset) {
+  int64_t m = e.module();
+  std::string what = "unsupported operator " + e.op + " (overload '" + (e.overload.empty() ? "default" : e.overload) +
+                     "') in module '" + trace.module_label(m) + "' (" + trace.modules[m].class_name + ")";
+  auto entries = registry.all(e.op);
+  if (!entries.empty())
+    return Error(what + ": its converter needs opset " + std::to_string(entries.front()->since_opset) +
+                 " or later, and opset " + std::to_string(opset) + " was asked for (--opset)");
+  return Error(what +
+               ": no converter is registered for it. If an ONNX op computes it as is, a strategy plugin can add " +
+               "the row {aten: " + e.op + ", onnx: OpType} under `operators:` in its manifest; anything more needs a " +
+               "C++ emitter in core/convert/ops/");
+}
+
+// The given names, checked against the traced outputs and inputs; output_0, ... if none.
+std::vector<std::string> graph_output_names(const Trace& trace, const std::vector<std::string>& given) {
+  check_names(given, "--output-names");
+  size_t n = trace.outputs.size();
+  if (given.empty()) {
+    std::vector<std::string> names;
+    for (size_t k = 0; k < n; ++k) names.push_back("output_" + std::to_string(k));
+    return names;
+  }
+  if (given.size() != n)
+    throw Error("--output-names gives " + std::to_string(given.size()) + " name(s) but the model has " +
+                std::to_string(n) + " output(s) (tuple, list and dict outputs count one per tensor)");
+  for (const auto& input : trace.inputs)
+    if (std::find(given.begin(), given.end(), input.name) != given.end())
+      throw Error("--output-names: '" + input.name + "' is already the name of a graph input");
+  return given;
+}
+
+}  // namespace
+
+void check_names(const std::vector<std::string>& names, const std::string& option) {
+  std::set<std::string> seen;
+  for (size_t k = 0; k < names.size(); ++k) {
+    if (names[k].empty())
+      throw Error(option + ": name " + std::to_string(k + 1) + " of " + std::to_string(names.size()) + " is empty");
+    if (!seen.insert(names[k]).second)
+      throw Error(option + ": '" + names[k] + "' is given twice (every graph input and output needs its own name)");
+  }
+}
+
+ConvertedModel convert(const Trace& trace, const OpRegistry& registry, const ConvertOptions& options) {
+  if (options.opset < kMinOpset || options.opset > kMaxOpset)
+    throw Error("opset " + std::to_string(options.opset) + " is not supported (supported: " +
+                std::to_string(kMinOpset) + " to " + std::to_string(kMaxOpset) + ")");
+  GraphBuilder g(trace, options.opset);
+  std::vector<std::string> output_names = graph_output_names(trace, options.output_names);
+  g.declare_inputs_and_outputs(output_names);
+
+  for (size_t i = 0; i < trace.entries.size(); ++i) {
+    const auto& e = trace.entries[i];
+    if (e.folded || e.part_of >= 0 || is_structural(e.op)) continue;
+    const OpEntry* op = registry.find(e.op, options.opset);
+    if (!op) throw unsupported(trace, e, registry, options.opset);
+    EmitContext cx(g, static_cast<int64_t>(i), *op);
+    op->emit(cx);
+    for (auto out : e.outputs)
+      if ((trace.values[out].is_tensor() || trace.values[out].shape_dynamic) && trace.values[out].elements.empty() &&
+          g.name_of(out).empty())
+        throw cx.error("the converter (" + op->source + ") produced no ONNX value for output " +
+                       trace.values[out].debug_name);
+  }
+  return g.finish(output_names);
+}
+
+}  // namespace mx

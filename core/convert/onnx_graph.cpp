@@ -1,0 +1,168 @@
+// Builds the ONNX graph with PyTorch's naming convention and node provenance.
+#include "convert/onnx_graph.h"
+
+#include "base/error.h"
+
+namespace mx {
+namespace {
+
+// PyTorch's _unqualified_variable_name: the path from its last non-numeric atom on, so
+// "layer1.0" stays "layer1.0" and "encoder.layer.0" becomes "layer.0".
+std::string unqualified(const std::string& path) {
+  std::vector<std::string> atoms;
+  size_t start = 0;
+  while (true) {
+    size_t end = path.find('.', start);
+    atoms.push_back(path.substr(start, end == std::string::npos ? std::string::npos : end - start));
+    if (end == std::string::npos) break;
+    start = end + 1;
+  }
+  size_t first = 0;
+  for (size_t i = atoms.size(); i-- > 0;) {
+    if (atoms[i].empty() || atoms[i].find_first_not_of("0123456789") != std::string::npos) {
+      first = i;
+      break;
+    }
+  }
+  std::string out;
+  for (size_t i = first; i < atoms.size(); ++i) out += (i > first ? "." : "") + atoms[i];
+  return out;
+}
+
+// Type and shape of a graph input or output; dynamic dims get their label (dim_param).
+void set_value_info(onnx::ValueInfoProto& info, const std::string& name, const Value& v) {
+  info.set_name(name);
+  auto* tensor = info.mutable_type()->mutable_tensor_type();
+  tensor->set_elem_type(static_cast<int32_t>(v.dtype));
+  auto* dims = tensor->mutable_shape();
+  for (size_t d = 0; d < v.shape.size(); ++d) {
+    if (d < v.dim_labels.size() && !v.dim_labels[d].empty())
+      dims->add_dim()->set_dim_param(v.dim_labels[d]);
+    else
+      dims->add_dim()->set_dim_value(v.shape[d]);
+  }
+}
+
+}  // namespace
+
+void set_tensor_header(onnx::TensorProto& proto, const TensorData& data) {
+  proto.set_data_type(static_cast<int32_t>(data.dtype));
+  for (auto d : data.shape) proto.add_dims(d);
+}
+
+GraphBuilder::GraphBuilder(const Trace& trace, int opset) : trace_(trace), opset_(opset) {}
+
+std::string GraphBuilder::scope_of(int64_t entry) const {
+  std::string scope;
+  if (entry < 0) return scope;
+  for (auto m : trace_.entries[entry].module_stack)
+    if (m > 0) scope += "/" + unqualified(trace_.modules[m].path);
+  return scope;
+}
+
+onnx::NodeProto* GraphBuilder::add_node(const std::string& op_type, const std::vector<std::string>& inputs,
+                                        const std::vector<std::string>& outputs, NodeOrigin origin) {
+  std::string base = scope_of(origin.trace_entry) + "/" + op_type;
+  int& count = node_name_counts_[base];
+  std::string name = count == 0 ? base : base + "_" + std::to_string(count);
+  ++count;
+  auto* node = graph().add_node();
+  node->set_name(name);
+  node->set_op_type(op_type);
+  for (const auto& i : inputs) node->add_input(i);
+  for (const auto& o : outputs) node->add_output(o);
+  model_.origins.push_back(origin);
+  return node;
+}
+
+std::string GraphBuilder::fresh_name(int64_t entry, const std::string& hint) {
+  std::string base = scope_of(entry) + "/" + hint + "_output_";
+  for (int i = 0;; ++i) {
+    std::string name = base + std::to_string(i);
+    if (value_names_.insert(name).second) return name;
+  }
+}
+
+std::string GraphBuilder::name_of(int64_t id) {
+  if (auto it = names_.find(id); it != names_.end()) return it->second;
+  const auto& v = trace_.values.at(id);
+  if (!v.is_constant_tensor()) return "";
+  std::string name = v.param_name;
+  if (name.empty() || !value_names_.insert(name).second) {
+    name = fresh_name(v.producer, "Constant");
+  }
+  add_initializer(name, *v.data, v.owner_module);
+  names_[id] = name;
+  return name;
+}
+
+std::string GraphBuilder::add_initializer(const std::string& name, const TensorData& data, int64_t owner) {
+  value_names_.insert(name);
+  auto* init = graph().add_initializer();
+  init->set_name(name);
+  set_tensor_header(*init, data);
+  model_.external_data[name] = data;
+  if (owner >= 0) model_.initializer_owner[name] = owner;
+  return name;
+}
+
+void GraphBuilder::bind(int64_t id, const std::string& name, int64_t entry) {
+  auto reserved = output_names_.find(id);
+  if (reserved != output_names_.end() && graph().node_size() > 0) {
+    // Rename the producing node's output in place if this entry just made it.
+    auto& nodes = *graph().mutable_node();
+    for (int n = nodes.size() - 1; n >= 0 && model_.origins[n].trace_entry == entry; --n) {
+      for (auto& out : *nodes[n].mutable_output()) {
+        if (out != name) continue;
+        for (int k = n + 1; k < nodes.size(); ++k)
+          for (auto& in : *nodes[k].mutable_input())
+            if (in == name) in = reserved->second;
+        out = reserved->second;
+        names_[id] = reserved->second;
+        output_names_.erase(reserved);
+        return;
+      }
+    }
+  }
+  names_[id] = name;
+}
+
+void GraphBuilder::declare_inputs_and_outputs(const std::vector<std::string>& output_names) {
+  for (const auto& input : trace_.inputs) {
+    const auto& v = trace_.values[input.value];
+    set_value_info(*graph().add_input(), input.name, v);
+    names_[input.value] = input.name;
+    value_names_.insert(input.name);
+  }
+  for (size_t k = 0; k < trace_.outputs.size(); ++k) {
+    value_names_.insert(output_names[k]);
+    output_names_.emplace(trace_.outputs[k], output_names[k]);  // first occurrence wins
+  }
+}
+
+ConvertedModel GraphBuilder::finish(const std::vector<std::string>& output_names) {
+  for (size_t k = 0; k < trace_.outputs.size(); ++k) {
+    int64_t id = trace_.outputs[k];
+    const auto& v = trace_.values[id];
+    std::string name = name_of(id);
+    const std::string& wanted = output_names[k];
+    // An output that is a graph input, a constant, or returned twice needs its own node.
+    if (name != wanted) {
+      NodeOrigin origin{v.producer, false};
+      add_node("Identity", {name}, {wanted}, origin);
+    }
+    set_value_info(*graph().add_output(), wanted, v);
+  }
+  for (const auto& [id, name] : names_) model_.value_ids.emplace(name, id);
+  auto& model = model_.model;
+  model.set_ir_version(8);
+  model.set_producer_name("modelexport");
+  model.set_producer_version("0.1.0");
+  auto* opset = model.add_opset_import();
+  opset->set_domain("");
+  opset->set_version(opset_);
+  graph().set_name(trace_.modules.at(0).class_name);
+  return std::move(model_);
+}
+
+}  // namespace mx

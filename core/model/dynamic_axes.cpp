@@ -1,0 +1,144 @@
+// Finding what depends on dynamic axes by comparing two traces (see dynamic_axes.h).
+//
+// Sources are sizes: a number that differs between the traces. From there it spreads
+// through data flow: every result of an op that takes such a value depends on it too, even
+// when the two traces happen to agree on it (size // 32 for sizes 224 and 225). A tensor
+// computed from the graph inputs is dynamic anyway; a number taken from such a tensor
+// (aten::size) is dynamic only if it differs, so static dims stay constants.
+#include "model/dynamic_axes.h"
+
+#include <boost/algorithm/string.hpp>
+
+#include "base/error.h"
+
+namespace mx {
+namespace {
+
+bool is_number_like(const Value& v) {
+  return v.kind == Value::Kind::Int || v.kind == Value::Kind::Double || v.kind == Value::Kind::Bool ||
+         v.kind == Value::Kind::IntList || v.kind == Value::Kind::DoubleList || v.kind == Value::Kind::BoolList;
+}
+
+bool differs(const Value& a, const Value& b) {
+  return a.kind != b.kind || a.i != b.i || a.d != b.d || a.ints != b.ints || a.doubles != b.doubles || a.shape != b.shape;
+}
+
+class Marker {
+ public:
+  Marker(Trace& a, const Trace& b) : a_(a), b_(b) {}
+
+  bool any_shape_dynamic(int64_t id) const {
+    const auto& v = a_.values[id];
+    if (v.shape_dynamic) return true;
+    for (auto e : v.elements)
+      if (any_shape_dynamic(e)) return true;
+    return false;
+  }
+
+  // Marks a result of entry `entry`; `from_sizes`: an input depends on a dynamic size.
+  // List elements that are the op's inputs (prim::ListConstruct) keep their own marks.
+  void mark_output(int64_t id, bool from_sizes, int64_t entry) {
+    auto& v = a_.values[id];
+    if (v.kind == Value::Kind::Tensor) {
+      v.shape_dynamic = from_sizes;
+      if (from_sizes) v.data.reset();  // no longer a constant
+    } else if (is_number_like(v)) {
+      v.shape_dynamic = from_sizes || differs(v, b_.values[id]);
+    }
+    for (auto e : v.elements)
+      if (a_.values[e].producer == entry) mark_output(e, from_sizes, entry);
+    if (!v.elements.empty() && !v.shape_dynamic) v.shape_dynamic = any_shape_dynamic(id);
+  }
+
+ private:
+  Trace& a_;
+  const Trace& b_;
+};
+
+bool depends_on_inputs(const Trace& t, int64_t id) {
+  const auto& v = t.values[id];
+  if (v.kind == Value::Kind::Tensor) return v.data == nullptr;
+  for (auto e : v.elements)
+    if (depends_on_inputs(t, e)) return true;
+  return v.shape_dynamic;
+}
+
+}  // namespace
+
+DynamicAxis parse_dynamic_axis(const std::string& text) {
+  std::vector<std::string> parts;
+  boost::split(parts, text, boost::is_any_of(":"));
+  auto fail = [&](const std::string& why) {
+    return Error("bad --dynamic '" + text + "': " + why + " (expected NAME:AXIS[:LABEL], e.g. x:0:batch)");
+  };
+  if (parts.size() < 2 || parts.size() > 3) throw fail("it has " + std::to_string(parts.size()) + " ':'-separated parts");
+  DynamicAxis d;
+  d.input = parts[0];
+  if (parts[1].empty() || parts[1].find_first_not_of("0123456789") != std::string::npos)
+    throw fail("axis '" + parts[1] + "' is not a non-negative whole number");
+  d.axis = std::stoll(parts[1]);
+  d.label = parts.size() == 3 && !parts[2].empty() ? parts[2] : d.input + "_dim" + parts[1];
+  return d;
+}
+
+std::vector<InputSpec> resized_inputs(const std::vector<InputSpec>& specs, const std::vector<DynamicAxis>& axes) {
+  std::vector<InputSpec> out = specs;
+  for (const auto& a : axes) {
+    auto it = std::find_if(out.begin(), out.end(), [&](const InputSpec& s) { return s.name == a.input; });
+    if (it == out.end()) throw Error("--dynamic names input '" + a.input + "', which no --input declares");
+    if (a.axis >= static_cast<int64_t>(it->dims.size()))
+      throw Error("--dynamic " + a.input + ":" + std::to_string(a.axis) + ": input '" + a.input + "' has only " +
+                  std::to_string(it->dims.size()) + " dims");
+    it->dims[a.axis] += 1;
+  }
+  return out;
+}
+
+void mark_dynamic(Trace& a, const Trace& b, const std::vector<DynamicAxis>& axes) {
+  if (a.entries.size() != b.entries.size() || a.values.size() != b.values.size())
+    throw Error("model '" + a.model_path + "': the traced graph changes with the size of the dynamic axes (" +
+                std::to_string(a.entries.size()) + " vs " + std::to_string(b.entries.size()) +
+                " ops): its forward has control flow that depends on a size, so it cannot be exported with --dynamic");
+  for (size_t i = 0; i < a.entries.size(); ++i)
+    if (a.entries[i].op != b.entries[i].op)
+      throw Error("model '" + a.model_path + "': op " + std::to_string(i) + " is " + a.entries[i].op + " in one trace and " +
+                  b.entries[i].op + " in the other: its forward depends on a size, so it cannot be exported with --dynamic");
+  // Labels: declared on the inputs; elsewhere a dim that follows an input's dynamic dim in
+  // both traces takes its label.
+  std::vector<std::pair<std::pair<int64_t, int64_t>, std::string>> known;  // (size in a, size in b) -> label
+  for (const auto& d : axes) {
+    for (const auto& in : a.inputs) {
+      if (in.name != d.input) continue;
+      auto& v = a.values[in.value];
+      v.dim_labels.resize(v.shape.size());
+      v.dim_labels[d.axis] = d.label;
+      known.push_back({{v.shape[d.axis], b.values[in.value].shape[d.axis]}, d.label});
+    }
+  }
+  Marker marker(a, b);
+  for (size_t i = 0; i < a.entries.size(); ++i) {
+    auto& e = a.entries[i];
+    bool from_sizes = false;
+    for (auto in : e.inputs) from_sizes = from_sizes || marker.any_shape_dynamic(in);
+    for (auto out : e.outputs) marker.mark_output(out, from_sizes, static_cast<int64_t>(i));
+    e.folded = true;
+    for (auto out : e.outputs) e.folded = e.folded && !depends_on_inputs(a, out);
+  }
+  int fresh = 0;
+  for (size_t id = 0; id < a.values.size(); ++id) {
+    auto& v = a.values[id];
+    if (v.kind != Value::Kind::Tensor || !v.dim_labels.empty()) continue;
+    const auto& other = b.values[id].shape;
+    if (other.size() != v.shape.size()) continue;
+    for (size_t d = 0; d < v.shape.size(); ++d) {
+      if (v.shape[d] == other[d]) continue;
+      v.dim_labels.resize(v.shape.size());
+      std::string label;
+      for (const auto& [sizes, name] : known)
+        if (sizes.first == v.shape[d] && sizes.second == other[d]) label = name;
+      v.dim_labels[d] = label.empty() ? "dim_" + std::to_string(fresh++) : label;
+    }
+  }
+}
+
+}  // namespace mx

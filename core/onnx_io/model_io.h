@@ -1,0 +1,28 @@
+// Reading, checking and writing a ConvertedModel whose initializers keep their bytes
+// outside the proto (ConvertedModel::external_data).
+#pragma once
+
+#include <ostream>
+#include <string_view>
+
+#include "convert/onnx_graph.h"
+
+namespace mx {
+
+// The bytes of initializer `t` of `m`: its external data, else its raw_data (empty for a
+// tensor that stores its values in a typed field such as float_data).
+std::string_view initializer_bytes(const ConvertedModel& m, const onnx::TensorProto& t);
+
+// Runs ONNX's checker on `m`. The checker wants one data field per initializer and does
+// not compare its size with the shape, so external ones get a one-byte stand-in while it
+// runs; `m` is as before afterwards, also on error.
+void check_converted(ConvertedModel& m);
+
+// Writes `m` in ONNX's protobuf format, external bytes streamed straight from where they
+// are. The file parses to the same ModelProto as one with the bytes in raw_data; only the
+// order of fields differs (initializers come after the rest of the graph, the graph after
+// the rest of the model), which protobuf allows. Throws mx::Error over 2 GiB, the most a
+// protobuf message can hold.
+void write_converted(ConvertedModel& m, std::ostream& out);
+
+}  // namespace mx

@@ -1,0 +1,106 @@
+// ONNX file reading: a scan of the top-level protobuf fields tells "not ONNX" from
+// "truncated" before the real parse, because protobuf's own parser only says "failed".
+#include "onnx_io/onnx_file.h"
+
+#include <google/protobuf/io/coded_stream.h>
+#include <google/protobuf/wire_format_lite.h>
+
+#include <climits>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include "base/error.h"
+
+namespace mx {
+namespace {
+
+using google::protobuf::internal::WireFormatLite;
+
+// ModelProto's field numbers (onnx.proto, IR 10) and the wire type each must have.
+int expected_wire_type(uint32_t field) {
+  switch (field) {
+    case 1:
+    case 5: return WireFormatLite::WIRETYPE_VARINT;  // ir_version, model_version
+    case 2:
+    case 3:
+    case 4:
+    case 6:
+    case 7:
+    case 8:
+    case 14:
+    case 20:
+    case 25: return WireFormatLite::WIRETYPE_LENGTH_DELIMITED;  // strings, graph, opsets, metadata, ...
+    default: return -1;                                         // unknown to us: any valid wire type
+  }
+}
+
+struct Scan {
+  enum Kind { kWhole, kNotOnnx, kTruncated } kind = kWhole;
+  std::string detail;
+};
+
+// Walks the top-level fields without parsing them.
+Scan scan_fields(const std::string& bytes) {
+  google::protobuf::io::CodedInputStream in(reinterpret_cast<const uint8_t*>(bytes.data()),
+                                            static_cast<int>(bytes.size()));
+  in.SetTotalBytesLimit(INT_MAX);
+  for (;;) {
+    const int at = in.CurrentPosition();
+    if (at == static_cast<int>(bytes.size())) return {};
+    const uint32_t tag = in.ReadTag();
+    const uint32_t field = WireFormatLite::GetTagFieldNumber(tag);
+    const int wire = WireFormatLite::GetTagWireType(tag);
+    const int want = expected_wire_type(field);
+    if (field == 0 || (want >= 0 && wire != want) || wire == WireFormatLite::WIRETYPE_START_GROUP ||
+        wire == WireFormatLite::WIRETYPE_END_GROUP || wire > WireFormatLite::WIRETYPE_FIXED32)
+      return {Scan::kNotOnnx, "byte " + std::to_string(at) + " is no ModelProto field"};
+    uint64_t scratch = 0;
+    uint32_t length = 0;
+    bool ok = true;
+    switch (wire) {
+      case WireFormatLite::WIRETYPE_VARINT: ok = in.ReadVarint64(&scratch); break;
+      case WireFormatLite::WIRETYPE_FIXED64: ok = in.ReadLittleEndian64(&scratch); break;
+      case WireFormatLite::WIRETYPE_FIXED32: ok = in.Skip(4); break;
+      default:
+        if (!in.ReadVarint32(&length)) {
+          ok = false;
+        } else if (!in.Skip(static_cast<int>(length))) {
+          return {Scan::kTruncated, "field " + std::to_string(field) + " at byte " + std::to_string(at) + " needs " +
+                                        std::to_string(length) + " bytes but the file ends " +
+                                        std::to_string(bytes.size() - static_cast<size_t>(at)) + " bytes after it"};
+        }
+    }
+    if (!ok) return {Scan::kTruncated, "the file ends inside field " + std::to_string(field)};
+  }
+}
+
+}  // namespace
+
+onnx::ModelProto parse_onnx_bytes(const std::string& bytes, const std::string& label) {
+  const std::string who = "'" + label + "'";
+  if (bytes.empty()) throw Error(who + " is empty, not an ONNX model");
+  Scan scan = scan_fields(bytes);
+  if (scan.kind == Scan::kTruncated)
+    throw Error(who + " is a truncated ONNX file: " + scan.detail + " (was it copied or written completely?)");
+  if (scan.kind == Scan::kNotOnnx) throw Error(who + " is not an ONNX file: " + scan.detail);
+  onnx::ModelProto model;
+  if (!model.ParseFromString(bytes)) throw Error(who + " is a damaged ONNX file: protobuf cannot parse its graph");
+  if (!model.has_graph()) throw Error(who + " is not an ONNX model: it has no graph");
+  if (model.opset_import_size() == 0)
+    throw Error(who + " is an incomplete ONNX model: it has no opset_import (truncated?)");
+  return model;
+}
+
+onnx::ModelProto read_onnx_file(const std::string& path) {
+  std::error_code ec;
+  if (!std::filesystem::exists(path, ec)) throw Error("ONNX file '" + path + "' does not exist");
+  if (std::filesystem::is_directory(path, ec)) throw Error("'" + path + "' is a folder, not an ONNX file");
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw Error("cannot read '" + path + "'");
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return parse_onnx_bytes(ss.str(), path);
+}
+
+}  // namespace mx

@@ -1,0 +1,199 @@
+// BatchNormalization folding and dead node removal (see graph_cleanup.h).
+#include "passes/graph_cleanup.h"
+
+#include <cmath>
+#include <array>
+#include <cstring>
+#include <map>
+#include <memory>
+#include <set>
+#include <unordered_map>
+
+#include "onnx_io/model_io.h"
+
+namespace mx {
+namespace {
+
+// Float32 contents of an initializer, or empty if it is not float32.
+std::vector<float> floats_of(const ConvertedModel& m, const onnx::TensorProto& t) {
+  std::vector<float> out;
+  if (t.data_type() != onnx::TensorProto::FLOAT) return out;
+  std::string_view bytes = initializer_bytes(m, t);
+  if (!bytes.empty()) {
+    out.resize(bytes.size() / sizeof(float));
+    std::memcpy(out.data(), bytes.data(), out.size() * sizeof(float));
+  } else {
+    out.assign(t.float_data().begin(), t.float_data().end());
+  }
+  return out;
+}
+
+// A new float32 initializer `name` of shape `dims`, its values kept beside the proto.
+onnx::TensorProto* add_floats(ConvertedModel& m, const std::string& name, std::vector<int64_t> dims,
+                              std::vector<float> values) {
+  auto* t = m.model.mutable_graph()->add_initializer();
+  t->set_name(name);
+  auto kept = std::make_shared<std::vector<float>>(std::move(values));
+  TensorData data;
+  data.dtype = DType::Float;
+  data.shape = std::move(dims);
+  data.data = kept->data();
+  data.nbytes = kept->size() * sizeof(float);
+  data.owner = kept;
+  set_tensor_header(*t, data);
+  m.external_data[name] = std::move(data);
+  return t;
+}
+
+float attr_f(const onnx::NodeProto& n, const std::string& name, float fallback) {
+  for (const auto& a : n.attribute())
+    if (a.name() == name) return a.f();
+  return fallback;
+}
+
+// Removes the nodes marked in `drop`, keeping origins parallel.
+void erase_nodes(ConvertedModel& m, const std::vector<bool>& drop) {
+  auto* nodes = m.model.mutable_graph()->mutable_node();
+  std::vector<onnx::NodeProto> kept;
+  std::vector<NodeOrigin> origins;
+  for (int i = 0; i < nodes->size(); ++i) {
+    if (drop[i]) continue;
+    kept.push_back(std::move((*nodes)[i]));
+    origins.push_back(m.origins[i]);
+  }
+  nodes->Clear();
+  for (auto& n : kept) *nodes->Add() = std::move(n);
+  m.origins = std::move(origins);
+}
+
+// `base` + `suffix`, or with _1, _2, ... appended if that initializer name is taken.
+std::string unique_name(std::set<std::string>& names, const std::string& base, const std::string& suffix) {
+  std::string name = base + suffix;
+  for (int k = 1; !names.insert(name).second; ++k) name = base + suffix + "_" + std::to_string(k);
+  return name;
+}
+
+// The Conv weight and bias with BatchNormalization (scale, shift, mean, var) folded in, as
+// new initializers (the originals may be used elsewhere and keep their meaning), named after
+// the Conv's parameter ("layer1.0.conv1.weight_folded"). Empty names if the shapes do not fit.
+std::pair<std::string, std::string> fold_pair(ConvertedModel& m, const onnx::TensorProto& w,
+                                              const onnx::TensorProto* bias,
+                                              const std::array<onnx::TensorProto*, 4>& bn, float eps,
+                                              std::set<std::string>& names) {
+  std::vector<float> weight = floats_of(m, w), scale = floats_of(m, *bn[0]), shift = floats_of(m, *bn[1]),
+                     mean = floats_of(m, *bn[2]), var = floats_of(m, *bn[3]);
+  size_t channels = w.dims_size() > 0 ? static_cast<size_t>(w.dims(0)) : 0;
+  if (weight.empty() || channels == 0 || scale.size() != channels || shift.size() != channels ||
+      mean.size() != channels || var.size() != channels)
+    return {};
+  std::vector<float> b_old = bias ? floats_of(m, *bias) : std::vector<float>(channels, 0.0f);
+  if (b_old.size() != channels) return {};
+  // y = (conv(x) + b - mean) * scale / sqrt(var + eps) + shift
+  size_t per_channel = weight.size() / channels;
+  std::vector<float> b_new(channels);
+  for (size_t c = 0; c < channels; ++c) {
+    float k = scale[c] / std::sqrt(var[c] + eps);
+    for (size_t i = 0; i < per_channel; ++i) weight[c * per_channel + i] *= k;
+    b_new[c] = (b_old[c] - mean[c]) * k + shift[c];
+  }
+  std::string base = w.name();
+  if (base.size() > 6 && base.compare(base.size() - 6, 6, "weight") == 0) base.resize(base.size() - 6);
+  std::vector<int64_t> w_dims(w.dims().begin(), w.dims().end());
+  std::string w_name = unique_name(names, base, "weight_folded"), b_name = unique_name(names, base, "bias_folded");
+  add_floats(m, w_name, w_dims, std::move(weight));
+  add_floats(m, b_name, {static_cast<int64_t>(channels)}, std::move(b_new));
+  if (auto owner = m.initializer_owner.find(w.name()); owner != m.initializer_owner.end()) {
+    m.initializer_owner[w_name] = owner->second;
+    m.initializer_owner[b_name] = owner->second;
+  }
+  return {w_name, b_name};
+}
+
+}  // namespace
+
+std::vector<FoldNote> fold_batchnorm(ConvertedModel& m) {
+  auto& graph = *m.model.mutable_graph();
+  std::unordered_map<std::string, int> init_index, producer, uses;
+  for (int i = 0; i < graph.initializer_size(); ++i) init_index[graph.initializer(i).name()] = i;
+  for (int i = 0; i < graph.node_size(); ++i) {
+    for (const auto& o : graph.node(i).output()) producer[o] = i;
+    for (const auto& in : graph.node(i).input()) uses[in]++;
+  }
+  for (const auto& o : graph.output()) uses[o.name()]++;
+  auto init = [&](const std::string& name) -> onnx::TensorProto* {
+    auto it = init_index.find(name);
+    return it == init_index.end() ? nullptr : graph.mutable_initializer(it->second);
+  };
+
+  std::vector<FoldNote> notes;
+  std::vector<bool> drop(graph.node_size(), false);
+  std::map<std::string, std::pair<std::string, std::string>> folded_pairs;  // parameters -> folded weight, bias
+  std::set<std::string> names;
+  for (const auto& t : graph.initializer()) names.insert(t.name());
+  for (int b = 0; b < graph.node_size(); ++b) {
+    const auto& bn = graph.node(b);
+    if (bn.op_type() != "BatchNormalization" || bn.input_size() != 5 || bn.output_size() != 1) continue;
+    auto p = producer.find(bn.input(0));
+    if (p == producer.end() || uses[bn.input(0)] != 1) continue;
+    auto& conv = *graph.mutable_node(p->second);
+    if (conv.op_type() != "Conv" || conv.input_size() < 2) continue;
+    auto* w = init(conv.input(1));
+    auto* bias = conv.input_size() > 2 ? init(conv.input(2)) : nullptr;
+    if (!w || (conv.input_size() > 2 && !bias)) continue;
+    if (!init(bn.input(1)) || !init(bn.input(2)) || !init(bn.input(3)) || !init(bn.input(4))) continue;
+    // A module called twice folds the same parameters twice: make the pair once.
+    float eps = attr_f(bn, "epsilon", 1e-5f);
+    std::string key = conv.input(1) + "|" + (bias ? bias->name() : "") + "|" + bn.input(1) + "|" + bn.input(2) + "|" +
+                      bn.input(3) + "|" + bn.input(4) + "|" + std::to_string(eps);
+    auto made = folded_pairs.find(key);
+    if (made == folded_pairs.end()) {
+      auto pair = fold_pair(m, *w, bias, {init(bn.input(1)), init(bn.input(2)), init(bn.input(3)), init(bn.input(4))},
+                            eps, names);
+      if (pair.first.empty()) continue;
+      made = folded_pairs.emplace(key, pair).first;
+    }
+    const auto& [w_name, b_name] = made->second;
+    conv.set_input(1, w_name);
+    if (conv.input_size() > 2)
+      conv.set_input(2, b_name);
+    else
+      conv.add_input(b_name);
+    m.value_ids.erase(conv.output(0));
+    conv.set_output(0, bn.output(0));
+    drop[b] = true;
+    notes.push_back({bn.name(), conv.name(), m.origins[b].trace_entry});
+  }
+  erase_nodes(m, drop);
+  remove_dead_nodes(m);
+  m.folded.insert(m.folded.end(), notes.begin(), notes.end());
+  return notes;
+}
+
+int remove_dead_nodes(ConvertedModel& m) {
+  auto& graph = *m.model.mutable_graph();
+  std::set<std::string> needed;
+  for (const auto& o : graph.output()) needed.insert(o.name());
+  std::vector<bool> drop(graph.node_size(), true);
+  int removed = 0;
+  // Backwards: a node is live if one of its outputs is needed (nodes are in graph order).
+  for (int i = graph.node_size() - 1; i >= 0; --i) {
+    for (const auto& o : graph.node(i).output())
+      if (needed.count(o)) drop[i] = false;
+    if (drop[i]) {
+      ++removed;
+      continue;
+    }
+    for (const auto& in : graph.node(i).input()) needed.insert(in);
+  }
+  erase_nodes(m, drop);
+  auto* inits = graph.mutable_initializer();
+  for (int i = inits->size() - 1; i >= 0; --i)
+    if (!needed.count((*inits)[i].name())) {
+      m.initializer_owner.erase((*inits)[i].name());
+      m.external_data.erase((*inits)[i].name());
+      inits->DeleteSubrange(i, 1);
+    }
+  return removed;
+}
+
+}  // namespace mx

@@ -1,0 +1,139 @@
+// Comparing strategies: one trace and conversion, one tagging per strategy, then counts.
+#include "pipelines/compare.h"
+
+#include <algorithm>
+#include <chrono>
+#include <set>
+
+#include "base/error.h"
+#include "tags/tag_output.h"
+
+namespace mx {
+namespace {
+
+constexpr size_t kExamples = 3;
+
+const std::string& tag_of(const TagResult& r, int n) {
+  static const std::string none;
+  int64_t m = r.node_module[n];
+  return m >= 0 && r.module_tags[m] ? *r.module_tags[m] : none;
+}
+
+StrategyStats stats_of(const TagResult& r, const onnx::GraphProto& graph) {
+  StrategyStats s;
+  s.name = r.strategy;
+  s.version = r.strategy_version;
+  s.nodes = graph.node_size();
+  s.decisions = decision_counts(r);
+  s.seconds = r.seconds;
+  std::set<std::string> distinct;
+  for (int n = 0; n < graph.node_size(); ++n) {
+    if (r.node_module[n] < 0) continue;
+    s.tagged++;
+    distinct.insert(tag_of(r, n));
+  }
+  s.distinct_tags = static_cast<int>(distinct.size());
+  return s;
+}
+
+PairAgreement compare_pair(const Trace& trace, const onnx::GraphProto& graph, const TagResult& a, const TagResult& b,
+                           int top) {
+  PairAgreement p;
+  p.a = a.strategy;
+  p.b = b.strategy;
+  p.nodes = graph.node_size();
+  std::map<int64_t, Disagreement> by_module;  // a's module -> what b says otherwise
+  // a's module -> b's tag -> (nodes, first node): ties go to the tag seen first.
+  std::map<int64_t, std::map<std::string, std::pair<int, int>>> b_tags;
+  for (int n = 0; n < graph.node_size(); ++n) {
+    int64_t m = a.node_module[n];
+    auto& d = by_module[m];
+    d.module_nodes++;
+    if (tag_of(a, n) == tag_of(b, n)) {
+      p.same++;
+      continue;
+    }
+    d.nodes++;
+    auto [it, fresh] = b_tags[m].emplace(tag_of(b, n), std::make_pair(0, n));
+    it->second.first++;
+    if (d.examples.size() < kExamples)
+      d.examples.push_back({graph.node(n).name(), graph.node(n).op_type(), tag_of(a, n), tag_of(b, n)});
+  }
+  for (auto& [m, d] : by_module) {
+    if (d.nodes == 0) continue;
+    d.module = m >= 0 ? trace.modules[m].path : "";
+    d.tag_a = m >= 0 && a.module_tags[m] ? *a.module_tags[m] : "";
+    int first = graph.node_size();
+    for (const auto& [tag, seen] : b_tags[m])
+      if (seen.first > d.tag_b_nodes || (seen.first == d.tag_b_nodes && seen.second < first)) {
+        d.tag_b = tag;
+        d.tag_b_nodes = seen.first;
+        first = seen.second;
+      }
+    p.worst.push_back(d);
+  }
+  std::stable_sort(p.worst.begin(), p.worst.end(),
+                   [](const Disagreement& x, const Disagreement& y) { return x.nodes > y.nodes; });
+  if (p.worst.size() > static_cast<size_t>(std::max(top, 0))) p.worst.resize(static_cast<size_t>(std::max(top, 0)));
+  return p;
+}
+
+}  // namespace
+
+CompareReport analyze_tags(const Trace& trace, const onnx::GraphProto& graph, const std::vector<TagResult>& results,
+                           int top) {
+  CompareReport r;
+  r.model_path = trace.model_path;
+  r.nodes = graph.node_size();
+  r.modules = static_cast<int>(trace.modules.size());
+  for (const auto& t : results) {
+    if (t.node_module.size() != static_cast<size_t>(graph.node_size()))
+      throw Error("internal error: strategy '" + t.strategy + "' answered for another graph");
+    r.strategies.push_back(stats_of(t, graph));
+  }
+  for (size_t i = 0; i < results.size(); ++i)
+    for (size_t j = i + 1; j < results.size(); ++j)
+      r.pairs.push_back(compare_pair(trace, graph, results[i], results[j], top));
+  return r;
+}
+
+CompareReport compare_strategies(const CompareOptions& o) {
+  std::set<std::string> names(o.strategies.begin(), o.strategies.end());
+  if (o.strategies.size() < 2 || names.size() != o.strategies.size())
+    throw Error("compare needs two or more different strategies (--strategies a,b), got " +
+                std::to_string(o.strategies.size()) + " name(s)" +
+                (names.size() != o.strategies.size() ? " with a repeat" : ""));
+  for (const auto& [s, opts] : o.strategy_options)
+    if (!names.count(s)) throw Error("--strategy-opt names strategy '" + s + "', which is not in --strategies");
+  // Every plugin loads before the slow part, so that a missing or broken one fails fast.
+  std::vector<const LoadedPlugin*> plugins;
+  for (const auto& s : o.strategies) plugins.push_back(&load_strategy(s, o.model.plugin_dirs));
+  PluginEntries entries = plugin_entries(o.model.plugin_dirs);
+
+  auto start = std::chrono::steady_clock::now();
+  std::vector<std::pair<std::string, double>> seconds;
+  auto lap = [&](const char* phase) {
+    auto now = std::chrono::steady_clock::now();
+    seconds.emplace_back(phase, std::chrono::duration<double>(now - start).count());
+    start = now;
+  };
+  Trace trace = trace_for_export(o.model);  // the export's inputs and tracing, exactly
+  lap("trace");
+  ConvertedModel model = convert_checked(trace, entries.registry, o.model);
+  lap("convert");
+
+  std::vector<TagResult> results;
+  for (size_t i = 0; i < plugins.size(); ++i) {
+    auto opts = o.strategy_options.find(o.strategies[i]);
+    results.push_back(run_strategy(*plugins[i], trace, model,
+                                   opts == o.strategy_options.end() ? Options{} : opts->second, entries.auxiliary,
+                                   o.model.strategy_timeout));
+  }
+  CompareReport r = analyze_tags(trace, model.model.graph(), results, o.top);
+  r.model_path = o.model.model_path;
+  r.seconds = seconds;
+  r.warnings = entries.conflicts;
+  return r;
+}
+
+}  // namespace mx

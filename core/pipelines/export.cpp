@@ -1,0 +1,129 @@
+// The export pipeline, phase by phase, with wall times for the summary.
+#include "pipelines/export.h"
+
+#include <chrono>
+#include <set>
+
+#include "base/atomic_write.h"
+#include "convert/convert.h"
+#include "base/error.h"
+#include "passes/graph_cleanup.h"
+#include "onnx_io/model_io.h"
+#include "plugin/plugin_registry.h"
+#include "tags/tag_output.h"
+#include "torch/torchscript.h"
+
+namespace mx {
+namespace {
+
+class PhaseTimer {
+ public:
+  explicit PhaseTimer(std::vector<std::pair<std::string, double>>& out) : out_(out) {}
+  void done(const std::string& phase) {
+    auto now = std::chrono::steady_clock::now();
+    out_.emplace_back(phase, std::chrono::duration<double>(now - last_).count());
+    last_ = now;
+  }
+
+ private:
+  std::vector<std::pair<std::string, double>>& out_;
+  std::chrono::steady_clock::time_point last_ = std::chrono::steady_clock::now();
+};
+
+}  // namespace
+
+ConvertedModel convert_checked(const Trace& trace, const OpRegistry& registry, const ExportOptions& o) {
+  ConvertOptions copts;
+  copts.opset = o.opset;
+  copts.output_names = o.output_names;
+  ConvertedModel model = convert(trace, registry, copts);
+  if (o.fold_batchnorm) fold_batchnorm(model);
+  remove_dead_nodes(model);
+  try {
+    check_converted(model);
+  } catch (const std::exception& e) {
+    throw Error("internal error: the converted model fails ONNX's checker: " + std::string(e.what()));
+  }
+  return model;
+}
+
+Trace trace_for_export(const ExportOptions& o, const std::function<void()>& loaded) {
+  std::vector<std::shared_ptr<TensorData>> file_inputs;
+  std::vector<std::string> names;
+  if (!o.input_file.empty()) {
+    if (!o.inputs.empty()) throw Error("give either --input or --input-file, not both");
+    if (!o.dynamic.empty())
+      throw Error("--dynamic needs --input specs (it traces again with other sizes), not --input-file");
+    file_inputs = load_inputs(o.input_file);
+    if (!o.input_names.empty() && o.input_names.size() != file_inputs.size())
+      throw Error(std::to_string(o.input_names.size()) + " --input-names for " + std::to_string(file_inputs.size()) +
+                  " tensors in '" + o.input_file + "'");
+    check_names(o.input_names, "--input-names");
+    names = o.input_names;
+    names.resize(file_inputs.size());
+  } else {
+    for (const auto& spec : o.inputs) names.push_back(spec.name);
+    check_names(names, "--input");
+  }
+  TorchModel model(o.model_path);
+  if (loaded) loaded();
+  if (!o.input_file.empty()) return trace_model(model, names, file_inputs);
+  Trace trace = trace_model(model, names, make_inputs(o.inputs, o.seed));
+  if (!o.dynamic.empty()) {  // the same loaded model: its weights are not loaded twice
+    Trace resized = trace_model(model, names, make_inputs(resized_inputs(o.inputs, o.dynamic), o.seed));
+    mark_dynamic(trace, resized, o.dynamic);
+  }
+  return trace;
+}
+
+ExportReport export_model(const ExportOptions& o) {
+  ExportReport r;
+  PhaseTimer timer(r.seconds);
+  // Everything that can fail cheaply fails before the model is loaded.
+  check_writable(o.output_path);
+  r.onnx_path = o.output_path;
+  r.sidecar_path = sidecar_path_for(o.output_path);
+  check_writable(r.sidecar_path);
+  check_names(o.output_names, "--output-names");
+  const LoadedPlugin& plugin = load_strategy(o.strategy, o.plugin_dirs);
+  r.strategy = plugin.manifest.name;
+  r.plugin_path = plugin.manifest.library_path;
+  PluginEntries entries = plugin_entries(o.plugin_dirs);  // operator rows and auxiliary ops
+  r.warnings = entries.conflicts;
+  timer.done("plugin");
+
+  Trace trace = trace_for_export(o, [&] { timer.done("load"); });
+  timer.done("trace");
+
+  ConvertedModel model = convert_checked(trace, entries.registry, o);
+  timer.done("convert");
+
+  TagResult tags = run_strategy(plugin, trace, model, o.strategy_options, entries.auxiliary, o.strategy_timeout);
+  apply_tags(model, trace, tags);
+  timer.done("tag");
+
+  const auto& graph = model.model.graph();
+  SidecarInfo info{o.model_path, o.output_path, o.opset, r.seconds};
+  std::string sidecar = sidecar_json(model, trace, tags, info);
+  // Streamed, weights straight from LibTorch's memory (see model_io.h).
+  auto write_model = [&](std::ostream& out) { write_converted(model, out); };
+  write_outputs_atomically({{r.onnx_path, write_model}, {r.sidecar_path, [&](std::ostream& out) { out << sidecar; }}});
+  timer.done("write");
+
+  r.nodes = graph.node_size();
+  r.initializers = graph.initializer_size();
+  r.modules = static_cast<int>(trace.modules.size());
+  r.decisions = decision_counts(tags);
+  std::set<std::string> distinct;
+  for (int n = 0; n < graph.node_size(); ++n) {
+    r.op_types[graph.node(n).op_type()]++;
+    if (tags.node_module[n] >= 0) {
+      r.tagged++;
+      distinct.insert(*tags.module_tags[tags.node_module[n]]);
+    }
+  }
+  r.distinct_tags = static_cast<int>(distinct.size());
+  return r;
+}
+
+}  // namespace mx

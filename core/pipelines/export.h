@@ -1,0 +1,53 @@
+// The export pipeline: load + trace, convert, check, tag with a strategy, write.
+#pragma once
+
+#include <functional>
+#include <map>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "model/dynamic_axes.h"
+#include "model/input_spec.h"
+#include "plugin/plugin_host.h"
+
+namespace mx {
+
+struct ExportOptions {
+  std::string model_path;
+  std::string output_path;
+  std::vector<InputSpec> inputs;
+  std::string strategy = "htp";
+  std::vector<std::string> plugin_dirs;               // the whole search path (see plugin_search_path)
+  Options strategy_options;                           // --strategy-opt KEY=VALUE
+  double strategy_timeout = kDefaultStrategyTimeout;  // --strategy-timeout SECONDS (0: none)
+  int opset = 17;
+  uint64_t seed = 0;
+  std::vector<std::string> output_names;
+  std::vector<DynamicAxis> dynamic;      // --dynamic NAME:AXIS[:LABEL]
+  bool fold_batchnorm = true;            // --keep-batchnorm turns it off
+  std::string input_file;                // --input-file: tensors saved with torch.save, instead of `inputs`
+  std::vector<std::string> input_names;  // --input-names for the file's tensors (default: forward's)
+};
+
+struct ExportReport {
+  std::string onnx_path, sidecar_path, strategy, plugin_path;
+  int nodes = 0, tagged = 0, modules = 0, distinct_tags = 0, initializers = 0;
+  std::map<std::string, int> decisions;
+  std::map<std::string, int> op_types;
+  std::vector<std::pair<std::string, double>> seconds;  // phase -> wall seconds
+  std::vector<std::string> warnings;                    // e.g. plugin registry conflicts
+};
+
+// Traces the model on the example inputs; with dynamic axes, traces it again with those
+// axes resized and marks what depends on them (see dynamic_axes.h). `loaded`, if given, is
+// called once the model is loaded (the summary times loading apart from tracing).
+Trace trace_for_export(const ExportOptions& options, const std::function<void()>& loaded = {});
+
+// Throws mx::Error with a complete message; on error no output file exists.
+ExportReport export_model(const ExportOptions& options);
+
+// Converts with `registry` (opset and output names from `options`) and runs ONNX's checker.
+ConvertedModel convert_checked(const Trace& trace, const OpRegistry& registry, const ExportOptions& options);
+
+}  // namespace mx

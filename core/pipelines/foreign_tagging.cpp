@@ -1,0 +1,169 @@
+// Foreign tagging: trace the TorchScript model for its module tree, let the strategy build
+// the module tags, map each node's scope path to a module, and let the strategy's tagger
+// place the nodes without a usable scope exactly as it places auxiliary nodes of our export.
+#include "pipelines/foreign_tagging.h"
+
+#include <chrono>
+#include <set>
+
+#include "base/atomic_write.h"
+#include "base/error.h"
+#include "onnx_io/model_io.h"
+#include "onnx_io/onnx_file.h"
+#include "convert/onnx_graph.h"
+#include "plugin/plugin_host.h"
+#include "tags/scope_names.h"
+#include "tags/tag_output.h"
+#include "torch/torchscript.h"
+
+namespace mx {
+namespace {
+
+// A trace with the real module tree and one pseudo entry per module, whose call stack is the
+// module's ancestry: a node resolved by its scope points at its module's entry, so that the
+// strategy sees it like a node of an op traced in that module.
+Trace scope_trace(const Trace& real) {
+  Trace t;
+  t.model_path = real.model_path;
+  t.modules = real.modules;
+  for (size_t m = 0; m < t.modules.size(); ++m) {
+    TraceEntry e;
+    e.op = "onnx::scope";
+    for (int64_t a = static_cast<int64_t>(m); a >= 0; a = t.modules[a].parent)
+      e.module_stack.insert(e.module_stack.begin(), a);
+    t.entries.push_back(e);
+  }
+  return t;
+}
+
+// PyTorch gives the root scope ("/Op") both to ops of the root module's own forward and to
+// nodes its passes create without a scope; only the former are the root's. The trace tells
+// whether the root's forward computes anything itself (ResNet's flatten, BERT's mask).
+bool root_computes_itself(const Trace& trace) {
+  for (const auto& e : trace.entries)
+    if (e.module_stack.size() == 1 && !e.folded) return true;
+  return false;
+}
+
+// Constants and identities are what those passes make (folded values, deduplicated
+// initializers): they are placed through the graph even at the root scope.
+bool carries_no_computation(const onnx::NodeProto& node) {
+  return node.op_type() == "Constant" || node.op_type() == "Identity";
+}
+
+int default_opset(const onnx::ModelProto& model) {
+  for (const auto& o : model.opset_import())
+    if (o.domain().empty() || o.domain() == "ai.onnx") return static_cast<int>(o.version());
+  return 0;
+}
+
+}  // namespace
+
+std::vector<InputSpec> input_specs_from_onnx(const onnx::ModelProto& model, const std::string& label) {
+  std::set<std::string> initializers;
+  for (const auto& init : model.graph().initializer()) initializers.insert(init.name());
+  std::vector<InputSpec> specs;
+  for (const auto& in : model.graph().input()) {
+    if (initializers.count(in.name())) continue;
+    const std::string who = "input '" + in.name() + "' of '" + label + "'";
+    if (!in.type().has_tensor_type()) throw Error(who + " is not a tensor; give the model's inputs with --input");
+    InputSpec spec;
+    spec.name = in.name();
+    spec.dtype = static_cast<DType>(in.type().tensor_type().elem_type());
+    if (dtype_size(spec.dtype) == 0)
+      throw Error(who + " has element type " + std::to_string(in.type().tensor_type().elem_type()) +
+                  ", which example inputs cannot be made of; give them with --input");
+    for (const auto& d : in.type().tensor_type().shape().dim()) {
+      if (!d.has_dim_value())
+        throw Error(who + " has a dynamic dimension '" + d.dim_param() +
+                    "'; give example inputs with --input NAME:DTYPE:DIMS");
+      spec.dims.push_back(d.dim_value());
+    }
+    specs.push_back(spec);
+  }
+  return specs;
+}
+
+ForeignTagReport tag_foreign_model(const ForeignTagOptions& o) {
+  ForeignTagReport r;
+  auto last = std::chrono::steady_clock::now();
+  auto phase = [&](const char* name) {
+    auto now = std::chrono::steady_clock::now();
+    r.seconds.emplace_back(name, std::chrono::duration<double>(now - last).count());
+    last = now;
+  };
+  check_writable(o.output_path);
+  r.sidecar_path = sidecar_path_for(o.output_path);
+  check_writable(r.sidecar_path);
+  ConvertedModel model;
+  model.model = read_onnx_file(o.onnx_path);
+  const LoadedPlugin& plugin = load_strategy(o.strategy, o.plugin_dirs);
+  r.strategy = plugin.manifest.name;
+  PluginEntries entries = plugin_entries(o.plugin_dirs);  // auxiliary op types, as in export
+  r.warnings = entries.conflicts;
+  phase("read");
+
+  std::vector<InputSpec> specs = o.inputs.empty() ? input_specs_from_onnx(model.model, o.onnx_path) : o.inputs;
+  std::vector<std::string> names;
+  for (const auto& s : specs) names.push_back(s.name);
+  Trace real = trace_model(o.model_path, names, make_inputs(specs, o.seed));
+  Trace trace = scope_trace(real);
+  for (const auto& v : real.values)  // parameters the exporter kept by name (not folded)
+    if (!v.param_name.empty()) model.initializer_owner.emplace(v.param_name, v.owner_module);
+  phase("trace");
+
+  ScopeResolver resolver(trace.modules);
+  const bool root_computes = root_computes_itself(real);
+  const auto& graph = model.model.graph();
+  std::vector<char> by_graph(graph.node_size(), 0);
+  std::set<std::string> unknown;
+  for (const auto& node : graph.node()) {
+    ScopedName s = parse_scoped_name(node.name());
+    ScopeResolver::Result res;
+    if (s.has_scope && !s.scopes.empty()) res = resolver.resolve(s.scopes);
+    if (res.module >= 0) {
+      model.origins.push_back({res.module, true});
+      (res.repeated_call ? r.by_repeated_call : r.by_scope)++;
+      continue;
+    }
+    if (s.has_scope && s.scopes.empty() && root_computes && !carries_no_computation(node)) {
+      model.origins.push_back({0, true});
+      r.by_root_scope++;
+      continue;
+    }
+    if (s.has_scope && !s.scopes.empty()) {
+      std::string path;
+      for (const auto& scope : s.scopes) path += "/" + scope;
+      if (unknown.insert(path).second && r.unknown_scopes.size() < 5) r.unknown_scopes.push_back(path);
+    }
+    by_graph[model.origins.size()] = 1;
+    model.origins.push_back({});
+    r.by_graph++;
+  }
+  if (graph.node_size() > 0 && r.by_scope + r.by_repeated_call == 0)
+    r.warnings.push_back("no node name in '" + o.onnx_path + "' names a module of '" + o.model_path +
+                         "': every node was placed through the graph. Was the file written by torch.onnx.export "
+                         "(PyTorch 1.13 or later) from this model as an nn.Module?");
+  TagResult tags = run_strategy(plugin, trace, model, o.strategy_options, entries.auxiliary, o.strategy_timeout);
+  for (int n = 0; n < graph.node_size(); ++n)
+    if (by_graph[n]) r.graph_decisions[decision_name(tags.node_decision[n])]++;
+  apply_tags(model, trace, tags);
+  phase("tag");
+
+  SidecarInfo info{o.model_path, o.output_path, default_opset(model.model), r.seconds};
+  std::string sidecar = sidecar_json(model, trace, tags, info);
+  write_outputs_atomically({{o.output_path, [&](std::ostream& out) { write_converted(model, out); }},
+                            {r.sidecar_path, [&](std::ostream& out) { out << sidecar; }}});
+  phase("write");
+
+  r.nodes = graph.node_size();
+  r.modules = static_cast<int>(trace.modules.size());
+  r.decisions = decision_counts(tags);
+  std::set<std::string> distinct;
+  for (auto m : tags.node_module)
+    if (m >= 0) r.tagged++, distinct.insert(*tags.module_tags[m]);
+  r.distinct_tags = static_cast<int>(distinct.size());
+  return r;
+}
+
+}  // namespace mx

@@ -1,0 +1,38 @@
+// Loading strategy plugins found through their manifests (Boost.DLL), and running them over
+// a converted model.
+#pragma once
+
+#include <modelexport/plugin.h>
+
+#include <string>
+#include <vector>
+
+#include "plugin/graph_view.h"
+#include "convert/onnx_graph.h"
+#include "plugin/plugin_manifest.h"
+#include "plugin/plugin_registry.h"
+#include "model/trace.h"
+
+namespace mx {
+
+struct LoadedPlugin {
+  PluginManifest manifest;
+  const mx_plugin_t* plugin = nullptr;
+};
+
+// Loads the plugin named `strategy` (once per process; never unloaded). Throws mx::Error
+// naming the strategy and the folders searched, or the file and why it cannot be used.
+const LoadedPlugin& load_strategy(const std::string& strategy, const std::vector<std::string>& dirs);
+
+// How long a strategy may take to tag a model before it is stopped (--strategy-timeout).
+constexpr double kDefaultStrategyTimeout = 600;
+
+// Runs the plugin's tag builder and tagger in a child process, so that a crashing or hanging
+// plugin cannot take the host down. Options: the manifest's settings, overridden by
+// `options`. Throws mx::Error naming the plugin's file if it fails, throws, crashes, runs
+// longer than `timeout_seconds` (<= 0: no limit), or leaves a module or node untagged.
+TagResult run_strategy(const LoadedPlugin& plugin, const Trace& trace, const ConvertedModel& model,
+                       const Options& options, const AuxiliaryTable& auxiliary = {},
+                       double timeout_seconds = kDefaultStrategyTimeout);
+
+}  // namespace mx

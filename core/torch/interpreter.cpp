@@ -1,0 +1,280 @@
+// Our interpreter of a TorchScript forward graph (see interpreter.h).
+#include "torch/interpreter.h"
+
+#include "base/error.h"
+#include "model/trace_rules.h"
+#include "torch/op_call.h"
+#include "torch/tensor_bridge.h"
+#include "torch/value_capture.h"
+
+namespace mx {
+
+namespace jit = torch::jit;
+
+Interpreter::Interpreter(const jit::Module& root, Trace& trace, bool keep_values)
+    : trace_(trace), keep_values_(keep_values) {
+  build_module_tree(root, trace_.modules, module_index_);
+}
+
+std::vector<int64_t> Interpreter::run(const jit::Module& root, const std::vector<at::Tensor>& inputs,
+                                      const std::vector<std::string>& names) {
+  auto& forward = root.get_method("forward").function();
+  auto& graph = *jit::toGraphFunction(forward).graph();
+  size_t expected = graph.inputs().size() - 1;
+  const auto& schema_args = forward.getSchema().arguments();
+  if (expected != inputs.size()) {
+    std::string args;
+    for (size_t i = 1; i < schema_args.size(); ++i) args += (i > 1 ? ", " : "") + schema_args[i].name();
+    throw Error("model '" + trace_.model_path + "': forward takes " + std::to_string(expected) + " input(s) (" + args +
+                ") but " + std::to_string(inputs.size()) + " were given with --input");
+  }
+  std::vector<int64_t> args{pin(new_value(root._ivalue(), nullptr, -1))};
+  for (size_t i = 0; i < inputs.size(); ++i) {
+    int64_t id = pin(new_value(inputs[i], graph.inputs()[i + 1], -1));
+    std::string name = i < names.size() && !names[i].empty() ? names[i] : schema_args.at(i + 1).name();
+    trace_.inputs.push_back({name, id});
+    args.push_back(id);
+  }
+  trace_.modules[0].calls++;
+  return run_graph(graph, args, {0});  // held by run_graph: kept for runtime()
+}
+
+int64_t Interpreter::pin(int64_t id) {
+  ++refs_[id];
+  return id;
+}
+
+void Interpreter::release(int64_t id) {
+  if (--refs_[id] > 0) return;
+  rt_[id] = c10::IValue();
+  for (auto e : trace_.values[id].elements) release(e);
+}
+
+void Interpreter::bind_value(ValueMap& ids, const jit::Value* v, int64_t id) {
+  auto [it, added] = ids.emplace(v, id);
+  if (!added) {
+    release(it->second);
+    it->second = id;
+  }
+  ++refs_[id];
+}
+
+void Interpreter::unbind(ValueMap& ids, const jit::Value* v) {
+  auto it = ids.find(v);
+  if (it == ids.end()) return;  // in a branch not taken
+  int64_t id = it->second;
+  ids.erase(it);
+  release(id);
+}
+
+void Interpreter::set_elements(int64_t id, const std::vector<int64_t>& elements) {
+  for (auto e : elements) ++refs_[e];
+  auto old = std::move(trace_.values[id].elements);
+  trace_.values[id].elements = elements;
+  for (auto e : old) release(e);
+}
+
+int64_t Interpreter::new_value(const c10::IValue& iv, const jit::Value* ir, int64_t producer) {
+  Value v;
+  v.debug_name = ir ? ir->debugName() : "";
+  v.producer = producer;
+  if (capture_leaf(iv, keep_values_, v)) {
+  } else if (iv.isObject() && iv.toObject()->type()->is_module()) {
+    v.kind = Value::Kind::Module;
+    auto it = module_index_.find(iv.toObject().get());
+    v.module = it == module_index_.end() ? -1 : it->second;
+  } else if (iv.isList() || iv.isTuple() || iv.isGenericDict()) {
+    v.kind = iv.isList() ? Value::Kind::List : Value::Kind::Tuple;
+    for (const auto& item : container_items(iv)) v.elements.push_back(pin(new_value(item, nullptr, producer)));
+  }
+  auto id = static_cast<int64_t>(trace_.values.size());
+  trace_.values.push_back(std::move(v));
+  rt_.push_back(iv);
+  refs_.push_back(0);
+  return id;
+}
+
+// True when the value, or any element of it, is a tensor that depends on the inputs.
+bool Interpreter::is_dynamic(int64_t id) const {
+  const auto& v = trace_.values[id];
+  if (v.kind == Value::Kind::Tensor) return v.data == nullptr;
+  for (auto e : v.elements)
+    if (is_dynamic(e)) return true;
+  return false;
+}
+
+void Interpreter::fold(int64_t id) {
+  auto& v = trace_.values[id];
+  if (v.kind == Value::Kind::Tensor) v.data = to_data(rt_[id].toTensor(), true);
+  for (auto e : v.elements) fold(e);
+}
+
+// Returns the ids of the graph's outputs, each with a hold the caller releases.
+std::vector<int64_t> Interpreter::run_graph(jit::Graph& graph, const std::vector<int64_t>& args, const Stack& stack) {
+  ValueMap ids;
+  for (size_t i = 0; i < graph.inputs().size(); ++i) bind_value(ids, graph.inputs()[i], args.at(i));
+  return run_block(graph.block(), ids, stack);
+}
+
+// Runs the block's nodes; returns its outputs' ids, each with a hold the caller releases.
+std::vector<int64_t> Interpreter::run_block(jit::Block* block, ValueMap& ids, const Stack& stack) {
+  const BlockPlan& p = plans_.plan(block);
+  for (auto* node : block->nodes()) {
+    run_node(node, ids, stack);
+    if (auto it = p.release_after.find(node); it != p.release_after.end())
+      for (const auto* v : it->second) unbind(ids, v);
+  }
+  std::vector<int64_t> out;
+  for (auto* v : block->outputs()) out.push_back(pin(ids.at(v)));
+  for (const auto* v : p.release_at_end) unbind(ids, v);
+  return out;
+}
+
+// Binds `node`'s outputs to held `results`, then drops the holds.
+void Interpreter::bind_results(jit::Node* node, const std::vector<int64_t>& results, ValueMap& ids) {
+  for (size_t i = 0; i < node->outputs().size(); ++i) bind_value(ids, node->output(i), results.at(i));
+  for (auto id : results) release(id);
+}
+
+void Interpreter::run_node(jit::Node* node, ValueMap& ids, const Stack& stack) {
+  auto in = [&](size_t i) { return ids.at(node->input(i)); };
+  switch (node->kind()) {
+    case c10::prim::Constant:
+      bind_value(ids, node->output(), constant(jit::toIValue(node->output()).value(), node->output()));
+      return;
+    case c10::prim::GetAttr:
+      bind_value(ids, node->output(), get_attr(in(0), node->s(c10::attr::name), node->output()));
+      return;
+    case c10::prim::CallMethod:
+    case c10::prim::CallFunction: run_call(node, ids, stack); return;
+    case c10::prim::If: {
+      auto* taken = node->blocks()[rt_[in(0)].toBool() ? 0 : 1];
+      bind_results(node, run_block(taken, ids, stack), ids);
+      return;
+    }
+    case c10::prim::Loop: run_loop(node, ids, stack); return;
+    case c10::prim::ListUnpack:
+    case c10::prim::TupleUnpack: {
+      const auto elements = trace_.values[in(0)].elements;
+      for (size_t i = 0; i < node->outputs().size(); ++i) bind_value(ids, node->output(i), elements.at(i));
+      return;
+    }
+    case c10::prim::TupleIndex: {
+      int64_t k = rt_[in(1)].toInt();
+      const auto& elements = trace_.values[in(0)].elements;
+      bind_value(ids, node->output(), elements.at(k < 0 ? k + elements.size() : k));
+      return;
+    }
+    default: run_op(node, ids, stack);
+  }
+}
+
+// A method of a module (a submodule's forward pushes it on the call stack) or a function.
+void Interpreter::run_call(jit::Node* node, ValueMap& ids, const Stack& stack) {
+  std::vector<int64_t> args;
+  if (node->kind() == c10::prim::CallFunction) {
+    auto& fn = *node->input(0)->type()->expect<c10::FunctionType>()->function();
+    for (size_t i = 1; i < node->inputs().size(); ++i) args.push_back(ids.at(node->input(i)));
+    bind_results(node, run_graph(*jit::toGraphFunction(fn).graph(), args, stack), ids);
+    return;
+  }
+  int64_t self_id = ids.at(node->input(0));
+  const auto& self = trace_.values[self_id];
+  auto& fn = rt_[self_id].toObject()->type()->getMethod(node->s(c10::attr::name));
+  for (auto* v : node->inputs()) args.push_back(ids.at(v));
+  auto inner = stack;
+  if (self.kind == Value::Kind::Module && self.module >= 0) {
+    if (self.module != stack.back()) inner.push_back(self.module);
+    if (node->s(c10::attr::name) == "forward") trace_.modules[self.module].calls++;
+  }
+  bind_results(node, run_graph(*jit::toGraphFunction(fn).graph(), args, inner), ids);
+}
+
+void Interpreter::run_loop(jit::Node* node, ValueMap& ids, const Stack& stack) {
+  int64_t trips = rt_[ids.at(node->input(0))].toInt();
+  bool cond = rt_[ids.at(node->input(1))].toBool();
+  std::vector<int64_t> carried;  // held
+  for (size_t i = 2; i < node->inputs().size(); ++i) carried.push_back(pin(ids.at(node->input(i))));
+  auto* body = node->blocks()[0];
+  for (int64_t it = 0; cond && it < trips; ++it) {
+    bind_value(ids, body->inputs()[0], constant(c10::IValue(it), body->inputs()[0]));
+    for (size_t i = 0; i < carried.size(); ++i) bind_value(ids, body->inputs()[i + 1], carried[i]);
+    for (auto id : carried) release(id);
+    auto results = run_block(body, ids, stack);
+    cond = rt_[results[0]].toBool();
+    release(results[0]);
+    carried.assign(results.begin() + 1, results.end());
+  }
+  bind_results(node, carried, ids);
+}
+
+int64_t Interpreter::constant(const c10::IValue& iv, const jit::Value* ir) {
+  int64_t id = new_value(iv, ir, -1);
+  if (iv.isTensor()) trace_.values[id].data = to_data(iv.toTensor(), false);
+  return id;
+}
+
+int64_t Interpreter::get_attr(int64_t owner_id, const std::string& name, const jit::Value* ir) {
+  int64_t owner = trace_.values[owner_id].module;
+  auto key = std::make_pair(owner, name);
+  if (auto it = attrs_.find(key); it != attrs_.end()) return it->second;
+  c10::IValue iv = rt_[owner_id].toObject()->getAttr(name);
+  int64_t id = pin(new_value(iv, ir, -1));  // parameters and modules: the module keeps them anyway
+  auto& v = trace_.values[id];
+  if (iv.isTensor()) {
+    v.data = to_data(iv.toTensor(), false);
+    const std::string& path = owner >= 0 ? trace_.modules[owner].path : "";
+    v.param_name = path.empty() ? name : path + "." + name;
+    v.owner_module = owner;
+  }
+  if (owner >= 0) attrs_[key] = id;
+  return id;
+}
+
+void Interpreter::run_op(jit::Node* node, ValueMap& ids, const Stack& stack) {
+  TraceEntry entry;
+  entry.op = node->kind().toQualString();
+  if (const auto* schema = node->maybeSchema()) entry.overload = schema->overload_name();
+  entry.module_stack = stack;
+  jit::Stack values;
+  bool dynamic = false;
+  for (size_t i = 0; i < node->inputs().size(); ++i) {
+    int64_t id = ids.at(node->input(i));
+    entry.inputs.push_back(id);
+    dynamic = dynamic || is_dynamic(id);
+    values.push_back(rt_[id]);
+    // An in-place op overwrites its input: keep the IR value's pre-op contents.
+    if (writes_input(node, i) && rt_[id].isTensor()) rt_[id] = rt_[id].toTensor().clone();
+  }
+  try {
+    call_node(node, values);
+  } catch (const std::exception& e) {
+    throw Error("running " + entry.op + " in module '" + trace_.module_label(stack.back()) +
+                "' failed: " + first_line(e.what()));
+  }
+  auto index = static_cast<int64_t>(trace_.entries.size());
+  for (size_t i = 0; i < node->outputs().size(); ++i) {
+    int64_t id = new_value(values.at(i), node->output(i), index);
+    // Random ops (rand, bernoulli, dropout with train=True) are never folded: that would
+    // bake one draw into the file. They reach the converter, which refuses them.
+    if (!dynamic && !keeps_lookup(trace_, entry) && !node->isNondeterministic()) fold(id);
+    entry.outputs.push_back(id);
+    bind_value(ids, node->output(i), id);
+  }
+  // Nothing to emit when no output depends on the inputs (sizes and other scalars are
+  // known in a static export; constant tensors become initializers where used).
+  entry.folded = true;
+  for (auto out : entry.outputs) entry.folded = entry.folded && !is_dynamic(out);
+  if (node->kind() == c10::prim::ListConstruct || node->kind() == c10::prim::TupleConstruct) {
+    // Elements are the inputs themselves, so converters can see through the list.
+    set_elements(entry.outputs[0], entry.inputs);
+  } else if (node->kind() == c10::prim::DictConstruct) {
+    std::vector<int64_t> values_in_order;
+    for (size_t i = 1; i < entry.inputs.size(); i += 2) values_in_order.push_back(entry.inputs[i]);
+    set_elements(entry.outputs[0], values_in_order);
+  }
+  trace_.entries.push_back(std::move(entry));
+  add_part_entries(trace_, index);
+}
+
+}  // namespace mx

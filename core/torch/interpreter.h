@@ -1,0 +1,71 @@
+// Our interpreter of a TorchScript forward graph: runs it node by node on LibTorch's real
+// kernels and records the trace.
+//
+// Why an interpreter of our own instead of torch::jit::Inline + run: walking the graphs
+// ourselves, we follow prim::GetAttr chains from `self`, so every op knows the exact module
+// instances on its call stack (dotted paths as named_modules() spells them), and every IR
+// value gets its concrete value.
+#pragma once
+
+#include <torch/script.h>
+
+#include <map>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "model/trace.h"
+#include "torch/liveness.h"
+#include "torch/module_tree.h"
+
+namespace mx {
+
+class Interpreter {
+ public:
+  // Records into `trace`, whose module tree it builds from `root`.
+  Interpreter(const torch::jit::Module& root, Trace& trace, bool keep_values);
+
+  // Runs root.forward on `inputs`; returns the value ids of the graph's outputs.
+  std::vector<int64_t> run(const torch::jit::Module& root, const std::vector<at::Tensor>& inputs,
+                           const std::vector<std::string>& names);
+
+  const c10::IValue& runtime(int64_t id) const { return rt_.at(id); }
+
+ private:
+  using ValueMap = std::unordered_map<const torch::jit::Value*, int64_t>;
+  using Stack = std::vector<int64_t>;  // module call stack, outermost first
+
+  // Reference counts (refs_) per value id: IR values bound to it in a running graph, the
+  // list or tuple values that contain it, and holds (graph results on their way to the
+  // caller, loop-carried values, pins for parameters, modules, inputs and outputs). rt_
+  // keeps a runtime value only while its count is above zero.
+  int64_t pin(int64_t id);
+  void release(int64_t id);
+  void bind_value(ValueMap& ids, const torch::jit::Value* v, int64_t id);
+  void unbind(ValueMap& ids, const torch::jit::Value* v);
+  void set_elements(int64_t id, const std::vector<int64_t>& elements);
+
+  int64_t new_value(const c10::IValue& iv, const torch::jit::Value* ir, int64_t producer);
+  bool is_dynamic(int64_t id) const;
+  void fold(int64_t id);
+
+  std::vector<int64_t> run_graph(torch::jit::Graph& graph, const std::vector<int64_t>& args, const Stack& stack);
+  std::vector<int64_t> run_block(torch::jit::Block* block, ValueMap& ids, const Stack& stack);
+  void bind_results(torch::jit::Node* node, const std::vector<int64_t>& results, ValueMap& ids);
+  void run_node(torch::jit::Node* node, ValueMap& ids, const Stack& stack);
+  void run_call(torch::jit::Node* node, ValueMap& ids, const Stack& stack);
+  void run_loop(torch::jit::Node* node, ValueMap& ids, const Stack& stack);
+  void run_op(torch::jit::Node* node, ValueMap& ids, const Stack& stack);
+  int64_t constant(const c10::IValue& iv, const torch::jit::Value* ir);
+  int64_t get_attr(int64_t owner_id, const std::string& name, const torch::jit::Value* ir);
+
+  Trace& trace_;
+  bool keep_values_;
+  std::vector<c10::IValue> rt_;  // runtime value of every value id, while it is live
+  std::vector<int32_t> refs_;
+  LivenessPlans plans_;
+  ModuleIndex module_index_;
+  std::map<std::pair<int64_t, std::string>, int64_t> attrs_;
+};
+
+}  // namespace mx

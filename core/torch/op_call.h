@@ -1,0 +1,16 @@
+// Calling one IR node's operator on runtime values.
+#pragma once
+
+#include <torch/script.h>
+
+namespace mx {
+
+// Runs `node` on `values` (its inputs), leaving its outputs there. List, tuple and dict
+// constructors are made here: the JIT creates them per node and not all of them can be
+// had through getOperation.
+void call_node(torch::jit::Node* node, torch::jit::Stack& values);
+
+// True when the node's schema says it writes argument `i` (an in-place op).
+bool writes_input(torch::jit::Node* node, size_t i);
+
+}  // namespace mx

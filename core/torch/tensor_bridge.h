@@ -1,0 +1,25 @@
+// Between LibTorch's tensors and scalar types and the trace's TensorData and DType.
+#pragma once
+
+#include <ATen/ATen.h>
+
+#include <memory>
+#include <string>
+
+#include "model/trace.h"
+
+namespace mx {
+
+DType to_dtype(c10::ScalarType t);  // DType::Undefined for types the trace does not know
+// Throws mx::Error for DType::Undefined.
+c10::ScalarType to_scalar_type(DType t);
+
+// The tensor's bytes, contiguous, kept alive by the TensorData (a copy when `copy`).
+std::shared_ptr<TensorData> to_data(const at::Tensor& t, bool copy);
+// A tensor holding a copy of the bytes.
+at::Tensor from_data(const TensorData& d);
+
+// LibTorch's messages carry a C++ backtrace after the first line.
+std::string first_line(const std::string& s);
+
+}  // namespace mx

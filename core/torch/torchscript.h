@@ -1,0 +1,60 @@
+// Loading a TorchScript file and tracing it: the only part of core that sees LibTorch.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "model/input_spec.h"
+#include "model/trace.h"
+
+namespace mx {
+
+// Example inputs from specs: floats ~ N(0,1), integers and bools uniform in [low, high]; fixed seed.
+std::vector<std::shared_ptr<TensorData>> make_inputs(const std::vector<InputSpec>& specs, uint64_t seed);
+
+// Example inputs from a file written by Python's torch.save: a tensor, or a tuple or list
+// of tensors. Throws mx::Error naming the file and what is wrong with it.
+std::vector<std::shared_ptr<TensorData>> load_inputs(const std::string& path);
+
+struct TraceOptions {
+  // Keep the concrete value of every tensor (Value::observed): for checks that compare
+  // parts of the exported graph with what LibTorch computed. Costs memory.
+  bool keep_values = false;
+};
+
+// A TorchScript file loaded by LibTorch (in eval mode), to trace more than once without
+// loading it, and holding its weights, twice.
+class TorchModel {
+ public:
+  // Throws mx::Error for a missing or non-TorchScript file.
+  explicit TorchModel(const std::string& path);
+  ~TorchModel();
+  TorchModel(const TorchModel&) = delete;
+  TorchModel& operator=(const TorchModel&) = delete;
+
+  const std::string& path() const { return path_; }
+  struct Module;  // LibTorch's, in torchscript.cpp
+  const Module& module() const { return *module_; }
+
+ private:
+  std::string path_;
+  std::unique_ptr<Module> module_;
+};
+
+// Runs `inputs` through the model's forward op by op and records everything. An empty
+// input name is replaced by forward's argument name. Throws mx::Error for inputs that do
+// not fit.
+Trace trace_model(const TorchModel& model, const std::vector<std::string>& input_names,
+                  const std::vector<std::shared_ptr<TensorData>>& inputs, const TraceOptions& options = {});
+// The same on a model loaded from `model_path` for this trace alone.
+Trace trace_model(const std::string& model_path, const std::vector<std::string>& input_names,
+                  const std::vector<std::shared_ptr<TensorData>>& inputs, const TraceOptions& options = {});
+
+// LibTorch's own forward on the same inputs (outputs flattened): the reference that the
+// trace and the exported ONNX model are checked against.
+std::vector<std::shared_ptr<TensorData>> run_reference(const std::string& model_path,
+                                                       const std::vector<std::shared_ptr<TensorData>>& inputs);
+
+}  // namespace mx

@@ -1,0 +1,79 @@
+// Code run in a child process answers over a pipe; a crash or an exit is reported and the
+// calling process carries on.
+#include "plugin/child_process.h"
+
+#include <gtest/gtest.h>
+
+#include <csignal>
+#include <cstdlib>
+
+#include <unistd.h>
+
+namespace mx {
+namespace {
+
+TEST(ChildProcess, AnswerComesBackWhole) {
+  std::string big(1 << 20, 'x');  // more than a pipe buffer holds
+  big[12345] = 'y';
+  auto o = run_in_child([&] { return big; });
+  EXPECT_TRUE(o.answered);
+  EXPECT_EQ(o.payload, big);
+}
+
+TEST(ChildProcess, CrashIsReportedWithTheSignal) {
+  auto o = run_in_child([]() -> std::string {
+    // An unmapped address, not null (UBSan would stop a null store before it faults);
+    // volatile: the store cannot be optimized away.
+    volatile int* volatile p = reinterpret_cast<volatile int*>(16);
+    *p = 1;
+    return "unreachable";
+  });
+  EXPECT_FALSE(o.answered);
+  EXPECT_EQ(o.signal, SIGSEGV);
+  EXPECT_NE(describe_failure(o).find("killed by signal 11"), std::string::npos) << describe_failure(o);
+}
+
+TEST(ChildProcess, ExitWithoutAnswerIsReported) {
+  auto o = run_in_child([]() -> std::string { std::_Exit(3); });
+  EXPECT_FALSE(o.answered);
+  EXPECT_EQ(o.exit_code, 3);
+  EXPECT_EQ(describe_failure(o), "exited with status 3 without answering");
+}
+
+TEST(ChildProcess, ExceptionInTheChildIsAFailureNotAnAnswer) {
+  auto o = run_in_child([]() -> std::string { throw std::runtime_error("x"); });
+  EXPECT_FALSE(o.answered);
+  EXPECT_EQ(o.exit_code, 70);
+}
+
+TEST(ChildProcess, AChildThatHangsIsStoppedAtTheTimeout) {
+  auto o = run_in_child(
+      [] {
+        for (;;) pause();
+        return std::string();
+      },
+      0.5);
+  EXPECT_FALSE(o.answered);
+  EXPECT_EQ(o.timed_out_after, 0.5);
+  EXPECT_EQ(o.signal, SIGKILL);
+  EXPECT_EQ(describe_failure(o), "did not finish within 0.5 s and was stopped");
+}
+
+TEST(ChildProcess, AnAnswerBeforeTheTimeoutCounts) {
+  auto o = run_in_child([] { return std::string("done"); }, 60);
+  EXPECT_TRUE(o.answered);
+  EXPECT_EQ(o.payload, "done");
+}
+
+TEST(ChildProcess, ChildChangesDoNotReachTheParent) {
+  int value = 1;
+  auto o = run_in_child([&] {
+    value = 2;
+    return std::to_string(value);
+  });
+  EXPECT_EQ(o.payload, "2");
+  EXPECT_EQ(value, 1);
+}
+
+}  // namespace
+}  // namespace mx

@@ -116,6 +116,7 @@ MX_OPS({
     {"aten::ge", 14, emit_ge},
     {"aten::greater_equal", 14, emit_ge},
     {"aten::where", 14, emit_where},
+    {"aten::nonzero_numpy", 14, emit_where},
     {"aten::logical_and", 14, emit_logical_and},
     {"aten::logical_or", 14, emit_logical_or},
     {"aten::logical_xor", 14, emit_logical_xor},

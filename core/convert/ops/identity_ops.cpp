@@ -33,6 +33,11 @@ MX_OPS({
     {"aten::contiguous", 1, emit_identity},
     {"aten::detach", 1, emit_identity},
     {"aten::clone", 1, emit_identity},
+    // Conjugation and negation views are identities on the real tensors ONNX holds.
+    {"aten::resolve_conj", 1, emit_identity},
+    {"aten::resolve_neg", 1, emit_identity},
+    {"aten::_conj", 1, emit_identity},
+    {"aten::conj_physical", 1, emit_identity},
 })
 
 }  // namespace mx

@@ -30,7 +30,8 @@ TEST(OpCoverage, ClassifiesConvertedRefusedInterpretedAndMissing) {
 
 TEST(OpCoverage, EveryRefusedOpHasItsReason) {
   int refused = 0;
-  for (const auto* e : OpRegistry::builtin().every_entry())
+  OpRegistry registry = OpRegistry::builtin();
+  for (const auto* e : registry.every_entry())
     if (e->source == "core/convert/ops/refused.cpp") {
       ++refused;
       EXPECT_NE(refusal_reason(e->emit), nullptr) << e->aten;

@@ -163,7 +163,8 @@ int tags_command(const std::vector<std::string>& args) {
   if (positional.size() > want) return fail("unexpected argument '" + positional[want] + "' after tags " + sub);
 
   try {
-    TaggedModel t = load_tagged_model(positional[0], sidecar);
+    // Only validate looks at the weights; the others read the graph and its tags.
+    TaggedModel t = load_tagged_model(positional[0], sidecar, sub == "validate");
     if (sub == "validate") {
       ValidationReport r = validate_tags(t);
       if (!json) return print_validation(t, r);

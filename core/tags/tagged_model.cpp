@@ -100,10 +100,10 @@ void modules_from_tags(const std::vector<TaggedNode>& nodes, std::vector<TaggedM
 
 }  // namespace
 
-TaggedModel load_tagged_model(const std::string& onnx_path, const std::string& sidecar_path) {
+TaggedModel load_tagged_model(const std::string& onnx_path, const std::string& sidecar_path, bool weights) {
   TaggedModel t;
   t.onnx_path = onnx_path;
-  t.model = read_onnx_file(onnx_path);
+  t.model = read_onnx_file(onnx_path, weights);
   for (const auto& node : t.model.graph().node()) {
     TaggedNode n;
     n.name = node.name();

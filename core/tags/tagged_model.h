@@ -54,7 +54,10 @@ struct TaggedModel {
 // Reads `onnx_path` (see read_onnx_file for its errors) and the sidecar (`sidecar_path`, or
 // <stem>_hierarchy.json beside it; a missing one is fine). Never throws for a bad sidecar:
 // sets sidecar_error instead, so that `tags validate` can report it with the rest.
-TaggedModel load_tagged_model(const std::string& onnx_path, const std::string& sidecar_path = "");
+// With `weights` false the initializers have no data (see read_onnx_file): for the tools
+// that only read tags and the graph.
+TaggedModel load_tagged_model(const std::string& onnx_path, const std::string& sidecar_path = "",
+                              bool weights = true);
 
 // Throws mx::Error if the sidecar is unreadable or no node carries a tag (naming the file
 // and what to do), for commands that need the tags.

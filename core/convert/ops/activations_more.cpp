@@ -1,5 +1,5 @@
 // More activations: leaky_relu, rrelu (eval), prelu, elu/selu/celu, softplus, mish, glu,
-// hardshrink/softshrink, threshold, log_sigmoid, tanhshrink (and their in-place forms).
+// hardshrink/softshrink, threshold, log_sigmoid (and their in-place forms).
 #include "convert/emit_context.h"
 #include "convert/ops/ops.h"
 #include "convert/ops/promote.h"
@@ -127,12 +127,6 @@ void emit_log_sigmoid(EmitContext& cx) {
   cx.set_output(0, cx.apply("Neg", {cx.apply("Softplus", {cx.apply("Neg", {x}, false)})}, false));
 }
 
-// tanhshrink(self) = x - tanh(x)
-void emit_tanhshrink(EmitContext& cx) {
-  std::string x = float_input(cx);
-  cx.set_output(0, cx.apply("Sub", {x, cx.apply("Tanh", {x})}, false));
-}
-
 }  // namespace
 
 MX_OPS({
@@ -149,7 +143,6 @@ MX_OPS({
     {"aten::softshrink", 14, emit_softshrink},
     {"aten::threshold", 14, emit_threshold},
     {"aten::log_sigmoid", 14, emit_log_sigmoid},
-    {"aten::tanhshrink", 14, emit_tanhshrink},
 })
 
 }  // namespace mx

@@ -98,8 +98,6 @@ MX_OPS({
     {"aten::div", 14, emit_div},
     {"aten::floor_divide", 14, emit_floor_divide},
     {"aten::floordiv", 14, emit_floor_divide},
-    {"aten::_floor_divide", 14, emit_floor_divide},
-    {"aten::true_divide", 14, emit_div},
 })
 
 }  // namespace mx

@@ -36,8 +36,6 @@ MX_OPS({
     // Conjugation and negation views are identities on the real tensors ONNX holds.
     {"aten::resolve_conj", 1, emit_identity},
     {"aten::resolve_neg", 1, emit_identity},
-    {"aten::_conj", 1, emit_identity},
-    {"aten::conj_physical", 1, emit_identity},
 })
 
 }  // namespace mx

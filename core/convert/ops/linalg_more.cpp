@@ -100,8 +100,6 @@ MX_OPS({
     {"aten::_cast_Half", 14, emit_cast},
     {"aten::_cast_Float", 14, emit_cast},
     {"aten::_cast_Double", 14, emit_cast},
-    {"aten::_cast_Bool", 14, emit_cast},
-    {"aten::_cast_BFloat16", 14, emit_cast},
 })
 
 }  // namespace mx

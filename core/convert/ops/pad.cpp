@@ -1,5 +1,5 @@
 // Padding: pad (constant, reflect, replicate, circular), constant_pad_nd, reflection_pad*,
-// replication_pad*, _pad_circular. PyTorch lists (begin, end) pairs from the last dim
+// replication_pad*. PyTorch lists (begin, end) pairs from the last dim
 // backwards; ONNX's Pad wants all begins then all ends, first dim first.
 #include <limits>
 
@@ -105,7 +105,6 @@ MX_OPS({
     {"aten::replication_pad1d", 14, emit_replication_pad},
     {"aten::replication_pad2d", 14, emit_replication_pad},
     {"aten::replication_pad3d", 14, emit_replication_pad},
-    {"aten::_pad_circular", 14, pad_circular},
 })
 
 }  // namespace mx

@@ -44,9 +44,9 @@ MX_OPS({
     {"aten::randint", 1, emit_sampling},
     {"aten::randint_like", 1, emit_sampling},
     {"aten::randperm", 1, emit_sampling},
-    {"aten::uniform_", 1, emit_sampling},
-    {"aten::exponential_", 1, emit_sampling},
-    {"aten::random_", 1, emit_sampling},
+    {"aten::uniform", 1, emit_sampling},  // only its in-place form aten::uniform_ exists
+    {"aten::exponential", 1, emit_sampling},  // only its in-place form aten::exponential_ exists
+    {"aten::random", 1, emit_sampling},  // only its in-place form aten::random_ exists
     {"aten::poisson", 1, emit_sampling},
     {"aten::_sample_dirichlet", 1, emit_sampling},
     {"aten::_standard_gamma", 1, emit_sampling},

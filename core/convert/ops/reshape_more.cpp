@@ -208,7 +208,6 @@ MX_OPS({
     {"aten::flip", 14, emit_flip},
     {"aten::roll", 14, emit_roll},
     {"aten::movedim", 14, emit_movedim},
-    {"aten::moveaxis", 14, emit_movedim},
     {"aten::numpy_T", 14, emit_numpy_t},
     {"aten::unflatten", 14, emit_unflatten},
     {"aten::view_as", 14, emit_view_as},

@@ -154,7 +154,7 @@ MX_OPS({
     {"aten::type_as", 13, emit_to},
     {"aten::zeros_like", 9, emit_zeros_like},
     {"aten::empty_like", 9, emit_zeros_like},
-    {"aten::zero_", 9, emit_zeros_like},
+    {"aten::zero", 9, emit_zeros_like},  // recorded as its in-place form aten::zero_
     {"aten::fill", 9, emit_fill},
     {"aten::ones_like", 9, emit_ones_like},
     {"aten::full_like", 9, emit_full_like},

@@ -54,6 +54,8 @@ class EmitContext {
   const Value& out(size_t i = 0) const;
   // Any value of the trace by id (e.g. an element of a list argument).
   const Value& trace_value(int64_t id) const;
+  // The bytes of trace value `id` if it is a constant of the graph, else null.
+  const TensorData* constant_data(int64_t id) const;
   // Raw bytes of one number of `dtype`; throws for types without a byte encoder here.
   std::string scalar_bytes(double value, DType dtype) const;
   // ONNX names of the tensors in list argument i (e.g. aten::cat's tensors).

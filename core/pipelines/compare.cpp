@@ -117,9 +117,10 @@ CompareReport compare_strategies(const CompareOptions& o) {
     seconds.emplace_back(phase, std::chrono::duration<double>(now - start).count());
     start = now;
   };
-  Trace trace = trace_for_export(o.model);  // the export's inputs and tracing, exactly
+  TracedModel traced = trace_for_export(o.model);  // the export's inputs and tracing, exactly
+  const Trace& trace = traced.trace;
   lap("trace");
-  ConvertedModel model = convert_checked(trace, entries.registry, o.model);
+  ConvertedModel model = convert_checked(trace, traced.dynamic, entries.registry, o.model);
   lap("convert");
 
   std::vector<TagResult> results;

@@ -211,6 +211,8 @@ const mx_host_api_t kHostApi = {
 
 const mx_host_api_t* host_api() { return &kHostApi; }
 
+int32_t status_code(const mx_status_t* status) { return status ? status->code : 0; }
+
 const char* decision_name(int32_t d) {
   switch (d) {
     case MX_DECISION_DIRECT: return "direct";

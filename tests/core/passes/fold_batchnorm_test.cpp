@@ -1,0 +1,54 @@
+// BatchNormalization folding on hand-built graphs (its numerics are checked in ONNX Runtime
+// by the zoo and export tests).
+#include "passes/fold_batchnorm.h"
+
+#include <gtest/gtest.h>
+
+#include "core/passes/pass_models.h"
+
+namespace mx {
+namespace {
+
+using test::add;
+using test::add_floats;
+using test::floats;
+
+TEST(FoldBatchnorm, ScalesWeightsAndBiasPerChannel) {
+  ConvertedModel m;
+  m.model.mutable_graph()->add_output()->set_name("y");
+  add_floats(m, "conv.weight", {2, 1, 1, 1}, {2, 3}, true);
+  add_floats(m, "bn.weight", {2}, {1, 4});
+  add_floats(m, "bn.bias", {2}, {0.5f, -1});
+  add_floats(m, "bn.running_mean", {2}, {1, 2});
+  add_floats(m, "bn.running_var", {2}, {3, 15});
+  add(m, "Conv", {"x", "conv.weight"}, {"c"}, 0);
+  auto* bn = add(m, "BatchNormalization", {"c", "bn.weight", "bn.bias", "bn.running_mean", "bn.running_var"}, {"y"}, 1);
+  auto* eps = bn->add_attribute();
+  eps->set_name("epsilon");
+  eps->set_type(onnx::AttributeProto::FLOAT);
+  eps->set_f(1.0f);
+  auto notes = fold_batchnorm(m);
+  ASSERT_EQ(notes.size(), 1u);
+  EXPECT_EQ(notes[0].trace_entry, 1);
+  ASSERT_EQ(m.model.graph().node_size(), 1);
+  const auto& conv = m.model.graph().node(0);
+  EXPECT_EQ(conv.output(0), "y");
+  // k = scale / sqrt(var + eps) = {1/2, 4/4}; w' = w * k; b' = (0 - mean) * k + shift
+  EXPECT_EQ(floats(m, conv.input(1)), (std::vector<float>{1, 3}));
+  EXPECT_EQ(floats(m, conv.input(2)), (std::vector<float>{0, -3}));
+  EXPECT_EQ(m.folded.size(), 1u);
+}
+
+TEST(FoldBatchnorm, LeavesAConvWithOtherUsersAlone) {
+  ConvertedModel m;
+  m.model.mutable_graph()->add_output()->set_name("y");
+  m.model.mutable_graph()->add_output()->set_name("c");
+  for (auto n : {"w", "s", "b", "mu", "var"}) add_floats(m, n, {1, 1, 1, 1}, {1});
+  add(m, "Conv", {"x", "w"}, {"c"}, 0);
+  add(m, "BatchNormalization", {"c", "s", "b", "mu", "var"}, {"y"}, 1);
+  EXPECT_TRUE(fold_batchnorm(m).empty());
+  EXPECT_EQ(m.model.graph().node_size(), 2);
+}
+
+}  // namespace
+}  // namespace mx

@@ -9,9 +9,11 @@
 
 #include "base/atomic_write.h"
 #include "command_line.h"
+#include "model_options.h"
 #include "commands.h"
 #include "pipelines/compare.h"
 #include "base/error.h"
+#include "tags/decisions.h"
 
 namespace po = boost::program_options;
 
@@ -27,8 +29,6 @@ every pair, the share of nodes with the same tag and the modules where they disa
 with example nodes. Writes nothing unless --json is given.
 
 options)";
-
-constexpr const char* kDecisions[] = {"direct", "trace", "consumer", "producer", "parent", "root"};
 
 std::string percent(int part, int whole) {
   std::ostringstream s;
@@ -53,7 +53,7 @@ void print_report(const CompareReport& r) {
   row("coverage", [](const StrategyStats& s) {
     return std::to_string(s.tagged) + "/" + std::to_string(s.nodes) + " " + percent(s.tagged, s.nodes);
   });
-  for (const char* d : kDecisions)
+  for (const auto& [code, d] : kDecisions)
     row(std::string("decided ") + d, [&](const StrategyStats& s) {
       auto it = s.decisions.find(d);
       return std::to_string(it == s.decisions.end() ? 0 : it->second);
@@ -85,37 +85,27 @@ void print_report(const CompareReport& r) {
 
 int compare_command(const std::vector<std::string>& args) {
   CompareOptions o;
-  std::vector<std::string> inputs, strategy_opts, plugin_dirs, positional;
-  std::string strategies, json_path, input_names;
-  boost::optional<std::string> output_names;
-  bool keep_batchnorm = false;
+  std::vector<std::string> strategy_opts, positional;
+  std::string strategies, json_path;
+  ModelOptions model_options(o.model);
   po::options_description desc(kHelp);
   // clang-format off
   desc.add_options()
       ("help,h", "show this help")
       ("strategies,s", po::value(&strategies)->default_value("htp,usage_based"), "comma-separated strategies to compare")
-      ("input,i", po::value(&inputs)->composing(), "example input NAME:DTYPE:DIMS (repeatable, in forward's order)")
-      ("input-file", po::value(&o.model.input_file), "example inputs saved with torch.save (instead of --input)")
-      ("input-names", po::value(&input_names), "comma-separated graph input names for --input-file")
-      ("keep-batchnorm", po::bool_switch(&keep_batchnorm), "keep BatchNormalization nodes instead of folding them (like export's)")
       ("strategy-opt", po::value(&strategy_opts)->composing(),
        "STRATEGY:KEY=VALUE option for one strategy, or KEY=VALUE for all (repeatable)")
-      ("strategy-timeout", strategy_timeout_value(&o.model.strategy_timeout), kStrategyTimeoutHelp)
-      ("plugin-dir", po::value(&plugin_dirs)->composing(),
-       "folder with strategy plugins, searched before MODELEXPORT_PLUGIN_PATH and the installed folder (repeatable)")
       ("json", po::value(&json_path), "also write the comparison as JSON to this file")
-      ("top", po::value(&o.top)->default_value(5), "modules listed per pair of strategies")
-      ("opset", po::value(&o.model.opset)->default_value(17), "ONNX opset to target (14 to 17)")
-      ("seed", po::value(&o.model.seed)->default_value(0), "seed of the random example inputs")
-      ("output-names", po::value(&output_names), "comma-separated names of the graph outputs");
+      ("top", po::value(&o.top)->default_value(5), "modules listed per pair of strategies");
   // clang-format on
+  model_options.add_to(desc, false);
   if (int code = parse_command_line("compare", args, desc, &positional); code >= 0) return code;
   if (positional.size() != 1)
     return fail("compare takes one MODEL.pt, got " + std::to_string(positional.size()) +
                 " positional argument(s) (see `modelexport compare --help`)");
   try {
     o.model.model_path = positional[0];
-    for (const auto& spec : inputs) o.model.inputs.push_back(parse_input_spec(spec));
+    model_options.apply();
     boost::split(o.strategies, strategies, boost::is_any_of(","));
     o.strategies.erase(std::remove(o.strategies.begin(), o.strategies.end(), ""), o.strategies.end());
     for (const auto& opt : strategy_opts) {
@@ -127,10 +117,6 @@ int compare_command(const std::vector<std::string>& args) {
         o.strategy_options[kv.first.substr(0, colon)].emplace_back(kv.first.substr(colon + 1), kv.second);
       }
     }
-    o.model.output_names = split_names(output_names);
-    if (!input_names.empty()) boost::split(o.model.input_names, input_names, boost::is_any_of(","));
-    o.model.fold_batchnorm = !keep_batchnorm;
-    o.model.plugin_dirs = plugin_search_path(plugin_dirs);
     if (!json_path.empty()) check_writable(json_path);
     CompareReport report = compare_strategies(o);
     for (const auto& w : report.warnings) std::cerr << "modelexport: warning: " << w << "\n";

@@ -6,6 +6,7 @@
 #include <iostream>
 
 #include "command_line.h"
+#include "model_options.h"
 #include "commands.h"
 #include "base/error.h"
 #include "pipelines/export.h"
@@ -58,47 +59,26 @@ void print_summary(const ExportOptions& o, const ExportReport& r, double total) 
 int export_command(const std::vector<std::string>& args) {
   auto start = std::chrono::steady_clock::now();
   ExportOptions o;
-  std::vector<std::string> inputs, strategy_opts, plugin_dirs, positional, dynamic;
-  std::string input_names;
-  boost::optional<std::string> output_names;
-  bool quiet = false, keep_batchnorm = false;
+  std::vector<std::string> strategy_opts, positional;
+  bool quiet = false;
+  ModelOptions model_options(o);
   po::options_description desc(kHelp);
   // clang-format off
   desc.add_options()
       ("help,h", "show this help")
-      ("input,i", po::value(&inputs)->composing(), "example input NAME:DTYPE:DIMS[:LOW..HIGH] (repeatable, in forward's order)")
-      ("input-file", po::value(&o.input_file),
-       "example inputs from a file Python's torch.save wrote: a tensor or a tuple of tensors (instead of --input)")
-      ("input-names", po::value(&input_names), "comma-separated graph input names for --input-file (default: forward's)")
       ("strategy,s", po::value(&o.strategy)->default_value("htp"), "tagging strategy (see `modelexport plugins`)")
       ("strategy-opt", po::value(&strategy_opts)->composing(), "KEY=VALUE option for the strategy (repeatable)")
-      ("strategy-timeout", strategy_timeout_value(&o.strategy_timeout), kStrategyTimeoutHelp)
-      ("plugin-dir", po::value(&plugin_dirs)->composing(),
-       "folder with strategy plugins, searched before MODELEXPORT_PLUGIN_PATH and the installed folder (repeatable)")
-      ("dynamic", po::value(&dynamic)->composing(),
-       "NAME:AXIS[:LABEL]: axis AXIS of input NAME may have another size at run time (repeatable); "
-       "without it every size is fixed to the example's")
-      ("opset", po::value(&o.opset)->default_value(17), "ONNX opset to target (14 to 17)")
-      ("seed", po::value(&o.seed)->default_value(0), "seed of the random example inputs")
-      ("output-names", po::value(&output_names),
-       "comma-separated names of the graph outputs, one distinct name per output tensor (default output_0, ...)")
-      ("keep-batchnorm", po::bool_switch(&keep_batchnorm),
-       "keep BatchNormalization nodes instead of folding them into the Conv before them")
       ("quiet,q", po::bool_switch(&quiet), "print nothing on success");
   // clang-format on
+  model_options.add_to(desc, true);
   if (int code = parse_command_line("export", args, desc, &positional); code >= 0) return code;
   if (positional.size() != 2)
     return fail("export takes MODEL.pt and OUT.onnx, got " + std::to_string(positional.size()) +
                 " positional argument(s) (see `modelexport export --help`)");
   o.model_path = positional[0];
   o.output_path = positional[1];
-  for (const auto& spec : inputs) o.inputs.push_back(parse_input_spec(spec));
-  for (const auto& d : dynamic) o.dynamic.push_back(parse_dynamic_axis(d));
+  model_options.apply();
   for (const auto& kv : strategy_opts) o.strategy_options.push_back(parse_strategy_opt(kv));
-  o.output_names = split_names(output_names);
-  o.fold_batchnorm = !keep_batchnorm;
-  if (!input_names.empty()) boost::split(o.input_names, input_names, boost::is_any_of(","));
-  o.plugin_dirs = plugin_search_path(plugin_dirs);
   try {
     auto report = export_model(o);
     for (const auto& w : report.warnings) std::cerr << "modelexport: warning: " << w << "\n";

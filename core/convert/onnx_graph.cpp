@@ -2,32 +2,10 @@
 #include "convert/onnx_graph.h"
 
 #include "base/error.h"
+#include "tags/unqualified_name.h"
 
 namespace mx {
 namespace {
-
-// PyTorch's _unqualified_variable_name: the path from its last non-numeric atom on, so
-// "layer1.0" stays "layer1.0" and "encoder.layer.0" becomes "layer.0".
-std::string unqualified(const std::string& path) {
-  std::vector<std::string> atoms;
-  size_t start = 0;
-  while (true) {
-    size_t end = path.find('.', start);
-    atoms.push_back(path.substr(start, end == std::string::npos ? std::string::npos : end - start));
-    if (end == std::string::npos) break;
-    start = end + 1;
-  }
-  size_t first = 0;
-  for (size_t i = atoms.size(); i-- > 0;) {
-    if (atoms[i].empty() || atoms[i].find_first_not_of("0123456789") != std::string::npos) {
-      first = i;
-      break;
-    }
-  }
-  std::string out;
-  for (size_t i = first; i < atoms.size(); ++i) out += (i > first ? "." : "") + atoms[i];
-  return out;
-}
 
 // Type and shape of a graph input or output; dynamic dims get their label (dim_param).
 void set_value_info(onnx::ValueInfoProto& info, const std::string& name, const Value& v,
@@ -53,7 +31,7 @@ std::string GraphBuilder::scope_of(int64_t entry) const {
   std::string scope;
   if (entry < 0) return scope;
   for (auto m : trace_.entries[entry].module_stack)
-    if (m > 0) scope += "/" + unqualified(trace_.modules[m].path);
+    if (m > 0) scope += "/" + unqualified_name(trace_.modules[m].path);
   return scope;
 }
 

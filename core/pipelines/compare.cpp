@@ -2,10 +2,10 @@
 #include "pipelines/compare.h"
 
 #include <algorithm>
-#include <chrono>
 #include <set>
 
 #include "base/error.h"
+#include "base/phase_timer.h"
 #include "tags/tag_output.h"
 
 namespace mx {
@@ -26,13 +26,9 @@ StrategyStats stats_of(const TagResult& r, const onnx::GraphProto& graph) {
   s.nodes = graph.node_size();
   s.decisions = decision_counts(r);
   s.seconds = r.seconds;
-  std::set<std::string> distinct;
-  for (int n = 0; n < graph.node_size(); ++n) {
-    if (r.node_module[n] < 0) continue;
-    s.tagged++;
-    distinct.insert(tag_of(r, n));
-  }
-  s.distinct_tags = static_cast<int>(distinct.size());
+  auto counts = count_tags(r);
+  s.tagged = counts.tagged;
+  s.distinct_tags = counts.distinct_tags;
   return s;
 }
 
@@ -110,18 +106,13 @@ CompareReport compare_strategies(const CompareOptions& o) {
   for (const auto& s : o.strategies) plugins.push_back(&load_strategy(s, o.model.plugin_dirs));
   PluginEntries entries = plugin_entries(o.model.plugin_dirs);
 
-  auto start = std::chrono::steady_clock::now();
-  std::vector<std::pair<std::string, double>> seconds;
-  auto lap = [&](const char* phase) {
-    auto now = std::chrono::steady_clock::now();
-    seconds.emplace_back(phase, std::chrono::duration<double>(now - start).count());
-    start = now;
-  };
+  PhaseSeconds seconds;
+  PhaseTimer timer(seconds);
   TracedModel traced = trace_for_export(o.model);  // the export's inputs and tracing, exactly
   const Trace& trace = traced.trace;
-  lap("trace");
+  timer.done("trace");
   ConvertedModel model = convert_checked(trace, traced.dynamic, entries.registry, o.model);
-  lap("convert");
+  timer.done("convert");
 
   std::vector<TagResult> results;
   for (size_t i = 0; i < plugins.size(); ++i) {

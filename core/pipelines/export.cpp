@@ -1,10 +1,8 @@
 // The export pipeline, phase by phase, with wall times for the summary.
 #include "pipelines/export.h"
 
-#include <chrono>
-#include <set>
-
 #include "base/atomic_write.h"
+#include "base/phase_timer.h"
 #include "convert/convert.h"
 #include "base/error.h"
 #include "passes/fold_batchnorm.h"
@@ -15,23 +13,6 @@
 #include "torch/torchscript.h"
 
 namespace mx {
-namespace {
-
-class PhaseTimer {
- public:
-  explicit PhaseTimer(std::vector<std::pair<std::string, double>>& out) : out_(out) {}
-  void done(const std::string& phase) {
-    auto now = std::chrono::steady_clock::now();
-    out_.emplace_back(phase, std::chrono::duration<double>(now - last_).count());
-    last_ = now;
-  }
-
- private:
-  std::vector<std::pair<std::string, double>>& out_;
-  std::chrono::steady_clock::time_point last_ = std::chrono::steady_clock::now();
-};
-
-}  // namespace
 
 ConvertedModel convert_checked(const Trace& trace, const DynamicMarks& dynamic, const OpRegistry& registry,
                                const ExportOptions& o) {
@@ -121,15 +102,10 @@ ExportReport export_model(const ExportOptions& o) {
   r.initializers = graph.initializer_size();
   r.modules = static_cast<int>(trace.modules.size());
   r.decisions = decision_counts(tags);
-  std::set<std::string> distinct;
-  for (int n = 0; n < graph.node_size(); ++n) {
-    r.op_types[graph.node(n).op_type()]++;
-    if (tags.node_module[n] >= 0) {
-      r.tagged++;
-      distinct.insert(*tags.module_tags[tags.node_module[n]]);
-    }
-  }
-  r.distinct_tags = static_cast<int>(distinct.size());
+  for (const auto& node : graph.node()) r.op_types[node.op_type()]++;
+  auto counts = count_tags(tags);
+  r.tagged = counts.tagged;
+  r.distinct_tags = counts.distinct_tags;
   return r;
 }
 

@@ -3,10 +3,10 @@
 // place the nodes without a usable scope exactly as it places auxiliary nodes of our export.
 #include "pipelines/foreign_tagging.h"
 
-#include <chrono>
 #include <set>
 
 #include "base/atomic_write.h"
+#include "base/phase_timer.h"
 #include "base/error.h"
 #include "onnx_io/model_io.h"
 #include "onnx_io/onnx_file.h"
@@ -88,12 +88,7 @@ std::vector<InputSpec> input_specs_from_onnx(const onnx::ModelProto& model, cons
 
 ForeignTagReport tag_foreign_model(const ForeignTagOptions& o) {
   ForeignTagReport r;
-  auto last = std::chrono::steady_clock::now();
-  auto phase = [&](const char* name) {
-    auto now = std::chrono::steady_clock::now();
-    r.seconds.emplace_back(name, std::chrono::duration<double>(now - last).count());
-    last = now;
-  };
+  PhaseTimer timer(r.seconds);
   check_writable(o.output_path);
   r.sidecar_path = sidecar_path_for(o.output_path);
   check_writable(r.sidecar_path);
@@ -103,7 +98,7 @@ ForeignTagReport tag_foreign_model(const ForeignTagOptions& o) {
   r.strategy = plugin.manifest.name;
   PluginEntries entries = plugin_entries(o.plugin_dirs);  // auxiliary op types, as in export
   r.warnings = entries.conflicts;
-  phase("read");
+  timer.done("read");
 
   std::vector<InputSpec> specs = o.inputs.empty() ? input_specs_from_onnx(model.model, o.onnx_path) : o.inputs;
   std::vector<std::string> names;
@@ -112,7 +107,7 @@ ForeignTagReport tag_foreign_model(const ForeignTagOptions& o) {
   Trace trace = scope_trace(real);
   for (const auto& v : real.values)  // parameters the exporter kept by name (not folded)
     if (!v.param_name.empty()) model.initializer_owner.emplace(v.param_name, v.owner_module);
-  phase("trace");
+  timer.done("trace");
 
   ScopeResolver resolver(trace.modules);
   const bool root_computes = root_computes_itself(real);
@@ -150,21 +145,20 @@ ForeignTagReport tag_foreign_model(const ForeignTagOptions& o) {
   for (int n = 0; n < graph.node_size(); ++n)
     if (by_graph[n]) r.graph_decisions[decision_name(tags.node_decision[n])]++;
   apply_tags(model, trace, tags);
-  phase("tag");
+  timer.done("tag");
 
   SidecarInfo info{o.model_path, o.output_path, default_opset(model.model), r.seconds};
   std::string sidecar = sidecar_json(model, trace, tags, info);
   write_outputs_atomically({{o.output_path, [&](std::ostream& out) { write_converted(model, out); }},
                             {r.sidecar_path, [&](std::ostream& out) { out << sidecar; }}});
-  phase("write");
+  timer.done("write");
 
   r.nodes = graph.node_size();
   r.modules = static_cast<int>(trace.modules.size());
   r.decisions = decision_counts(tags);
-  std::set<std::string> distinct;
-  for (auto m : tags.node_module)
-    if (m >= 0) r.tagged++, distinct.insert(*tags.module_tags[m]);
-  r.distinct_tags = static_cast<int>(distinct.size());
+  auto counts = count_tags(tags);
+  r.tagged = counts.tagged;
+  r.distinct_tags = counts.distinct_tags;
   return r;
 }
 

@@ -2,6 +2,8 @@
 // everything and reports through a status, as the ABI promises.
 #include "plugin/graph_view.h"
 
+#include "plugin/tag_builder_ext.h"
+
 #include <cstring>
 #include <iostream>
 #include <unordered_map>
@@ -172,7 +174,10 @@ mx_status_t* set_node_tag(mx_graph_t* g, int64_t node, int64_t module, int32_t d
   });
 }
 
-const void* get_extension(const char*) noexcept { return nullptr; }
+const void* get_extension(const char* id) noexcept {
+  if (id && std::strcmp(id, MX_EXT_TAG_BUILDER) == 0) return tag_builder_extension();
+  return nullptr;
+}
 
 int32_t auxiliary_inherit(const mx_graph_t* g, const char* op_type) noexcept {
   if (!g || !g->auxiliary || !op_type) return 0;
@@ -212,18 +217,6 @@ const mx_host_api_t kHostApi = {
 const mx_host_api_t* host_api() { return &kHostApi; }
 
 int32_t status_code(const mx_status_t* status) { return status ? status->code : 0; }
-
-const char* decision_name(int32_t d) {
-  switch (d) {
-    case MX_DECISION_DIRECT: return "direct";
-    case MX_DECISION_TRACE: return "trace";
-    case MX_DECISION_CONSUMER: return "consumer";
-    case MX_DECISION_PRODUCER: return "producer";
-    case MX_DECISION_PARENT: return "parent";
-    case MX_DECISION_ROOT: return "root";
-    default: return "none";
-  }
-}
 
 }  // namespace mx
 

@@ -11,6 +11,7 @@
 #include "convert/onnx_graph.h"
 #include "plugin/plugin_registry.h"
 #include "model/trace.h"
+#include "tags/decisions.h"
 
 namespace mx {
 
@@ -23,8 +24,6 @@ struct TagResult {
   std::vector<int32_t> node_decision;  // MX_DECISION_*
   double seconds = 0;
 };
-
-const char* decision_name(int32_t decision);  // "direct", ...; "none" for 0
 
 // The host's function table, shared by every plugin.
 const mx_host_api_t* host_api();

@@ -52,10 +52,11 @@ LoadedPlugin load(const PluginManifest& m) {
   if (!p) throw Error("plugin '" + file + "' refused this host (host ABI " + host + ")");
   // The first three fields keep their place in every ABI version; read nothing else before.
   std::string built = version_of(p->abi_major, p->abi_minor);
-  if (p->abi_major != MX_ABI_MAJOR)
+  const int32_t verdict = mx_abi_check(p->abi_major, p->abi_minor, MX_ABI_MAJOR, MX_ABI_MINOR);
+  if (verdict == MX_ABI_OTHER_MAJOR)
     throw Error("wrong ABI version in plugin '" + file + "': built for " + built + ", this host speaks " +
                 std::to_string(MX_ABI_MAJOR) + ".x");
-  if (p->abi_minor > MX_ABI_MINOR)
+  if (verdict == MX_ABI_NEWER_MINOR)
     throw Error("plugin '" + file + "' was built for ABI " + built + ", newer than this host's " + host +
                 ": update modelexport or rebuild the plugin against this SDK");
   if (p->struct_size < offsetof(mx_plugin_t, get_extension))

@@ -1,6 +1,8 @@
 // Plugin discovery: the search path and the YAML manifests beside each plugin library.
 #include "plugin/plugin_manifest.h"
 
+#include "tags/decisions.h"
+
 #include <modelexport/plugin.h>
 #include <yaml-cpp/yaml.h>
 
@@ -58,11 +60,8 @@ void read_auxiliary(const YAML::Node& entries, PluginManifest& m) {
     a.op_type = scalar(e, "op", "an 'auxiliary' entry");
     std::string inherit = scalar(e, "inherit", "an 'auxiliary' entry");
     a.line = e.Mark().line + 1;
-    if (inherit == "consumer")
-      a.inherit = MX_DECISION_CONSUMER;
-    else if (inherit == "producer")
-      a.inherit = MX_DECISION_PRODUCER;
-    else
+    a.inherit = decision_code(inherit);
+    if (a.inherit != MX_DECISION_CONSUMER && a.inherit != MX_DECISION_PRODUCER)
       throw Broken{"'inherit' of auxiliary op '" + a.op_type + "' must be consumer or producer, got '" + inherit + "'" +
                    at_line(e)};
     m.auxiliary.push_back(a);
@@ -95,9 +94,11 @@ void check_abi(const std::string& abi) {
       abi.find_first_not_of("0123456789.") != abi.npos || abi.find('.', dot + 1) != abi.npos)
     throw Broken{"'abi' must look like \"1.0\", got '" + abi + "'"};
   const std::string host = std::to_string(MX_ABI_MAJOR) + "." + std::to_string(MX_ABI_MINOR);
-  if (std::stoul(abi.substr(0, dot)) != MX_ABI_MAJOR)
+  const int32_t verdict = mx_abi_check(static_cast<uint32_t>(std::stoul(abi.substr(0, dot))),
+                                       static_cast<uint32_t>(std::stoul(abi.substr(dot + 1))), MX_ABI_MAJOR, MX_ABI_MINOR);
+  if (verdict == MX_ABI_OTHER_MAJOR)
     throw Broken{"wrong ABI version: built for " + abi + ", this host speaks " + std::to_string(MX_ABI_MAJOR) + ".x"};
-  if (std::stoul(abi.substr(dot + 1)) > MX_ABI_MINOR)
+  if (verdict == MX_ABI_NEWER_MINOR)
     throw Broken{"built for ABI " + abi + ", newer than this host's " + host +
                  ": update modelexport or rebuild the plugin against this SDK"};
 }

@@ -1,6 +1,8 @@
 // Merging plugin manifests' operator rows and auxiliary op types into core's registry.
 #include "plugin/plugin_registry.h"
 
+#include "tags/decisions.h"
+
 #include <modelexport/plugin.h>
 
 #include <set>
@@ -11,8 +13,6 @@ namespace {
 std::string where(const PluginManifest& m, int line) {
   return "plugin manifest '" + m.manifest_path + "' (line " + std::to_string(line) + ")";
 }
-
-const char* side(int32_t inherit) { return inherit == MX_DECISION_PRODUCER ? "producer" : "consumer"; }
 
 }  // namespace
 
@@ -45,11 +45,11 @@ PluginEntries merge_plugin_entries(OpRegistry core, const std::vector<PluginMani
       auto [it, fresh] = out.auxiliary.emplace(aux.op_type, AuxiliaryRule{aux.inherit, m.manifest_path});
       if (!fresh && it->second.inherit != aux.inherit) {
         out.conflicts.push_back(where(m, aux.line) + ": auxiliary op " + aux.op_type + " inherits from its " +
-                                side(aux.inherit) + "s here but from its " + side(it->second.inherit) + "s in '" +
+                                decision_name(aux.inherit) + "s here but from its " + decision_name(it->second.inherit) + "s in '" +
                                 it->second.source + "'; the latter holds");
         continue;
       }
-      lines.push_back(std::string("auxiliary ") + aux.op_type + " inherits from its " + side(aux.inherit) + "s");
+      lines.push_back(std::string("auxiliary ") + aux.op_type + " inherits from its " + decision_name(aux.inherit) + "s");
     }
   }
   return out;

@@ -7,13 +7,6 @@
 namespace mx {
 namespace {
 
-bool all_digits(const std::string& s) {
-  if (s.empty()) return false;
-  for (char c : s)
-    if (!std::isdigit(static_cast<unsigned char>(c))) return false;
-  return true;
-}
-
 // "relu_1" -> "relu"; "" if there is no "_N" suffix.
 std::string without_call_suffix(const std::string& scope) {
   auto us = scope.rfind('_');
@@ -31,16 +24,6 @@ ScopedName parse_scoped_name(const std::string& name) {
   for (size_t slash; (slash = name.find('/', start)) != std::string::npos; start = slash + 1)
     out.scopes.push_back(name.substr(start, slash - start));  // the part after the last '/' is the op
   return out;
-}
-
-std::string unqualified_name(const std::string& path) {
-  size_t end = path.size();
-  for (;;) {
-    size_t dot = path.rfind('.', end == 0 ? 0 : end - 1);
-    std::string atom = dot == std::string::npos ? path.substr(0, end) : path.substr(dot + 1, end - dot - 1);
-    if (!all_digits(atom) || dot == std::string::npos) return path.substr(dot == std::string::npos ? 0 : dot + 1);
-    end = dot;
-  }
 }
 
 ScopeResolver::ScopeResolver(const std::vector<Module>& modules) : modules_(modules) {

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "model/trace.h"
+#include "tags/unqualified_name.h"
 
 namespace mx {
 
@@ -18,9 +19,6 @@ struct ScopedName {
 // "/layer1/layer1.0/conv1/Conv_2" -> {true, {layer1, layer1.0, conv1}}; "Conv_12" -> {false, {}}.
 ScopedName parse_scoped_name(const std::string& node_name);
 
-// PyTorch's _unqualified_variable_name: the dotted path from its last non-numeric atom
-// ("encoder.layer.0" -> "layer.0", "features.0.0" -> "features.0.0", "layer1.0.conv1" -> "conv1").
-std::string unqualified_name(const std::string& dotted_path);
 
 class ScopeResolver {
  public:

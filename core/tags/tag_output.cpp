@@ -1,6 +1,8 @@
 // Node metadata and the sidecar JSON (protobuf's JSON printer over sidecar.proto).
 #include "tags/tag_output.h"
 
+#include <set>
+
 
 #include <filesystem>
 
@@ -22,6 +24,15 @@ void apply_tags(ConvertedModel& model, const Trace& trace, const TagResult& tags
     add_node_metadata(nodes[n], kDecisionKey, decision_name(tags.node_decision[n]));
     add_node_metadata(nodes[n], kNamespaceKey, tag);
   }
+}
+
+TagCounts count_tags(const TagResult& tags) {
+  TagCounts c;
+  std::set<std::string> distinct;
+  for (auto m : tags.node_module)
+    if (m >= 0) c.tagged++, distinct.insert(*tags.module_tags[m]);
+  c.distinct_tags = static_cast<int>(distinct.size());
+  return c;
 }
 
 std::map<std::string, int> decision_counts(const TagResult& tags) {

@@ -39,4 +39,11 @@ std::string sidecar_path_for(const std::string& onnx_path);
 // Node count per decision name.
 std::map<std::string, int> decision_counts(const TagResult& tags);
 
+// Nodes with a tag, and the distinct tags among them.
+struct TagCounts {
+  int tagged = 0;
+  int distinct_tags = 0;
+};
+TagCounts count_tags(const TagResult& tags);
+
 }  // namespace mx

@@ -2,6 +2,8 @@
 // so that a user can find it in Netron or in the JSON.
 #include "tags/tag_validate.h"
 
+#include "tags/decisions.h"
+
 #include <onnx/checker.h>
 
 #include <algorithm>
@@ -37,11 +39,6 @@ std::string segment_error(const std::string& seg) {
   return "";
 }
 
-const std::set<std::string>& decisions() {
-  static const std::set<std::string> names{"direct", "trace", "consumer", "producer", "parent", "root"};
-  return names;
-}
-
 std::string node_label(const TaggedNode& n, int index) {
   return "node " + std::to_string(index) + " '" + n.name + "' (" + n.op_type + ")";
 }
@@ -61,7 +58,7 @@ void check_nodes(const TaggedModel& t, ValidationReport& r) {
     if (auto why = tag_syntax_error(n.tag); !why.empty())
       r.problems.push_back(who + " has tag '" + n.tag + "' that does not parse: " + why);
     if (n.ns != n.tag) r.problems.push_back(who + ": " + kNamespaceKey + " '" + n.ns + "' differs from its tag");
-    if (!decisions().count(n.decision))
+    if (decision_code(n.decision) == 0)
       r.problems.push_back(who + " has unknown " + kDecisionKey + " '" + n.decision + "'");
   }
 }

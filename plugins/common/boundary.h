@@ -53,7 +53,8 @@ mx_status_t* guarded(const mx_host_api_t* host, Body body) noexcept {
 // (all the shipped plugins use).
 inline bool host_is_usable(const mx_host_api_t* host) {
   const std::size_t needed = offsetof(mx_host_api_t, auxiliary_inherit) + sizeof(host->auxiliary_inherit);
-  return host != nullptr && host->abi_major == MX_ABI_MAJOR && host->struct_size >= needed;
+  return host != nullptr && host->struct_size >= needed &&
+         mx_abi_check(MX_ABI_MAJOR, MX_ABI_MINOR, host->abi_major, host->abi_minor) == MX_ABI_COMPATIBLE;
 }
 
 }  // namespace mxp

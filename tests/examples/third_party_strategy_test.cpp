@@ -67,10 +67,13 @@ class ThirdParty : public ::testing::Test {
 };
 
 TEST_F(ThirdParty, InstalledSdkHasHeaderAndPkgConfig) {
-  bool header = false;
-  for (const auto& e : fs::recursive_directory_iterator(root->path() / "stage"))
+  bool header = false, tag_builder = false;
+  for (const auto& e : fs::recursive_directory_iterator(root->path() / "stage")) {
     header = header || e.path().filename() == "plugin.h";
+    tag_builder = tag_builder || (e.path().filename() == "tag_builder.h" && e.path().parent_path().filename() == "ext");
+  }
   EXPECT_TRUE(header);
+  EXPECT_TRUE(tag_builder) << "modelexport/ext/tag_builder.h, which depth_cut.c uses";
 }
 
 TEST_F(ThirdParty, ExportsOnlyTheEntrySymbol) {

@@ -1,6 +1,7 @@
 /* The plugin header compiles as C11 under -Wall -Wextra -pedantic -Werror, and its
  * released layout holds: every crossing struct starts with its size, and the host
  * table's 1.0 members stay where they are. */
+#include <modelexport/ext/tag_builder.h>
 #include <modelexport/plugin.h>
 
 #include <assert.h>
@@ -10,6 +11,8 @@ static_assert(offsetof(mx_node_t, struct_size) == 0, "mx_node_t starts with stru
 static_assert(offsetof(mx_value_t, struct_size) == 0, "mx_value_t starts with struct_size");
 static_assert(offsetof(mx_trace_entry_t, struct_size) == 0, "mx_trace_entry_t starts with struct_size");
 static_assert(offsetof(mx_module_t, struct_size) == 0, "mx_module_t starts with struct_size");
+static_assert(offsetof(mx_ext_tag_builder_t, struct_size) == 0, "mx_ext_tag_builder_t starts with struct_size");
+static_assert(offsetof(mx_ext_tag_builder_t, tag_modules) == 8, "tag_builder/1 keeps its layout");
 static_assert(offsetof(mx_host_api_t, struct_size) == 0, "mx_host_api_t starts with struct_size");
 static_assert(offsetof(mx_plugin_t, struct_size) == 0, "mx_plugin_t starts with struct_size");
 /* ABI 1.0 on LP64: the last members of the released version may never move. */

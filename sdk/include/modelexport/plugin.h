@@ -28,6 +28,18 @@ extern "C" {
 
 #define MX_ABI_MAJOR 1
 #define MX_ABI_MINOR 0
+
+/* The one version rule, used by the host and by plugins alike: a plugin built against
+ * ABI plugin_major.plugin_minor works with a host that speaks host_major.host_minor when
+ * the majors are equal and the plugin's minor is not newer than the host's. */
+#define MX_ABI_COMPATIBLE 0
+#define MX_ABI_OTHER_MAJOR 1  /* majors differ: nothing can be relied on */
+#define MX_ABI_NEWER_MINOR 2  /* the plugin expects members this host lacks */
+static inline int32_t mx_abi_check(uint32_t plugin_major, uint32_t plugin_minor, uint32_t host_major,
+                                   uint32_t host_minor) {
+  if (plugin_major != host_major) return MX_ABI_OTHER_MAJOR;
+  return plugin_minor > host_minor ? MX_ABI_NEWER_MINOR : MX_ABI_COMPATIBLE;
+}
 #define MX_ENTRY_SYMBOL "modelexport_plugin_entry"
 #define MX_NONE ((int64_t)-1)
 

@@ -39,15 +39,22 @@ struct ExportReport {
   std::vector<std::string> warnings;                    // e.g. plugin registry conflicts
 };
 
+// A trace and, beside it, what of it depends on dynamic axes (empty without --dynamic).
+struct TracedModel {
+  Trace trace;
+  DynamicMarks dynamic;
+};
+
 // Traces the model on the example inputs; with dynamic axes, traces it again with those
-// axes resized and marks what depends on them (see dynamic_axes.h). `loaded`, if given, is
+// axes resized and finds what depends on them (see dynamic_axes.h). `loaded`, if given, is
 // called once the model is loaded (the summary times loading apart from tracing).
-Trace trace_for_export(const ExportOptions& options, const std::function<void()>& loaded = {});
+TracedModel trace_for_export(const ExportOptions& options, const std::function<void()>& loaded = {});
 
 // Throws mx::Error with a complete message; on error no output file exists.
 ExportReport export_model(const ExportOptions& options);
 
 // Converts with `registry` (opset and output names from `options`) and runs ONNX's checker.
-ConvertedModel convert_checked(const Trace& trace, const OpRegistry& registry, const ExportOptions& options);
+ConvertedModel convert_checked(const Trace& trace, const DynamicMarks& dynamic, const OpRegistry& registry,
+                               const ExportOptions& options);
 
 }  // namespace mx

@@ -106,7 +106,7 @@ bool EmitContext::is_shape_dynamic(size_t i) const {
 
 bool EmitContext::has_dynamic_axes() const {
   for (const auto& input : g_.trace().inputs)
-    for (const auto& label : g_.trace().values[input.value].dim_labels)
+    for (const auto& label : g_.dynamic().labels(input.value))
       if (!label.empty()) return true;
   return false;
 }

@@ -23,7 +23,7 @@ ConvertedModel convert_checked(const Trace& trace, const DynamicMarks& dynamic, 
   ConvertedModel model = convert(trace, dynamic, registry, copts);
   if (o.fold_batchnorm) fold_batchnorm(model);
   remove_dead_nodes(model);
-  if (!o.dynamic.empty()) relax_static_dims(model);
+  if (!o.dynamic.empty() || has_data_dependent_sizes(model)) relax_static_dims(model);
   try {
     check_converted(model);
   } catch (const std::exception& e) {

@@ -1,5 +1,5 @@
-// Creation and view ops beyond sizes.cpp: eye, linspace, as_strided, item,
-// _reshape_from_tensor, conj_physical, nonzero_numpy.
+// Creation and view ops beyond sizes.cpp: eye, linspace, as_strided, item, tensors made from
+// numbers, _shape_as_tensor, _reshape_from_tensor, conj_physical, nonzero_numpy.
 #include <set>
 
 #include "convert/emit_context.h"
@@ -90,7 +90,8 @@ void emit_as_strided(EmitContext& cx) {
     std::vector<int64_t> along(size.size(), 1), steps;
     along[k] = size[k];
     for (int64_t j = 0; j < size[k]; ++j) steps.push_back(j * stride[k]);
-    std::string part = cx.apply("Reshape", {cx.const_ints(steps), cx.const_ints(along)}, false);
+    std::string part = cx.fresh("Reshape");  // allowzero: a size-0 dim stays 0
+    set_attr(cx.helper("Reshape", {cx.const_ints(steps), cx.const_ints(along)}, {part}), "allowzero", static_cast<int64_t>(1));
     idx = cx.apply("Add", {idx, part}, false);
   }
   std::string flat = cx.apply("Reshape", {cx.tensor(0), cx.const_ints({-1})}, false);
@@ -114,6 +115,19 @@ void emit_reshape_from_tensor(EmitContext& cx) {
   set_attr(cx.node("Reshape", {cx.tensor(0), cx.tensor_as(1, DType::Int64)}, {out}), "allowzero", static_cast<int64_t>(1));
   cx.set_output(0, out);
 }
+
+// scalar_tensor(s, dtype, ...), tensor(number, dtype, device, requires_grad), as_tensor(number,
+// dtype, device): a 0-d tensor of a number. The tracer folds them when the number is known;
+// the graph computes them only for a number read from the inputs' values (aten::item).
+void emit_number_tensor(EmitContext& cx) {
+  const auto& v = cx.arg(0);
+  if (v.kind != Value::Kind::Int && v.kind != Value::Kind::Double && v.kind != Value::Kind::Bool)
+    throw cx.error("a tensor made from a list computed in the graph is not supported (only from one number)");
+  cx.set_output(0, cx.apply("Identity", {cx.tensor_as(0, cx.out().dtype)}));
+}
+
+// _shape_as_tensor(self): the shape as a 1-d int64 tensor.
+void emit_shape_as_tensor(EmitContext& cx) { cx.set_output(0, cx.apply("Shape", {cx.tensor(0)})); }
 
 // conj_physical(self): the identity on real tensors (modelexport has no complex types).
 void emit_conj_physical(EmitContext& cx) { cx.set_output(0, cx.apply("Identity", {cx.tensor(0)})); }
@@ -145,6 +159,10 @@ MX_OPS({
     {"aten::_reshape_from_tensor", 14, emit_reshape_from_tensor},
     {"aten::conj_physical", 1, emit_conj_physical},
     {"aten::nonzero_numpy", 13, emit_nonzero_numpy},
+    {"aten::scalar_tensor", 13, emit_number_tensor},
+    {"aten::tensor", 13, emit_number_tensor},
+    {"aten::as_tensor", 13, emit_number_tensor},
+    {"aten::_shape_as_tensor", 13, emit_shape_as_tensor},
 })
 
 }  // namespace mx

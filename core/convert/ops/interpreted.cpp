@@ -9,9 +9,9 @@ const std::vector<OpNote>& interpreted_ops() {
     std::vector<OpNote> v;
     for (const char* op : {"aten::Delete", "aten::__derive_index", "aten::__getitem__", "aten::__is__", "aten::__isnot__",
                            "aten::__not__", "aten::__range_length", "aten::_dim_arange", "aten::_set_item",
-                           "aten::_shape_as_tensor", "aten::alias", "aten::append", "aten::as_tensor", "aten::dim",
+                           "aten::alias", "aten::append", "aten::dim",
                            "aten::insert", "aten::is_floating_point", "aten::is_pinned", "aten::len", "aten::lift",
-                           "aten::list", "aten::numel", "aten::pop", "aten::scalar_tensor", "aten::tensor"})
+                           "aten::list", "aten::numel", "aten::pop"})
       v.push_back({op, lists});
     return v;
   }();

@@ -108,7 +108,8 @@ TEST(OpsCommand, ListsRefusedAndInterpretedOpsWithTheirReasons) {
 // "torch 1.13 has no such op" is checked against torch itself: no schema has that name.
 TEST(OpsCommand, OpsRefusedAsAbsentFromTorchHaveNoSchema) {
   std::string names;
-  for (const auto& n : listed_ops().refused())
+  auto list = listed_ops();
+  for (const auto& n : list.refused())
     if (!n.has_entry() && n.reason().find("has no such op") != std::string::npos) names += " " + n.aten();
   ASSERT_FALSE(names.empty());
   auto r = run("/usr/bin/python3 -c " +

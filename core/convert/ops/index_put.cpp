@@ -1,5 +1,7 @@
 // Writing into tensors by index: index_put (advanced-index assignment, accumulate, bool
 // masks, several index tensors), masked_scatter, index_add, index_copy, index_fill.
+#include <algorithm>
+
 #include "convert/emit_context.h"
 #include "convert/ops/index_util.h"
 #include "convert/ops/ops.h"
@@ -59,11 +61,21 @@ std::string index_put_updates(EmitContext& cx, const Indices& ix, const std::str
 // += with accumulate, which sums repeated indices). The indexed dims go first, ScatterND
 // writes there, and the dims go back.
 void emit_index_put(EmitContext& cx) {
+  refuse_write_through_view(cx);
   bool accumulate = cx.arg_count() > 3 && cx.bool_arg(3);
   if (accumulate) need_reduction(cx, "index_put with accumulate=True");
   size_t rank = cx.rank(0);
   if (rank == 0) throw cx.error("indexing a 0-d tensor is not supported");
   std::string self = cx.tensor(0);
+  // An index tensor of static size 0 writes nothing (and ONNX's shape inference crashes on
+  // the empty ScatterND it would make).
+  for (auto id : cx.arg(1).elements) {
+    const auto& v = cx.trace_value(id);
+    bool empty = v.is_tensor() && v.dtype != DType::Bool && v.dtype != DType::UInt8 &&
+                 std::find(v.shape.begin(), v.shape.end(), 0) != v.shape.end();
+    if (empty)
+      return cx.set_output(0, cx.apply("Identity", {self}));
+  }
   Indices ix = bind_indices(cx, 1, self, true);
   if (ix.dims.empty()) throw cx.error("needs at least one index tensor");
   auto perm = indexed_first(ix, rank);
@@ -79,6 +91,7 @@ void emit_index_put(EmitContext& cx) {
 // masked_scatter(self, mask, source): the entries where the mask (self and mask broadcast
 // together) is true take source's elements in order.
 void emit_masked_scatter(EmitContext& cx) {
+  refuse_write_through_view(cx);
   if (cx.rank(0) == 0 && cx.rank(1) == 0) throw cx.error("0-d self and mask are not supported");
   std::string self = cx.tensor(0), mask = cx.tensor_as(1, DType::Bool);
   std::string bs = cx.apply("Expand", {self, cx.apply("Shape", {mask}, false)}, false);
@@ -94,6 +107,7 @@ void emit_masked_scatter(EmitContext& cx) {
 // ScatterElements of `updates` (shaped `shape`) into self along `dim` at the index of
 // argument 2 laid along dim; a 0-d self is handled as 1-d.
 void scatter_along(EmitContext& cx, const std::string& updates, const std::string& shape, const std::string& reduction) {
+  refuse_write_through_view(cx);
   size_t rank = cx.rank(0);
   int64_t dim = cx.norm_dim(cx.int_arg(1), std::max<size_t>(rank, 1));
   std::string self = cx.tensor(0), upd = updates, sh = shape;

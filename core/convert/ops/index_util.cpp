@@ -2,6 +2,7 @@
 #include "convert/ops/index_util.h"
 
 #include <algorithm>
+#include <set>
 
 namespace mx {
 namespace {
@@ -109,6 +110,31 @@ std::string replace_dim(EmitContext& cx, const std::string& shape, int64_t dim, 
   std::string out = cx.fresh("Concat");
   set_attr(cx.helper("Concat", parts, {out}), "axis", static_cast<int64_t>(0));
   return out;
+}
+
+void refuse_write_through_view(const EmitContext& cx) {
+  static const std::set<std::string> kViews{
+      "aten::slice",     "aten::select",  "aten::narrow",  "aten::view",     "aten::reshape", "aten::transpose",
+      "aten::permute",   "aten::expand",  "aten::diagonal", "aten::unsqueeze", "aten::squeeze", "aten::t",
+      "aten::as_strided", "aten::unfold", "aten::flatten", "aten::view_as",  "aten::reshape_as", "aten::numpy_T",
+      "aten::detach",    "aten::alias",   "aten::movedim", "aten::swapaxes", "aten::unflatten", "aten::expand_as"};
+  const std::string& op = cx.entry().op;
+  if (op.size() < 2 || op.back() != '_' || op[op.size() - 2] == '_') return;  // not in place
+  const Trace& trace = cx.trace();
+  const auto& self = trace.values[cx.entry().inputs[0]];
+  if (self.producer < 0) return;
+  const auto& view = trace.entries[self.producer];
+  if (!kViews.count(view.op) || view.inputs.empty()) return;
+  int64_t base = view.inputs[0];
+  size_t here = static_cast<size_t>(&cx.entry() - trace.entries.data());
+  bool read_later = std::find(trace.outputs.begin(), trace.outputs.end(), base) != trace.outputs.end();
+  for (size_t i = here + 1; i < trace.entries.size() && !read_later; ++i)
+    read_later = std::find(trace.entries[i].inputs.begin(), trace.entries[i].inputs.end(), base) !=
+                 trace.entries[i].inputs.end();
+  if (read_later)
+    throw cx.error("writes in place into a view (" + view.op + ") of a tensor that is read again afterwards, which "
+                   "a graph of values cannot express (y[:, i] = v writes through aten::slice); write into the tensor "
+                   "itself with index tensors only, or build the result with torch.where or torch.cat");
 }
 
 }  // namespace mx

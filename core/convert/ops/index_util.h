@@ -43,4 +43,9 @@ std::string index_along(EmitContext& cx, size_t i, int64_t dim, size_t rank, con
 // shape with entry `dim` replaced by the 1-element tensor `size` (both 1-d int64).
 std::string replace_dim(EmitContext& cx, const std::string& shape, int64_t dim, size_t rank, const std::string& size);
 
+// Throws if this in-place op (aten::index_put_, ...) writes into a view of a tensor that the
+// model reads again afterwards (y[:, i] = v is aten::slice then aten::index_put_ on the
+// slice): the converted graph computes values, so the write would not reach that tensor.
+void refuse_write_through_view(const EmitContext& cx);
+
 }  // namespace mx

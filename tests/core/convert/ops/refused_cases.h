@@ -41,6 +41,8 @@ inline const std::pair<const char*, const char*> kRefusedCases[] = {
     {"refused_fake_quantize",
      "aten::fake_quantize_per_tensor_affine in module '<root>' (Fn): refused on purpose: fake quantization"},
     // arguments a converter refuses
+    {"refused_setitem_through_slice", "aten::index_put_ in module '<root>' (Fn): writes in place into a view (aten::slice) "
+                                      "of a tensor that is read again afterwards"},
     {"refused_unique_unsorted", "aten::_unique2 in module '<root>' (Fn): sorted=False returns the values in the order of "
                                 "ATen's hash table, which ONNX cannot reproduce; use sorted=True"},
     {"refused_as_strided_of_transpose", "aten::as_strided in module '<root>' (Fn): self comes from aten::transpose, a view "

@@ -96,7 +96,6 @@ MX_OPS({
     {"aten::rsub", 14, emit_rsub},
     {"aten::mul", 14, emit_mul},
     {"aten::div", 14, emit_div},
-    {"aten::true_divide", 14, emit_div},  // a scripted torch.true_divide; a trace records aten::div
     {"aten::floor_divide", 14, emit_floor_divide},
     {"aten::floordiv", 14, emit_floor_divide},
 })

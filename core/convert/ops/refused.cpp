@@ -36,6 +36,8 @@ const std::vector<OpNote>& refused_without_entry() {
                       "supported; conj() of a real tensor records nothing"},
       {"aten::_floor_divide", "torch 1.13 has no such op; // and torch.floor_divide record aten::floor_divide, which "
                               "converts"},
+      {"aten::true_divide", "TorchScript records aten::div for torch.true_divide (traced, scripted, or called as "
+                            "torch.ops.aten.true_divide), which converts"},
       {"aten::tanhshrink", "torch 1.13 has no such op; F.tanhshrink records aten::tanh and aten::sub, which convert"},
   };
   return ops;

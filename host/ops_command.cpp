@@ -2,7 +2,6 @@
 #include <boost/program_options.hpp>
 #include <fstream>
 #include <iostream>
-#include <set>
 
 #include "command_line.h"
 #include "commands.h"
@@ -20,10 +19,12 @@ int ops_command(const std::vector<std::string>& args) {
   std::string coverage;
   po::options_description desc(R"(usage: modelexport ops [--json] [--plugin-dir DIR ...] [--coverage FILE]
 
-Lists every aten operator the converter accepts: core's C++ emitters (the file under
-core/convert/ops/ that holds it), core's one-to-one rows, and the rows of the plugin
+Lists every aten operator the converter has an entry for: core's C++ emitters (the file
+under core/convert/ops/ that holds it), core's one-to-one rows, and the rows of the plugin
 manifests found on the plugin path. One line per entry: the op, the lowest opset the
-entry needs, and its source. In-place variants (aten::relu_) convert as their op does.
+entry needs, its source, and for an entry that refuses its op on purpose, why. In-place
+variants (aten::relu_) convert as their op does. Then the ops refused without an entry
+(no torch 1.13 graph holds them) and the ops the tracer evaluates on known values.
 
 --coverage FILE reads aten op names, one a line (torch.onnx's registry:
 tests/coverage/peer_ops.py prints it), and says of each whether we convert it, refuse it
@@ -52,14 +53,7 @@ options)");
     std::cout << ops_json(entries.registry) << "\n";
     return 0;
   }
-  std::set<std::string> distinct;
-  for (const auto* e : entries.registry.every_entry()) {
-    distinct.insert(e->aten);
-    std::cout << e->aten << "  opset " << e->since_opset << "+  " << e->source;
-    if (!e->onnx_op.empty()) std::cout << " (-> " << e->onnx_op << ")";
-    std::cout << "\n";
-  }
-  std::cout << distinct.size() << " aten operators\n";
+  std::cout << ops_text(entries.registry);
   return 0;
 }
 

@@ -63,8 +63,9 @@ ConvertedModel convert(const Trace& trace, const OpRegistry& registry, const Con
   return convert(trace, DynamicMarks{}, registry, options);
 }
 
-ConvertedModel convert(const Trace& trace, const DynamicMarks& dynamic, const OpRegistry& registry,
+ConvertedModel convert(const Trace& trace, const DynamicMarks& marks, const OpRegistry& registry,
                        const ConvertOptions& options) {
+  const DynamicMarks dynamic = with_numbers_read_from_inputs(trace, marks);
   if (options.opset < kMinOpset || options.opset > kMaxOpset)
     throw Error("opset " + std::to_string(options.opset) + " is not supported (supported: " +
                 std::to_string(kMinOpset) + " to " + std::to_string(kMaxOpset) + ")");

@@ -24,6 +24,8 @@ class EmitContext {
   int opset() const { return g_.opset(); }
   const OpEntry& op() const { return op_; }
   const TraceEntry& entry() const { return entry_; }
+  // The whole trace, for emitters that look at how an argument was produced.
+  const Trace& trace() const { return g_.trace(); }
 
   // "aten::add.Tensor in module 'layer1.0' (BasicBlock)" for messages.
   std::string where() const;

@@ -1,6 +1,8 @@
 // Which traced values and ops the graph computes (see dynamic_marks.h).
 #include "model/dynamic_marks.h"
 
+#include <set>
+
 namespace mx {
 
 bool DynamicMarks::is_shape_dynamic(int64_t id) const {
@@ -25,6 +27,35 @@ bool is_folded(const Trace& trace, const DynamicMarks& dynamic, int64_t entry) {
   for (auto out : trace.entries[entry].outputs)
     if (depends_on_inputs(trace, dynamic, out)) return false;
   return true;
+}
+
+DynamicMarks with_numbers_read_from_inputs(const Trace& trace, const DynamicMarks& dynamic) {
+  static const std::set<std::string> kValueReads{"aten::item", "aten::Int",         "aten::Float",  "aten::Bool",
+                                                 "aten::ScalarImplicit", "aten::is_nonzero", "aten::tolist", "prim::tolist"};
+  DynamicMarks out = dynamic;
+  out.shape_dynamic.resize(trace.values.size(), 0);
+  auto marked = [&](int64_t id, auto& self) -> bool {
+    if (out.shape_dynamic[id]) return true;
+    for (auto e : trace.values[id].elements)
+      if (self(e, self)) return true;
+    return false;
+  };
+  for (const auto& e : trace.entries) {
+    bool from_inputs = false;
+    for (auto in : e.inputs) {
+      const auto& v = trace.values[in];
+      from_inputs = from_inputs || marked(in, marked) || (kValueReads.count(e.op) && v.is_tensor() && !v.data);
+    }
+    if (!from_inputs) continue;
+    // Tensors the trace did not fold are computed anyway; numbers, lists and folded tensors
+    // would keep their traced values.
+    for (auto o : e.outputs) {
+      const auto& v = trace.values[o];
+      if (!v.is_tensor() || v.data) out.shape_dynamic[o] = 1;
+      for (auto el : v.elements) out.shape_dynamic[el] = 1;
+    }
+  }
+  return out;
 }
 
 const TensorData* constant_data(const Trace& trace, const DynamicMarks& dynamic, int64_t id) {

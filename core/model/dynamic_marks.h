@@ -24,6 +24,12 @@ struct DynamicMarks {
   const std::vector<std::string>& labels(int64_t id) const;
 };
 
+// `dynamic` with every number read from a tensor that depends on the inputs (aten::item,
+// aten::Int, aten::Float, ... of such a tensor) marked as computed by the graph, and so is
+// everything computed from those numbers that the trace would otherwise keep as a
+// constant: the traced value holds for the example inputs only.
+DynamicMarks with_numbers_read_from_inputs(const Trace& trace, const DynamicMarks& dynamic);
+
 // True when value `id`, or an element of it, must be computed by the graph: a tensor whose
 // value the trace did not fold, or anything computed from a dynamic size.
 bool depends_on_inputs(const Trace& trace, const DynamicMarks& dynamic, int64_t id);

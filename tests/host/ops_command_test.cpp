@@ -1,6 +1,7 @@
 // `modelexport ops`: every aten op the converter accepts is listed with its opset and the
-// file that converts it, checked against the ops/ tables read as source text; and the
-// commands that need no model start without loading LibTorch.
+// file that converts it, checked against the ops/ tables read as source text; refused and
+// interpreted ops are listed with why; and the commands that need no model start without
+// loading LibTorch.
 #include <google/protobuf/util/json_util.h>
 #include <gtest/gtest.h>
 
@@ -68,15 +69,74 @@ TEST(OpsCommand, EveryListedOpAndItsInPlaceFormIsAccepted) {
   }
   ASSERT_NE(registry.find("aten::relu_", 17), nullptr);
   EXPECT_EQ(registry.find("aten::relu_", 17)->emit, registry.find("aten::relu", 17)->emit);
-  // aten::__and__ is converted now; __lshift__ is not, and is not derived from an "aten::__lshift_".
-  EXPECT_EQ(registry.find("aten::__lshift__", 17), nullptr) << "a dunder name is not an in-place variant";
+  // A dunder name is not an in-place variant: "aten::__foo__" is not derived from "aten::__foo_".
+  OpRegistry dunder;
+  dunder.add("aten::__foo_", 1, registry.find("aten::relu", 17)->emit, "test");
+  EXPECT_EQ(dunder.find("aten::__foo__", 17), nullptr) << "a dunder name is not an in-place variant";
+  EXPECT_NE(dunder.find("aten::__foo_", 17), nullptr);
 }
 
-TEST(OpsCommand, TextListingEndsWithTheCount) {
+// Refused ops are listed with their reason: those with an entry that fails (as rows too, marked
+// refused), and those no torch 1.13 graph holds (no row); interpreted ops have no entry.
+TEST(OpsCommand, ListsRefusedAndInterpretedOpsWithTheirReasons) {
+  auto list = listed_ops();
+  auto registry = OpRegistry::builtin();
+  std::map<std::string, std::string> refused_rows;
+  for (const auto& row : list.ops())
+    if (!row.refused().empty()) refused_rows[row.aten()] = row.refused();
+  ASSERT_GE(list.refused_size(), 30);
+  std::set<std::string> with_entry;
+  for (const auto& n : list.refused()) {
+    EXPECT_FALSE(n.reason().empty()) << n.aten();
+    if (n.has_entry()) {
+      with_entry.insert(n.aten());
+      ASSERT_TRUE(refused_rows.count(n.aten())) << n.aten();
+      EXPECT_EQ(refused_rows[n.aten()], n.reason());
+    } else {
+      EXPECT_EQ(registry.find(n.aten(), 17), nullptr) << n.aten() << " is refused without an entry but has one";
+    }
+  }
+  for (const auto& [op, why] : refused_rows) EXPECT_TRUE(with_entry.count(op)) << op;
+  EXPECT_TRUE(with_entry.count("aten::bernoulli"));
+  ASSERT_GE(list.interpreted_size(), 15);
+  for (const auto& n : list.interpreted()) {
+    EXPECT_EQ(registry.find(n.aten(), 17), nullptr) << n.aten() << " is listed as interpreted but has a converter";
+    EXPECT_FALSE(n.reason().empty()) << n.aten();
+  }
+}
+
+// "torch 1.13 has no such op" is checked against torch itself: no schema has that name.
+TEST(OpsCommand, OpsRefusedAsAbsentFromTorchHaveNoSchema) {
+  std::string names;
+  auto list = listed_ops();
+  for (const auto& n : list.refused())
+    if (!n.has_entry() && n.reason().find("has no such op") != std::string::npos) names += " " + n.aten();
+  ASSERT_FALSE(names.empty());
+  auto r = run("/usr/bin/python3 -c " +
+               quote("import sys, torch\n"
+                     "found = [n for n in sys.argv[1:] if torch._C._jit_get_schemas_for_operator(n)]\n"
+                     "print(' '.join(found)); sys.exit(1 if found else 0)") +
+               names);
+  EXPECT_EQ(r.exit_code, 0) << "torch has these ops:" << r.out << r.err;
+}
+
+TEST(OpsCommand, TextListingMarksRefusedAndInterpretedOpsAndEndsWithTheCounts) {
   auto r = run(quote(modelexport_bin()) + " ops");
   ASSERT_EQ(r.exit_code, 0) << r.err;
-  EXPECT_NE(r.out.find("aten::conv2d  opset 11+  core/convert/ops/conv.cpp"), std::string::npos) << r.out;
-  EXPECT_NE(r.out.find(std::to_string(listed_ops().count()) + " aten operators\n"), std::string::npos);
+  EXPECT_NE(r.out.find("aten::conv2d  opset 11+  core/convert/ops/conv.cpp\n"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("aten::bernoulli  opset 1+  core/convert/ops/refused.cpp  refused: it draws random numbers"),
+            std::string::npos);
+  EXPECT_NE(r.out.find("\naten::_cast_Bool  refused: torch 1.13 has no such op"), std::string::npos);
+  EXPECT_NE(r.out.find("\naten::len  interpreted: "), std::string::npos);
+  auto list = listed_ops();
+  int with_entry = 0;
+  for (const auto& n : list.refused()) with_entry += n.has_entry();
+  int converted = list.count() - with_entry;
+  std::string last = std::to_string(converted + list.refused_size() + list.interpreted_size()) + " aten operators: " +
+                     std::to_string(converted) + " converted, " + std::to_string(list.refused_size()) +
+                     " refused on purpose, " + std::to_string(list.interpreted_size()) + " interpreted by the tracer\n";
+  ASSERT_GE(r.out.size(), last.size());
+  EXPECT_EQ(r.out.substr(r.out.size() - last.size()), last);
 }
 
 // LD_DEBUG=libs makes the dynamic loader print every library it loads.

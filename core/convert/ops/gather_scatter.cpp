@@ -3,6 +3,7 @@
 #include <numeric>
 
 #include "convert/emit_context.h"
+#include "convert/ops/index_util.h"
 #include "convert/ops/ops.h"
 
 namespace mx {
@@ -64,46 +65,11 @@ void emit_scatter(EmitContext& cx) {
 // scatter_add(self, dim, index, src)
 void emit_scatter_add(EmitContext& cx) { scatter_elements(cx, 3, "add"); }
 
-// The index tensors of aten::index: (position, ONNX int64 name) for each non-None entry;
-// a bool mask becomes the indices of its true entries, one per dim it covers.
-struct Indices {
-  std::vector<int64_t> dims;
-  std::vector<std::string> names;
-};
-
-Indices bind_indices(EmitContext& cx) {
-  const auto& list = cx.arg(1);
-  Indices ix;
-  auto names = cx.tensor_list(1, true);
-  for (size_t k = 0, d = 0; k < list.elements.size(); ++k) {
-    const auto& v = cx.trace_value(list.elements[k]);
-    if (v.kind == Value::Kind::None) {
-      ++d;
-      continue;
-    }
-    if (v.dtype == DType::Bool || v.dtype == DType::UInt8) {
-      if (list.elements.size() != 1) throw cx.error("a boolean mask is only supported as the sole index");
-      std::string nz = cx.apply("NonZero", {cx.cast(names[k], v.dtype, DType::Bool)}, false);
-      for (size_t m = 0; m < v.shape.size(); ++m) {
-        std::string row = cx.fresh("Gather");
-        set_attr(cx.helper("Gather", {nz, cx.const_ints({static_cast<int64_t>(m)}, true)}, {row}), "axis",
-                 static_cast<int64_t>(0));
-        ix.dims.push_back(static_cast<int64_t>(d++));
-        ix.names.push_back(row);
-      }
-      continue;
-    }
-    ix.dims.push_back(static_cast<int64_t>(d++));
-    ix.names.push_back(cx.cast(names[k], v.dtype, DType::Int64));
-  }
-  return ix;
-}
-
 // index.Tensor(self, indices): one index tensor is a Gather; several are broadcast, stacked
 // and read by GatherND from the tensor with the indexed dims moved first. Their result dims
 // go where the first indexed dim was if the indexed dims are adjacent, else first.
 void emit_index(EmitContext& cx) {
-  Indices ix = bind_indices(cx);
+  Indices ix = bind_indices(cx, 1, cx.tensor(0), false);
   size_t rank = cx.rank(0);
   if (ix.dims.empty()) return cx.set_output(0, cx.tensor(0));
   if (ix.dims.size() == 1) {
@@ -111,33 +77,16 @@ void emit_index(EmitContext& cx) {
     set_attr(cx.node("Gather", {cx.tensor(0), ix.names[0]}, {out}), "axis", ix.dims[0]);
     return cx.set_output(0, out);
   }
-  std::vector<int64_t> perm = ix.dims;
-  for (size_t d = 0; d < rank; ++d)
-    if (std::find(ix.dims.begin(), ix.dims.end(), static_cast<int64_t>(d)) == ix.dims.end())
-      perm.push_back(static_cast<int64_t>(d));
-  std::string moved = cx.fresh("Transpose");
-  set_attr(cx.helper("Transpose", {cx.tensor(0)}, {moved}), "perm", perm);
-  // Broadcast the index tensors against each other (Expand chains through every shape).
-  std::vector<std::string> parts;
-  for (const auto& name : ix.names) {
-    std::string b = name;
-    for (const auto& other : ix.names) b = cx.apply("Expand", {b, cx.apply("Shape", {other}, false)}, false);
-    parts.push_back(cx.apply("Unsqueeze", {b, cx.const_ints({-1})}, false));
-  }
-  std::string stacked = cx.fresh("Concat");
-  set_attr(cx.helper("Concat", parts, {stacked}), "axis", static_cast<int64_t>(-1));
-  std::string gathered = cx.apply("GatherND", {moved, stacked});
-  bool adjacent = ix.dims.back() - ix.dims.front() + 1 == static_cast<int64_t>(ix.dims.size());
-  if (!adjacent || ix.dims.front() == 0) return cx.set_output(0, gathered);
+  std::string moved = transpose(cx, cx.tensor(0), indexed_first(ix, rank));
+  std::string gathered = cx.apply("GatherND", {moved, stack_indices(cx, ix)});
+  if (!ix.result_in_place()) return cx.set_output(0, gathered);
   // (B..., before..., after...) -> (before..., B..., after...)
   size_t b = cx.out().shape.size() - (rank - ix.dims.size());
   std::vector<int64_t> back;
   for (int64_t d = 0; d < ix.dims.front(); ++d) back.push_back(static_cast<int64_t>(b) + d);
   for (size_t d = 0; d < b; ++d) back.push_back(static_cast<int64_t>(d));
   for (size_t d = b + ix.dims.front(); d < cx.out().shape.size(); ++d) back.push_back(static_cast<int64_t>(d));
-  std::string out = cx.fresh("Transpose");
-  set_attr(cx.helper("Transpose", {gathered}, {out}), "perm", back);
-  cx.set_output(0, out);
+  cx.set_output(0, transpose(cx, gathered, back));
 }
 
 // masked_select(self, mask): the entries where the (broadcast) mask is true, as a 1-d tensor.

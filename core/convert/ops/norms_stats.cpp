@@ -11,24 +11,6 @@
 namespace mx {
 namespace {
 
-// The p-norm of x over axes: L1/L2 reductions, max/min of |x| for +-inf, the count of
-// non-zeros for p = 0, else (sum |x|^p)^(1/p).
-std::string vector_norm(EmitContext& cx, const std::string& x, DType k, double p, const std::vector<int64_t>& axes,
-                        bool keep) {
-  if (p == 2.0) return reduce(cx, "ReduceL2", x, axes, keep);
-  if (p == 1.0) return reduce(cx, "ReduceL1", x, axes, keep);
-  std::string abs = cx.apply("Abs", {x}, false);
-  if (std::isinf(p)) return reduce(cx, p > 0 ? "ReduceMax" : "ReduceMin", abs, axes, keep);
-  if (p == 0.0) {
-    std::string nz = cx.cast(cx.apply("Not", {cx.apply("Equal", {x, cx.const_scalar(0.0, k)}, false)}, false),
-                             DType::Bool, k);
-    return reduce(cx, "ReduceSum", nz, axes, keep);
-  }
-  std::string powered = cx.apply("Pow", {abs, cx.const_scalar(p, k)}, false);
-  std::string sum = reduce(cx, "ReduceSum", powered, axes, keep, false);
-  return cx.apply("Pow", {sum, cx.const_scalar(1.0 / p, k)});
-}
-
 double p_arg(const EmitContext& cx, size_t i) { return i < cx.arg_count() && !cx.is_none(i) ? cx.double_arg(i) : 2.0; }
 
 void norm_to_output(EmitContext& cx, double p, const std::vector<int64_t>& axes, bool keep) {

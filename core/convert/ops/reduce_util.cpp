@@ -1,6 +1,8 @@
 // Reduction helpers shared by the reduction emitters.
 #include "convert/ops/reduce_util.h"
 
+#include <cmath>
+
 namespace mx {
 
 std::vector<int64_t> all_axes(size_t rank) {
@@ -31,6 +33,22 @@ std::string reduce(EmitContext& cx, const std::string& op, const std::string& x,
   }
   set_attr(n, "keepdims", static_cast<int64_t>(keepdims));
   return out;
+}
+
+std::string vector_norm(EmitContext& cx, const std::string& x, DType k, double p, const std::vector<int64_t>& axes,
+                        bool keep) {
+  if (p == 2.0) return reduce(cx, "ReduceL2", x, axes, keep);
+  if (p == 1.0) return reduce(cx, "ReduceL1", x, axes, keep);
+  std::string abs = cx.apply("Abs", {x}, false);
+  if (std::isinf(p)) return reduce(cx, p > 0 ? "ReduceMax" : "ReduceMin", abs, axes, keep);
+  if (p == 0.0) {
+    std::string nz = cx.cast(cx.apply("Not", {cx.apply("Equal", {x, cx.const_scalar(0.0, k)}, false)}, false),
+                             DType::Bool, k);
+    return reduce(cx, "ReduceSum", nz, axes, keep);
+  }
+  std::string powered = cx.apply("Pow", {abs, cx.const_scalar(p, k)}, false);
+  std::string sum = reduce(cx, "ReduceSum", powered, axes, keep, false);
+  return cx.apply("Pow", {sum, cx.const_scalar(1.0 / p, k)});
 }
 
 }  // namespace mx

@@ -18,4 +18,9 @@ std::vector<int64_t> reduce_axes(const EmitContext& cx, size_t i);
 std::string reduce(EmitContext& cx, const std::string& op, const std::string& x, const std::vector<int64_t>& axes,
                    bool keepdims, bool primary = true);
 
+// The p-norm of x (of kernel type k) over axes: L1/L2 reductions, max/min of |x| for +-inf,
+// the count of non-zeros for p = 0, else (sum |x|^p)^(1/p).
+std::string vector_norm(EmitContext& cx, const std::string& x, DType k, double p, const std::vector<int64_t>& axes,
+                        bool keep);
+
 }  // namespace mx

@@ -1,5 +1,5 @@
 // Ops refused on purpose, each with the reason the user is told: sampling, losses, fake
-// quantization, quantized tensors.
+// quantization, quantized tensors; and the registry's ops that torch 1.13 graphs cannot hold.
 #include "convert/ops/refused.h"
 
 #include "convert/emit_context.h"
@@ -23,6 +23,25 @@ void emit_fake_quant(EmitContext& cx) { throw cx.error(std::string("refused on p
 void emit_quantized(EmitContext& cx) { throw cx.error(std::string("refused on purpose: ") + kQuantized); }
 
 }  // namespace
+
+const std::vector<OpNote>& refused_without_entry() {
+  static const std::vector<OpNote> ops{
+      {"aten::_cast_Bool", "torch 1.13 has no such op (its _cast_* ops are Byte, Char, Double, Float, Half, Int, Long, "
+                           "Short); .bool() records aten::to, which converts"},
+      {"aten::_cast_BFloat16", "torch 1.13 has no such op (its _cast_* ops are Byte, Char, Double, Float, Half, Int, "
+                               "Long, Short); .bfloat16() records aten::to, which converts"},
+      {"aten::_cast_ComplexFloat", "torch 1.13 has no such op, and complex tensors are not supported"},
+      {"aten::_cast_ComplexDouble", "torch 1.13 has no such op, and complex tensors are not supported"},
+      {"aten::_conj", "defined for complex tensors only (LibTorch asserts on a real one), and complex tensors are not "
+                      "supported; conj() of a real tensor records nothing"},
+      {"aten::_floor_divide", "torch 1.13 has no such op; // and torch.floor_divide record aten::floor_divide, which "
+                              "converts"},
+      {"aten::true_divide", "TorchScript records aten::div for torch.true_divide (traced, scripted, or called as "
+                            "torch.ops.aten.true_divide), which converts"},
+      {"aten::tanhshrink", "torch 1.13 has no such op; F.tanhshrink records aten::tanh and aten::sub, which convert"},
+  };
+  return ops;
+}
 
 const char* refusal_reason(Emitter emit) {
   if (emit == emit_sampling) return kSampling;

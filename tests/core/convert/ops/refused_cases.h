@@ -40,6 +40,16 @@ inline const std::pair<const char*, const char*> kRefusedCases[] = {
     {"refused_fake_quantize_per_channel", "aten::fake_quantize_per_channel_affine in module '<root>' (Fn): refused on purpose: fake quantization"},
     {"refused_fake_quantize",
      "aten::fake_quantize_per_tensor_affine in module '<root>' (Fn): refused on purpose: fake quantization"},
+    // arguments a converter refuses
+    {"refused_setitem_through_slice", "aten::index_put_ in module '<root>' (Fn): writes in place into a view (aten::slice) "
+                                      "of a tensor that is read again afterwards"},
+    {"refused_unique_unsorted", "aten::_unique2 in module '<root>' (Fn): sorted=False returns the values in the order of "
+                                "ATen's hash table, which ONNX cannot reproduce; use sorted=True"},
+    {"refused_as_strided_of_transpose", "aten::as_strided in module '<root>' (Fn): self comes from aten::transpose, a view "
+                                        "that is not laid out contiguously in its storage; call .contiguous() before"},
+    {"refused_matrix_norm_ord_2", "aten::linalg_matrix_norm in module '<root>' (Fn): ord=2.000000 needs singular values, "
+                                  "which ONNX has no op for"},
+    {"refused_matrix_norm_nuc", "aten::linalg_matrix_norm.str_ord in module '<root>' (Fn): ord='nuc' needs singular values"},
 };
 
 }  // namespace mx::test

@@ -1,0 +1,21 @@
+// The ops the tracer evaluates on known values (see interpreted.h).
+#include "convert/ops/interpreted.h"
+
+namespace mx {
+
+const std::vector<OpNote>& interpreted_ops() {
+  static const std::vector<OpNote> ops = [] {
+    const char* lists = "list and scalar op: run by the tracer on known values";
+    std::vector<OpNote> v;
+    for (const char* op : {"aten::Delete", "aten::__derive_index", "aten::__getitem__", "aten::__is__", "aten::__isnot__",
+                           "aten::__not__", "aten::__range_length", "aten::_dim_arange", "aten::_set_item",
+                           "aten::alias", "aten::append", "aten::dim",
+                           "aten::insert", "aten::is_floating_point", "aten::is_pinned", "aten::len", "aten::lift",
+                           "aten::list", "aten::numel", "aten::pop"})
+      v.push_back({op, lists});
+    return v;
+  }();
+  return ops;
+}
+
+}  // namespace mx

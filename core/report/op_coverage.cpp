@@ -26,6 +26,20 @@ const std::map<std::string, const char*>& interpreted_ops() {
   return ops;
 }
 
+// Names the reference registers that are no operator of torch 1.13 (no schema), so no
+// TorchScript graph holds them: refused, with the reason, outside the converter registry.
+const std::map<std::string, const char*>& not_operators() {
+  static const std::map<std::string, const char*> ops = {
+      {"aten::get_pool_ceil_padding",
+       "not an operator: a helper of torch.onnx's pooling symbolics (the extra padding ceil_mode needs) that its "
+       "registry also lists; no TorchScript graph contains it, and our pooling converters check ceil_mode windows"},
+      {"aten::scan",
+       "not an operator: torch.onnx lists it only to block it at opset 7; torch 1.13 has no aten::scan, so no "
+       "TorchScript graph contains it"},
+  };
+  return ops;
+}
+
 // The reference's spelling of dunder ops drops the last underscore ("aten::__and_").
 std::string our_name(const std::string& op) {
   if (op.rfind("aten::__", 0) == 0 && op.size() > 9 && op.back() == '_' && op[op.size() - 2] != '_') return op + "_";
@@ -44,6 +58,9 @@ OpCoverage op_coverage(const OpRegistry& registry, const std::vector<std::string
       const char* reason = refusal_reason(entries.back()->emit);
       row.status = reason ? "refused" : "converted";
       row.detail = reason ? reason : entries.back()->source;
+    } else if (auto no = not_operators().find(op); no != not_operators().end()) {
+      row.status = "refused";
+      row.detail = no->second;
     } else if (auto it = interpreted_ops().find(op); it != interpreted_ops().end()) {
       row.status = "interpreted";
       row.detail = it->second;

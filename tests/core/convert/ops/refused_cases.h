@@ -40,6 +40,13 @@ inline const std::pair<const char*, const char*> kRefusedCases[] = {
     {"refused_fake_quantize_per_channel", "aten::fake_quantize_per_channel_affine in module '<root>' (Fn): refused on purpose: fake quantization"},
     {"refused_fake_quantize",
      "aten::fake_quantize_per_tensor_affine in module '<root>' (Fn): refused on purpose: fake quantization"},
+    {"refused_pack_padded_sequence",
+     "aten::_pack_padded_sequence in module '<root>' (Fn): refused on purpose: a packed sequence's layout"},
+    {"refused_pad_packed_sequence",
+     "aten::_pad_packed_sequence in module '<root>' (Fn): refused on purpose: a packed sequence's layout"},
+    {"refused_embedding_max_norm",
+     "aten::embedding_renorm_ in module 'emb' (Embedding): refused on purpose: max_norm renormalises the embedding's "
+     "weight in place"},
 };
 
 }  // namespace mx::test

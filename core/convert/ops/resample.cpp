@@ -62,6 +62,29 @@ void upsample(EmitContext& cx, const std::string& mode) {
   resize(cx, mode, align, upsample_scales(cx, has_align, cx.rank(0) - 2));
 }
 
+// Mode 'area' is adaptive average pooling to the output size: an AveragePool whose window
+// is input/output, where every input size is a multiple of the output size.
+void area(EmitContext& cx) {
+  const auto& in = cx.arg(0).shape;
+  const auto& out_shape = cx.out().shape;
+  if (in.size() < 3 || in.size() > 5)
+    throw cx.error("mode 'area' does not take a " + std::to_string(in.size()) + "-d input");
+  std::vector<int64_t> kernel;
+  for (size_t d = 2; d < in.size(); ++d) {
+    if (!dim_label(cx, 0, d).empty())
+      throw cx.error("mode 'area' needs fixed spatial sizes; dim " + std::to_string(d) + " is dynamic");
+    if (out_shape[d] <= 0 || in[d] % out_shape[d] != 0)
+      throw cx.error("mode 'area': input size " + std::to_string(in[d]) + " is not a multiple of output size " +
+                     std::to_string(out_shape[d]) + " along dim " + std::to_string(d) + "; ONNX has no adaptive pooling");
+    kernel.push_back(in[d] / out_shape[d]);
+  }
+  std::string out = cx.fresh("AveragePool");
+  auto* n = cx.node("AveragePool", {cx.tensor(0)}, {out});
+  set_attr(n, "kernel_shape", kernel);
+  set_attr(n, "strides", kernel);
+  cx.set_output(0, out);
+}
+
 // __interpolate(input, size, scale_factor, mode, align_corners, recompute_scale_factor,
 // antialias), all four overloads: a scripted model's F.interpolate of old. It always resizes
 // to the size it computes (floor(size * scale)), never by the scale factors themselves.
@@ -83,9 +106,7 @@ void emit_interpolate(EmitContext& cx) {
       throw cx.error("mode '" + mode + "' does not take a " + std::to_string(rank) + "-d input");
     return resize(cx, m.onnx, align, {});
   }
-  if (mode == "area")
-    throw cx.error("mode 'area' is not supported here; F.interpolate(mode='area') in a traced model records "
-                   "adaptive_avg_pool, which is");
+  if (mode == "area") return area(cx);
   throw cx.error("unknown mode '" + mode + "' (expected nearest, linear, bilinear, trilinear, bicubic or area)");
 }
 

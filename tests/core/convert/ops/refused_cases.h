@@ -47,6 +47,14 @@ inline const std::pair<const char*, const char*> kRefusedCases[] = {
     {"refused_embedding_max_norm",
      "aten::embedding_renorm_ in module 'emb' (Embedding): refused on purpose: max_norm renormalises the embedding's "
      "weight in place"},
+    // arguments the converters refuse
+    {"refused_adaptive_max_pool_uneven",
+     "aten::adaptive_max_pool2d in module '<root>' (Fn): input size 7 is not a multiple of output size 3 along spatial "
+     "dim 0; ONNX has no adaptive pooling"},
+    {"refused_grid_sample_volume", "aten::grid_sampler in module '<root>' (Fn): only 4-d inputs (N, C, H, W) are supported"},
+    {"refused_grid_sample_double", "aten::grid_sampler in module '<root>' (Fn): only float32 input and grid are supported"},
+    {"refused_pad_circular_wraps_cropped",
+     "aten::_pad_circular in module '<root>' (Fn): circular padding wraps more than the 1 elements left after cropping"},
 };
 
 }  // namespace mx::test

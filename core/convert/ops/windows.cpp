@@ -78,7 +78,6 @@ void emit_im2col(EmitContext& cx) {
   std::string x = cx.tensor(0);
   if (rank == 3) x = cx.apply("Unsqueeze", {x, cx.const_ints({0})}, false);
   size_t first = rank - 2;
-  require_static(cx, first - 1, "the channel");
   if (padding[0] || padding[1])
     x = cx.apply("Pad", {x, cx.const_ints({0, 0, padding[0], padding[1], 0, 0, padding[0], padding[1]})}, false);
   std::vector<int64_t> counts;
@@ -93,10 +92,12 @@ void emit_im2col(EmitContext& cx) {
   }
   std::string moved = cx.fresh("Transpose");
   set_attr(cx.helper("Transpose", {x}, {moved}), "perm", std::vector<int64_t>{0, 1, 3, 5, 2, 4});
-  int64_t channels = cx.arg(0).shape[first - 1] * kernel[0] * kernel[1];
-  std::vector<int64_t> shape{0, channels, counts[0] * counts[1]};
-  if (rank == 3) shape.erase(shape.begin());
-  if (rank == 3) moved = cx.apply("Squeeze", {moved, cx.const_ints({0})}, false);
+  // -1: the channels (C * kh * kw), which may follow a dynamic axis.
+  std::vector<int64_t> shape{0, -1, counts[0] * counts[1]};
+  if (rank == 3) {
+    shape.erase(shape.begin());
+    moved = cx.apply("Squeeze", {moved, cx.const_ints({0})}, false);
+  }
   cx.set_output(0, cx.apply("Reshape", {moved, cx.const_ints(shape)}, false));
 }
 

@@ -53,9 +53,7 @@ std::string transpose(EmitContext& cx, const std::string& x, const std::vector<i
 
 // ONNX RNN takes one activation name per direction.
 void set_activations(onnx::NodeProto* n, const char* name, int count) {
-  auto* a = n->add_attribute();
-  a->set_name("activations");
-  a->set_type(onnx::AttributeProto::STRINGS);
+  auto* a = add_attr(n, "activations", onnx::AttributeProto::STRINGS);
   for (int i = 0; i < count; ++i) a->add_strings(name);
 }
 

@@ -35,6 +35,9 @@ const std::vector<RegisteredOpTable>& registered_op_tables();
 // A ConstantOfShape node of the op's output type filled with `value` (sizes.cpp).
 std::string constant_of_shape(EmitContext& cx, const std::string& shape, double value);
 
+// The dynamic label of dim `dim` of tensor argument `arg`, "" when that dim is static.
+std::string dim_label(const EmitContext& cx, size_t arg, size_t dim);
+
 // One-to-one rows from YAML (the OpEntry names the ONNX op).
 void emit_row(EmitContext& cx);
 

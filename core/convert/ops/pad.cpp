@@ -1,4 +1,4 @@
-// Padding: pad (constant, reflect, replicate, circular), constant_pad_nd, reflection_pad*,
+// Padding: pad (constant, reflect, replicate, circular), _pad_circular, constant_pad_nd, reflection_pad*,
 // replication_pad*. PyTorch lists (begin, end) pairs from the last dim
 // backwards; ONNX's Pad wants all begins then all ends, first dim first.
 #include <limits>
@@ -50,31 +50,51 @@ void pad_node(EmitContext& cx, const std::string& mode, int value_arg) {
   cx.set_output(0, out);
 }
 
-// Circular padding: each padded dim takes its own end before it and its start after it.
+std::string slice(EmitContext& cx, const std::string& x, int64_t from, int64_t to, int64_t dim) {
+  return cx.apply("Slice", {x, cx.const_ints({from}), cx.const_ints({to}), cx.const_ints({dim})}, false);
+}
+
+// Circular padding: each padded dim takes its own end before it and its start after it. As
+// in PyTorch, negative pads first crop the dim, and the rest wraps what is left.
 void pad_circular(EmitContext& cx) {
   auto pad = cx.ints_arg(1);
   size_t rank = cx.rank(0);
   if (pad.size() % 2 != 0 || pad.size() / 2 > rank) throw cx.error("pad does not fit the tensor's dims");
+  constexpr int64_t kEnd = std::numeric_limits<int64_t>::max();
   std::string x = cx.tensor(0);
   for (size_t k = 0; k < pad.size() / 2; ++k) {
     int64_t dim = static_cast<int64_t>(rank - 1 - k), before = pad[2 * k], after = pad[2 * k + 1];
-    if (before < 0 || after < 0) throw cx.error("negative circular padding is not supported");
-    if (before > cx.arg(0).shape[dim] || after > cx.arg(0).shape[dim])
-      throw cx.error("circular padding is larger than the dim it wraps");
+    int64_t size = cx.arg(0).shape[dim];
+    if (before > size || after > size) throw cx.error("circular padding is larger than the dim it wraps");
+    if (before < 0 || after < 0) {
+      if (!dim_label(cx, 0, dim).empty())
+        throw cx.error("negative circular padding of dynamic dim " + std::to_string(dim) + " is not supported");
+      x = slice(cx, x, std::max<int64_t>(-before, 0), size - std::max<int64_t>(-after, 0), dim);
+    }
+    int64_t kept = size - std::max<int64_t>(-before, 0) - std::max<int64_t>(-after, 0);
+    if (kept < 0) throw cx.error("negative padding removes more than dim " + std::to_string(dim) + " holds");
+    if (std::max(before, after) > kept)
+      throw cx.error("circular padding wraps more than the " + std::to_string(kept) + " elements left after cropping");
     std::vector<std::string> parts;
-    if (before > 0)
-      parts.push_back(cx.apply("Slice", {x, cx.const_ints({-before}), cx.const_ints({std::numeric_limits<int64_t>::max()}),
-                                         cx.const_ints({dim})},
-                               false));
+    if (before > 0) parts.push_back(slice(cx, x, -before, kEnd, dim));
     parts.push_back(x);
-    if (after > 0)
-      parts.push_back(cx.apply("Slice", {x, cx.const_ints({0}), cx.const_ints({after}), cx.const_ints({dim})}, false));
+    if (after > 0) parts.push_back(slice(cx, x, 0, after, dim));
     if (parts.size() == 1) continue;
     std::string out = cx.fresh("Concat");
     set_attr(cx.node("Concat", parts, {out}), "axis", dim);
     x = out;
   }
   cx.set_output(0, x);
+}
+
+// _pad_circular(self, pad): what F.pad(mode='circular') ran before aten::pad; the pad list
+// covers every dim after N and C.
+void emit_pad_circular(EmitContext& cx) {
+  size_t expected = 2 * (cx.rank(0) >= 2 ? cx.rank(0) - 2 : 0);
+  if (cx.ints_arg(1).size() != expected)
+    throw cx.error("expected " + std::to_string(expected) + " pad values for a " +
+                   std::to_string(cx.rank(0)) + "-d input, got " + std::to_string(cx.ints_arg(1).size()));
+  pad_circular(cx);
 }
 
 // pad(self, pad, mode='constant', value=None)
@@ -99,6 +119,7 @@ void emit_replication_pad(EmitContext& cx) { pad_node(cx, "edge", -1); }
 MX_OPS({
     {"aten::pad", 14, emit_pad},
     {"aten::constant_pad_nd", 14, emit_constant_pad_nd},
+    {"aten::_pad_circular", 14, emit_pad_circular},
     {"aten::reflection_pad1d", 14, emit_reflection_pad},
     {"aten::reflection_pad2d", 14, emit_reflection_pad},
     {"aten::reflection_pad3d", 14, emit_reflection_pad},

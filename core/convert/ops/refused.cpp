@@ -1,5 +1,6 @@
 // Ops refused on purpose, each with the reason the user is told: sampling, losses, fake
-// quantization, quantized tensors; and the registry's ops that torch 1.13 graphs cannot hold.
+// quantization, quantized tensors, packed sequences, weights renormalised in place; and the
+// registry's ops that torch 1.13 graphs cannot hold.
 #include "convert/ops/refused.h"
 
 #include "convert/emit_context.h"
@@ -16,11 +17,20 @@ const char* kFakeQuant =
     "fake quantization is quantization-aware training; export the float model (convert or strip the observers) "
     "and quantize the ONNX file afterwards";
 const char* kQuantized = "quantized tensors are not supported; export the float model and quantize the ONNX file";
+const char* kPacked =
+    "a packed sequence's layout (its batch_sizes) depends on the lengths' values, which an ONNX graph fixes at "
+    "export; run the RNN on the padded batch instead (ONNX's LSTM/GRU/RNN take a sequence_lens input for that)";
+const char* kRenorm =
+    "max_norm renormalises the embedding's weight in place as the model runs, and an ONNX graph's weights are "
+    "constants; renormalise every row once before export (torch.embedding_renorm_(weight, torch.arange(rows), "
+    "max_norm, norm_type) under torch.no_grad(), the same rows any lookup would give) and set max_norm=None";
 
 void emit_sampling(EmitContext& cx) { throw cx.error(std::string("refused on purpose: ") + kSampling); }
 void emit_loss(EmitContext& cx) { throw cx.error(std::string("refused on purpose: ") + kLoss); }
 void emit_fake_quant(EmitContext& cx) { throw cx.error(std::string("refused on purpose: ") + kFakeQuant); }
 void emit_quantized(EmitContext& cx) { throw cx.error(std::string("refused on purpose: ") + kQuantized); }
+void emit_packed(EmitContext& cx) { throw cx.error(std::string("refused on purpose: ") + kPacked); }
+void emit_renorm(EmitContext& cx) { throw cx.error(std::string("refused on purpose: ") + kRenorm); }
 
 }  // namespace
 
@@ -39,6 +49,12 @@ const std::vector<OpNote>& refused_without_entry() {
       {"aten::true_divide", "TorchScript records aten::div for torch.true_divide (traced, scripted, or called as "
                             "torch.ops.aten.true_divide), which converts"},
       {"aten::tanhshrink", "torch 1.13 has no such op; F.tanhshrink records aten::tanh and aten::sub, which convert"},
+      {"aten::get_pool_ceil_padding",
+       "not an operator: a helper of torch.onnx's pooling symbolics (the extra padding ceil_mode needs) that its "
+       "registry also lists; no TorchScript graph contains it, and our pooling converters check ceil_mode windows"},
+      {"aten::scan",
+       "not an operator: torch.onnx lists it only to block it at opset 7; torch 1.13 has no aten::scan, so no "
+       "TorchScript graph contains it"},
   };
   return ops;
 }
@@ -48,6 +64,8 @@ const char* refusal_reason(Emitter emit) {
   if (emit == emit_loss) return kLoss;
   if (emit == emit_fake_quant) return kFakeQuant;
   if (emit == emit_quantized) return kQuantized;
+  if (emit == emit_packed) return kPacked;
+  if (emit == emit_renorm) return kRenorm;
   return nullptr;
 }
 
@@ -85,6 +103,9 @@ MX_OPS({
     {"aten::quantize_per_tensor", 1, emit_quantized},
     {"aten::quantize_per_channel", 1, emit_quantized},
     {"aten::dequantize", 1, emit_quantized},
+    {"aten::_pack_padded_sequence", 1, emit_packed},
+    {"aten::_pad_packed_sequence", 1, emit_packed},
+    {"aten::embedding_renorm", 1, emit_renorm},  // nn.Embedding(max_norm=...) records embedding_renorm_
 })
 
 }  // namespace mx

@@ -1,5 +1,5 @@
 // Resampling: upsample_nearest*/linear1d/bilinear2d/bicubic2d/trilinear3d (both overloads)
-// -> Resize; pixel_shuffle -> DepthToSpace; pixel_unshuffle as a reshape and transpose.
+// and the TorchScript builtin __interpolate -> Resize; pixel_shuffle -> DepthToSpace; pixel_unshuffle as a reshape and transpose.
 #include "convert/emit_context.h"
 #include "convert/ops/ops.h"
 
@@ -25,11 +25,9 @@ std::vector<double> upsample_scales(const EmitContext& cx, bool has_align, size_
   return scales;
 }
 
-void upsample(EmitContext& cx, const std::string& mode) {
-  bool has_align = mode != "nearest";
-  size_t spatial = cx.rank(0) - 2;
-  bool align = has_align && cx.bool_arg(2);  // align_corners is argument 2 in both overloads
-  auto scales = upsample_scales(cx, has_align, spatial);
+// A Resize of argument 0 in ONNX `mode` (nearest, linear, cubic): by `scales` per spatial dim,
+// or, when there are none, to the traced output size.
+void resize(EmitContext& cx, const std::string& mode, bool align, const std::vector<double>& scales) {
   std::vector<std::string> inputs{cx.tensor(0), ""};
   if (!scales.empty()) {
     // PyTorch maps coordinates with the given factors, not the size ratio: Resize's scales.
@@ -56,6 +54,60 @@ void upsample(EmitContext& cx, const std::string& mode) {
     if (mode == "cubic") set_attr(n, "cubic_coeff_a", -0.75f);
   }
   cx.set_output(0, out);
+}
+
+void upsample(EmitContext& cx, const std::string& mode) {
+  bool has_align = mode != "nearest";
+  bool align = has_align && cx.bool_arg(2);  // align_corners is argument 2 in both overloads
+  resize(cx, mode, align, upsample_scales(cx, has_align, cx.rank(0) - 2));
+}
+
+// Mode 'area' is adaptive average pooling to the output size: an AveragePool whose window
+// is input/output, where every input size is a multiple of the output size.
+void area(EmitContext& cx) {
+  const auto& in = cx.arg(0).shape;
+  const auto& out_shape = cx.out().shape;
+  if (in.size() < 3 || in.size() > 5)
+    throw cx.error("mode 'area' does not take a " + std::to_string(in.size()) + "-d input");
+  std::vector<int64_t> kernel;
+  for (size_t d = 2; d < in.size(); ++d) {
+    if (!dim_label(cx, 0, d).empty())
+      throw cx.error("mode 'area' needs fixed spatial sizes; dim " + std::to_string(d) + " is dynamic");
+    if (out_shape[d] <= 0 || in[d] % out_shape[d] != 0)
+      throw cx.error("mode 'area': input size " + std::to_string(in[d]) + " is not a multiple of output size " +
+                     std::to_string(out_shape[d]) + " along dim " + std::to_string(d) + "; ONNX has no adaptive pooling");
+    kernel.push_back(in[d] / out_shape[d]);
+  }
+  std::string out = cx.fresh("AveragePool");
+  auto* n = cx.node("AveragePool", {cx.tensor(0)}, {out});
+  set_attr(n, "kernel_shape", kernel);
+  set_attr(n, "strides", kernel);
+  cx.set_output(0, out);
+}
+
+// __interpolate(input, size, scale_factor, mode, align_corners, recompute_scale_factor,
+// antialias), all four overloads: a scripted model's F.interpolate of old. It always resizes
+// to the size it computes (floor(size * scale)), never by the scale factors themselves.
+void emit_interpolate(EmitContext& cx) {
+  std::string mode = cx.string_arg(3);
+  bool align = !cx.is_none(4) && cx.bool_arg(4);
+  if (!cx.is_none(6) && cx.bool_arg(6)) throw cx.error("antialias=True is not supported");
+  size_t rank = cx.rank(0);
+  struct Mode {
+    const char* torch;
+    const char* onnx;
+    size_t rank;  // 0: any of 3, 4, 5
+  };
+  static const Mode kModes[] = {{"nearest", "nearest", 0}, {"linear", "linear", 3}, {"bilinear", "linear", 4},
+                                {"trilinear", "linear", 5}, {"bicubic", "cubic", 4}};
+  for (const auto& m : kModes) {
+    if (mode != m.torch) continue;
+    if (m.rank ? rank != m.rank : rank < 3 || rank > 5)
+      throw cx.error("mode '" + mode + "' does not take a " + std::to_string(rank) + "-d input");
+    return resize(cx, m.onnx, align, {});
+  }
+  if (mode == "area") return area(cx);
+  throw cx.error("unknown mode '" + mode + "' (expected nearest, linear, bilinear, trilinear, bicubic or area)");
 }
 
 void emit_upsample_nearest(EmitContext& cx) { upsample(cx, "nearest"); }
@@ -93,6 +145,7 @@ MX_OPS({
     {"aten::upsample_bilinear2d", 14, emit_upsample_linear},
     {"aten::upsample_trilinear3d", 14, emit_upsample_linear},
     {"aten::upsample_bicubic2d", 14, emit_upsample_cubic},
+    {"aten::__interpolate", 14, emit_interpolate},
     {"aten::pixel_shuffle", 14, emit_pixel_shuffle},
     {"aten::pixel_unshuffle", 14, emit_pixel_unshuffle},
 })

@@ -1,6 +1,6 @@
-// aten::lstm and aten::gru (the .input overloads) -> one ONNX LSTM / GRU per layer.
-// PyTorch orders gates (i, f, g, o) for LSTM and (r, z, n) for GRU; ONNX wants (i, o, f, c)
-// and (z, r, h), so weights are re-laid out into new initializers.
+// aten::lstm, aten::gru, aten::rnn_tanh and aten::rnn_relu (the .input overloads) -> one ONNX
+// LSTM / GRU / RNN per layer. PyTorch orders gates (i, f, g, o) for LSTM and (r, z, n) for
+// GRU; ONNX wants (i, o, f, c) and (z, r, h), so weights are re-laid out into new initializers.
 #include <cstring>
 
 #include "convert/emit_context.h"
@@ -12,11 +12,14 @@ namespace {
 struct RnnKind {
   const char* op;
   std::vector<int> gate_order;  // ONNX gate k is PyTorch gate gate_order[k]
-  size_t hidden_inputs;         // LSTM: h0 and c0; GRU: h0
+  size_t hidden_inputs;         // LSTM: h0 and c0; GRU, RNN: h0
+  const char* activation;       // RNN's nonlinearity; null: the op's default activations
 };
 
-const RnnKind kLstm{"LSTM", {0, 3, 1, 2}, 2};
-const RnnKind kGru{"GRU", {1, 0, 2}, 1};
+const RnnKind kLstm{"LSTM", {0, 3, 1, 2}, 2, nullptr};
+const RnnKind kGru{"GRU", {1, 0, 2}, 1, nullptr};
+const RnnKind kRnnTanh{"RNN", {0}, 1, "Tanh"};
+const RnnKind kRnnRelu{"RNN", {0}, 1, "Relu"};
 
 // Stacks `parts` (each [gates*hidden, cols], PyTorch gate order) into
 // [parts.size(), gates*hidden, cols] in ONNX gate order; with concat_pairs, pairs of
@@ -48,8 +51,15 @@ std::string transpose(EmitContext& cx, const std::string& x, const std::vector<i
   return out;
 }
 
+// ONNX RNN takes one activation name per direction.
+void set_activations(onnx::NodeProto* n, const char* name, int count) {
+  auto* a = add_attr(n, "activations", onnx::AttributeProto::STRINGS);
+  for (int i = 0; i < count; ++i) a->add_strings(name);
+}
+
 // lstm.input(input, hx[], params[], has_biases, num_layers, dropout, train, bidirectional, batch_first)
-// gru.input(input, hx, params[], has_biases, num_layers, dropout, train, bidirectional, batch_first)
+// gru.input, rnn_tanh.input, rnn_relu.input(input, hx, params[], has_biases, num_layers, dropout, train,
+//                                          bidirectional, batch_first)
 void emit_rnn(EmitContext& cx, const RnnKind& kind) {
   if (cx.entry().overload != "input") throw cx.error("only the dense-input overload is supported (no packed sequences)");
   bool has_biases = cx.bool_arg(3), bidirectional = cx.bool_arg(7), batch_first = cx.bool_arg(8);
@@ -98,7 +108,8 @@ void emit_rnn(EmitContext& cx, const RnnKind& kind) {
     auto* n = cx.node(kind.op, ins, outs);
     set_attr(n, "hidden_size", hidden);
     set_attr(n, "direction", std::string(bidirectional ? "bidirectional" : "forward"));
-    if (kind.hidden_inputs == 1) set_attr(n, "linear_before_reset", static_cast<int64_t>(1));
+    if (kind.gate_order.size() == 3) set_attr(n, "linear_before_reset", static_cast<int64_t>(1));  // GRU
+    if (kind.activation) set_activations(n, kind.activation, bidirectional ? 2 : 1);
     // Y is [seq, dirs, batch, hidden]; the next layer wants [seq, batch, dirs * hidden].
     x = cx.apply("Reshape", {transpose(cx, outs[0], {0, 2, 1, 3}), cx.const_ints({0, 0, -1})}, false);
     for (size_t s = 0; s < kind.hidden_inputs; ++s) finals[s].push_back(outs[s + 1]);
@@ -114,12 +125,16 @@ void emit_rnn(EmitContext& cx, const RnnKind& kind) {
 
 void emit_lstm(EmitContext& cx) { emit_rnn(cx, kLstm); }
 void emit_gru(EmitContext& cx) { emit_rnn(cx, kGru); }
+void emit_rnn_tanh(EmitContext& cx) { emit_rnn(cx, kRnnTanh); }
+void emit_rnn_relu(EmitContext& cx) { emit_rnn(cx, kRnnRelu); }
 
 }  // namespace
 
 MX_OPS({
     {"aten::lstm", 14, emit_lstm},
     {"aten::gru", 14, emit_gru},
+    {"aten::rnn_tanh", 14, emit_rnn_tanh},
+    {"aten::rnn_relu", 14, emit_rnn_relu},
 })
 
 }  // namespace mx

@@ -51,6 +51,11 @@ void emit_arange(EmitContext& cx) {
 
 }  // namespace
 
+std::string dim_label(const EmitContext& cx, size_t arg, size_t dim) {
+  const auto& labels = cx.dim_labels(arg);  // empty when no dim of the value is dynamic
+  return dim < labels.size() ? labels[dim] : std::string();
+}
+
 std::string constant_of_shape(EmitContext& cx, const std::string& shape, double value) {
   std::string out = cx.fresh("ConstantOfShape");
   auto* a = cx.node("ConstantOfShape", {shape}, {out})->add_attribute();

@@ -30,6 +30,20 @@ TEST(OpCoverage, ClassifiesConvertedRefusedInterpretedAndMissing) {
       << text;
 }
 
+// Names the reference lists that torch 1.13 has no operator for: refused with that reason,
+// without a converter registry entry (no graph could exercise one).
+TEST(OpCoverage, NamesThatAreNoOperatorAreRefusedWithTheReason) {
+  OpRegistry registry = OpRegistry::builtin();
+  auto c = op_coverage(registry, {"aten::get_pool_ceil_padding", "aten::scan"});
+  ASSERT_EQ(c.rows.size(), 2u);
+  for (const auto& row : c.rows) {
+    EXPECT_EQ(row.status, "refused") << row.op;
+    EXPECT_EQ(row.detail.rfind("not an operator: ", 0), 0u) << row.detail;
+    EXPECT_TRUE(registry.all(row.op).empty()) << row.op;
+  }
+  EXPECT_EQ(c.refused, 2);
+}
+
 TEST(OpCoverage, EveryRefusedOpHasItsReason) {
   int refused = 0;
   OpRegistry registry = OpRegistry::builtin();

@@ -40,6 +40,21 @@ inline const std::pair<const char*, const char*> kRefusedCases[] = {
     {"refused_fake_quantize_per_channel", "aten::fake_quantize_per_channel_affine in module '<root>' (Fn): refused on purpose: fake quantization"},
     {"refused_fake_quantize",
      "aten::fake_quantize_per_tensor_affine in module '<root>' (Fn): refused on purpose: fake quantization"},
+    {"refused_pack_padded_sequence",
+     "aten::_pack_padded_sequence in module '<root>' (Fn): refused on purpose: a packed sequence's layout"},
+    {"refused_pad_packed_sequence",
+     "aten::_pad_packed_sequence in module '<root>' (Fn): refused on purpose: a packed sequence's layout"},
+    {"refused_embedding_max_norm",
+     "aten::embedding_renorm_ in module 'emb' (Embedding): refused on purpose: max_norm renormalises the embedding's "
+     "weight in place"},
+    // arguments the converters refuse
+    {"refused_adaptive_max_pool_uneven",
+     "aten::adaptive_max_pool2d in module '<root>' (Fn): input size 7 is not a multiple of output size 3 along spatial "
+     "dim 0; ONNX has no adaptive pooling"},
+    {"refused_grid_sample_volume", "aten::grid_sampler in module '<root>' (Fn): only 4-d inputs (N, C, H, W) are supported"},
+    {"refused_grid_sample_double", "aten::grid_sampler in module '<root>' (Fn): only float32 input and grid are supported"},
+    {"refused_pad_circular_wraps_cropped",
+     "aten::_pad_circular in module '<root>' (Fn): circular padding wraps more than the 1 elements left after cropping"},
     // arguments a converter refuses
     {"refused_setitem_through_slice", "aten::index_put_ in module '<root>' (Fn): writes in place into a view (aten::slice) "
                                       "of a tensor that is read again afterwards"},

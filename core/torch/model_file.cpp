@@ -5,7 +5,7 @@
 
 #include "base/error.h"
 #include "base/input_file.h"
-#include "base/zip_directory.h"
+#include "base/torch_archive.h"
 #include "torch/tensor_bridge.h"
 #include "torch/tensor_checks.h"
 
@@ -17,7 +17,7 @@ torch::jit::Module load_module(const std::string& path) {
   check_regular_input(path, "model file");
   torch::jit::Module m;
   try {
-    zip_record_sizes_of_file(path);  // LibTorch's reader trusts the archive's directory
+    check_torch_archive_file(path);  // LibTorch's reader trusts the archive's sizes and lengths
     m = torch::jit::load(path);
     m.eval();
   } catch (const std::exception& e) {

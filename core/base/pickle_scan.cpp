@@ -1,0 +1,117 @@
+// Pickle opcodes by their argument layout (Python's pickletools); LibTorch's unpickler
+// resizes a string to a claimed length, and its memo table to a claimed index, before it
+// reads: a 1 KB pickle made it allocate 4 GB (the input_file fuzzer).
+#include "base/pickle_scan.h"
+
+#include <cstdint>
+#include <cstring>
+
+#include "base/error.h"
+
+namespace mx {
+namespace {
+
+enum class Arg { none, fixed, length, line, two_lines, memo_put, memoize };
+
+struct Layout {
+  Arg arg = Arg::none;
+  int width = 0;  // of the fixed argument, or of the length that precedes the bytes
+};
+
+Layout layout(unsigned char op) {
+  switch (op) {
+    case '(': case '.': case '0': case '1': case '2': case 'N': case 'Q': case 'R': case 'a': case 'b': case 'd':
+    case '}': case 'e': case 'l': case ']': case 'o': case 's': case 't': case ')': case 'u': case 0x81: case 0x85:
+    case 0x86: case 0x87: case 0x88: case 0x89: case 0x8f: case 0x90: case 0x91: case 0x92: case 0x93: case 0x97:
+    case 0x98:
+      return {Arg::none, 0};
+    case 'K': case 'h': case 0x80: case 0x82: return {Arg::fixed, 1};
+    case 'M': case 0x83: return {Arg::fixed, 2};
+    case 'J': case 'j': case 0x84: return {Arg::fixed, 4};
+    case 'G': case 0x95: return {Arg::fixed, 8};
+    case 'q': return {Arg::memo_put, 1};
+    case 'r': return {Arg::memo_put, 4};
+    case 0x94: return {Arg::memoize, 0};
+    case 'U': case 'C': case 0x8c: case 0x8a: return {Arg::length, 1};
+    case 'T': case 'X': case 'B': case 0x8b: return {Arg::length, 4};
+    case 0x8d: case 0x8e: case 0x96: return {Arg::length, 8};
+    case 'F': case 'I': case 'L': case 'S': case 'V': case 'P': case 'g': case 'p': return {Arg::line, 0};
+    case 'c': case 'i': return {Arg::two_lines, 0};
+    default: return {Arg::fixed, -1};  // unknown
+  }
+}
+
+class Scan {
+ public:
+  Scan(std::string_view p, const std::string& file, const std::string& record) : p_(p), file_(file), record_(record) {}
+
+  void run() {
+    while (at_ < p_.size()) {
+      const size_t start = at_;
+      const unsigned char op = static_cast<unsigned char>(p_[at_++]);
+      if (op == '.') return;
+      const Layout l = layout(op);
+      switch (l.arg) {
+        case Arg::none: break;
+        case Arg::fixed:
+          if (l.width < 0) throw damaged(start, "has an unknown opcode 0x" + hex(op));
+          take(start, op, static_cast<uint64_t>(l.width));
+          break;
+        case Arg::length: take(start, op, number(start, op, l.width)); break;
+        case Arg::line: line(start, op); break;
+        case Arg::two_lines: line(start, op), line(start, op); break;
+        case Arg::memo_put: put(start, op, number(start, op, l.width)); break;
+        case Arg::memoize: put(start, op, memo_); break;
+      }
+    }
+    throw damaged(p_.size(), "ends without STOP");
+  }
+
+ private:
+  uint64_t number(size_t start, unsigned char op, int width) {
+    take(start, op, static_cast<uint64_t>(width));
+    uint64_t v = 0;
+    for (int i = width - 1; i >= 0; --i) v = v << 8 | static_cast<unsigned char>(p_[at_ - width + i]);
+    if (width == 4 && (op == 'T' || op == 0x8b) && (v & 0x80000000u)) v = UINT64_MAX;  // negative: signed lengths
+    return v;
+  }
+  void take(size_t start, unsigned char op, uint64_t n) {
+    if (n > p_.size() - at_)
+      throw damaged(start, "claims " + (n == UINT64_MAX ? std::string("a negative length") : std::to_string(n) + " bytes") +
+                               " for opcode 0x" + hex(op) + ", but only " + std::to_string(p_.size() - at_) + " remain");
+    at_ += static_cast<size_t>(n);
+  }
+  void line(size_t start, unsigned char op) {
+    size_t nl = p_.find('\n', at_);
+    if (nl == std::string_view::npos) throw damaged(start, "has opcode 0x" + hex(op) + " without the end of its line");
+    at_ = nl + 1;
+  }
+  void put(size_t start, unsigned char op, uint64_t index) {
+    if (index > memo_)
+      throw damaged(start, "stores memo entry " + std::to_string(index) + " (opcode 0x" + hex(op) + ") when only " +
+                               std::to_string(memo_) + " exist");
+    if (index == memo_) ++memo_;
+  }
+  static std::string hex(unsigned char op) {
+    const char* digits = "0123456789abcdef";
+    return {digits[op >> 4], digits[op & 15]};
+  }
+  Error damaged(size_t at, const std::string& what) const {
+    return Error("'" + file_ + "' is damaged: its pickle '" + record_ + "' " + what + " (at byte " +
+                 std::to_string(at) + "; not a file that torch.jit.save or torch.save wrote whole)");
+  }
+
+  std::string_view p_;
+  const std::string& file_;
+  const std::string& record_;
+  size_t at_ = 0;
+  uint64_t memo_ = 0;
+};
+
+}  // namespace
+
+void check_pickle(std::string_view pickle, const std::string& file, const std::string& record) {
+  Scan(pickle, file, record).run();
+}
+
+}  // namespace mx

@@ -18,27 +18,23 @@ struct Layout {
   int width = 0;  // of the fixed argument, or of the length that precedes the bytes
 };
 
+bool in(const char* ops, unsigned char op) { return op != 0 && std::strchr(ops, static_cast<char>(op)) != nullptr; }
+
 Layout layout(unsigned char op) {
-  switch (op) {
-    case '(': case '.': case '0': case '1': case '2': case 'N': case 'Q': case 'R': case 'a': case 'b': case 'd':
-    case '}': case 'e': case 'l': case ']': case 'o': case 's': case 't': case ')': case 'u': case 0x81: case 0x85:
-    case 0x86: case 0x87: case 0x88: case 0x89: case 0x8f: case 0x90: case 0x91: case 0x92: case 0x93: case 0x97:
-    case 0x98:
-      return {Arg::none, 0};
-    case 'K': case 'h': case 0x80: case 0x82: return {Arg::fixed, 1};
-    case 'M': case 0x83: return {Arg::fixed, 2};
-    case 'J': case 'j': case 0x84: return {Arg::fixed, 4};
-    case 'G': case 0x95: return {Arg::fixed, 8};
-    case 'q': return {Arg::memo_put, 1};
-    case 'r': return {Arg::memo_put, 4};
-    case 0x94: return {Arg::memoize, 0};
-    case 'U': case 'C': case 0x8c: case 0x8a: return {Arg::length, 1};
-    case 'T': case 'X': case 'B': case 0x8b: return {Arg::length, 4};
-    case 0x8d: case 0x8e: case 0x96: return {Arg::length, 8};
-    case 'F': case 'I': case 'L': case 'S': case 'V': case 'P': case 'g': case 'p': return {Arg::line, 0};
-    case 'c': case 'i': return {Arg::two_lines, 0};
-    default: return {Arg::fixed, -1};  // unknown
-  }
+  if (in("(.012NQRabd}el]ost)u\x81\x85\x86\x87\x88\x89\x8f\x90\x91\x92\x93\x97\x98", op)) return {Arg::none, 0};
+  if (in("Kh\x80\x82", op)) return {Arg::fixed, 1};
+  if (in("M\x83", op)) return {Arg::fixed, 2};
+  if (in("Jj\x84", op)) return {Arg::fixed, 4};
+  if (in("G\x95", op)) return {Arg::fixed, 8};
+  if (op == 'q') return {Arg::memo_put, 1};
+  if (op == 'r') return {Arg::memo_put, 4};
+  if (op == 0x94) return {Arg::memoize, 0};
+  if (in("UC\x8c\x8a", op)) return {Arg::length, 1};
+  if (in("TXB\x8b", op)) return {Arg::length, 4};
+  if (in("\x8d\x8e\x96", op)) return {Arg::length, 8};
+  if (in("FILSVPgp", op)) return {Arg::line, 0};
+  if (in("ci", op)) return {Arg::two_lines, 0};
+  return {Arg::fixed, -1};  // unknown
 }
 
 class Scan {
@@ -77,8 +73,9 @@ class Scan {
   }
   void take(size_t start, unsigned char op, uint64_t n) {
     if (n > p_.size() - at_)
-      throw damaged(start, "claims " + (n == UINT64_MAX ? std::string("a negative length") : std::to_string(n) + " bytes") +
-                               " for opcode 0x" + hex(op) + ", but only " + std::to_string(p_.size() - at_) + " remain");
+      throw damaged(start,
+                    "claims " + (n == UINT64_MAX ? std::string("a negative length") : std::to_string(n) + " bytes") +
+                        " for opcode 0x" + hex(op) + ", but only " + std::to_string(p_.size() - at_) + " remain");
     at_ += static_cast<size_t>(n);
   }
   void line(size_t start, unsigned char op) {

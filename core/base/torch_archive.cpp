@@ -15,7 +15,9 @@ namespace {
 
 // data.pkl, constants.pkl and the code's *.debug_pkl source ranges: what LibTorch unpickles.
 bool is_pickle(const std::string& name) {
-  auto ends = [&](const std::string& s) { return name.size() >= s.size() && name.compare(name.size() - s.size(), s.size(), s) == 0; };
+  auto ends = [&](const std::string& s) {
+    return name.size() >= s.size() && name.compare(name.size() - s.size(), s.size(), s) == 0;
+  };
   return ends(".pkl") || ends(".debug_pkl");
 }
 

@@ -61,7 +61,7 @@ class Archive {
   const std::string& label_;
   int fd_ = -1;
   uint64_t size_;
-  std::string owned_;       // the part of a file kept in memory
+  std::string owned_;        // the part of a file kept in memory
   std::string_view window_;  // bytes known without a read: all of them, or owned_
   uint64_t window_from_ = 0;
 };
@@ -118,7 +118,8 @@ ZipRecord locate(const Archive& in, const std::string& name, uint64_t local, uin
     throw in.damaged("record '" + name + "' claims " + std::to_string(stored) + " bytes at " +
                      std::to_string(r.data_offset) + ", past the end of the records");
   // Deflate gives at most 1032 bytes per byte; a stored record is as long as it says.
-  if (method != 0 && method != 8) throw in.damaged("record '" + name + "' uses compression method " + std::to_string(method));
+  if (method != 0 && method != 8)
+    throw in.damaged("record '" + name + "' uses compression method " + std::to_string(method));
   if ((method == 0 && size != stored) || (method == 8 && size / 1032 > stored + 1))
     throw in.damaged("record '" + name + "' claims " + std::to_string(size) + " bytes but stores " +
                      std::to_string(stored));

@@ -20,8 +20,10 @@ std::string refusal(const std::string& pickle) {
 
 // pickle.dumps((torch.ones(1)... as protocol 2 writes its parts: PROTO 2, GLOBAL, BINPUT 0,
 // MARK, BINUNICODE "storage", BININT1 5, LONG1 1 byte, TUPLE, STOP.
-const char kGoodBytes[] = "\x80\x02" "ctorch._utils\n_rebuild_tensor_v2\nq\x00(X\x07\x00\x00\x00storage"
-                          "K\x05\x8a\x01\x07t.";
+const char kGoodBytes[] =
+    "\x80\x02"
+    "ctorch._utils\n_rebuild_tensor_v2\nq\x00(X\x07\x00\x00\x00storage"
+    "K\x05\x8a\x01\x07t.";
 const std::string kGood(kGoodBytes, sizeof kGoodBytes - 1);
 
 TEST(PickleScan, AcceptsWhatPythonsPicklerWrites) { EXPECT_EQ(refusal(kGood), "accepted"); }
@@ -38,11 +40,13 @@ TEST(PickleScan, RefusesALengthPastTheEnd) {
 }
 
 TEST(PickleScan, RefusesAMemoIndexThatIsNotTheNext) {
-  EXPECT_NE(refusal(std::string("N\x72\x00\x00\x00\x80.", 7)).find("stores memo entry 2147483648 (opcode 0x72) when only 0 exist"),
+  EXPECT_NE(refusal(std::string("N\x72\x00\x00\x00\x80.", 7))
+                .find("stores memo entry 2147483648 (opcode 0x72) when only 0 exist"),
             std::string::npos);
   EXPECT_NE(refusal(std::string("Nq\x00q\x02.", 6)).find("stores memo entry 2 (opcode 0x71) when only 1 exist"),
             std::string::npos);
-  EXPECT_EQ(refusal(std::string("Nq\x00\x94q\x01q\x00.", 9)), "accepted");  // MEMOIZE takes index 1; 0 may be stored again
+  EXPECT_EQ(refusal(std::string("Nq\x00\x94q\x01q\x00.", 9)),
+            "accepted");  // MEMOIZE takes index 1; 0 may be stored again
 }
 
 TEST(PickleScan, RefusesUnknownOpcodesUnendedLinesAndAMissingStop) {

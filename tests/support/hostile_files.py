@@ -77,6 +77,11 @@ class Weight(torch.nn.Module):
         return x + self.w.sum()
 
 
+class Table(Weight):
+    def forward(self, ids):
+        return torch.index_select(self.w, 0, ids)
+
+
 class Relu(torch.nn.Module):
     def forward(self, x):
         return torch.relu(x)
@@ -139,7 +144,7 @@ def main(kind, out):
         rewrite_zip(out, lying_pickle(claim_4gb if kind == "input_pickle_length" else memo_far))
     elif kind == "big_weight":  # 256 MB of weights: its export writes long enough to be caught mid-write
         torch.manual_seed(0)
-        module = Weight((64 << 20,))
+        module = Table((1 << 20, 64))  # rows picked by the input ids: the weight stays an initializer
         module.w.data.uniform_()
         save_module(module, out)
     elif kind == "unknown_op":

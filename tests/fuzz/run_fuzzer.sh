@@ -16,6 +16,10 @@ if [[ ! -d $seeds ]]; then
   mv "$seeds.tmp" "$seeds"
 fi
 mkdir -p "$corpus" "$crashes"
+if [[ $kind == profile ]]; then  # the export the profiles are folded into (make_seeds.py made it)
+  export MODELEXPORT_FUZZ_PROFILE_MODEL=$root/tests/fuzz/seeds/profile.model/mlp.onnx
+  export MODELEXPORT_FUZZ_ORT_GRAPH=$root/tests/fuzz/seeds/profile.model/ort_graph.onnx
+fi
 echo "fuzz $kind: $(ls "$seeds" | wc -l) seeds, $(ls "$corpus" | wc -l) in the corpus, $seconds s"
 log=$root/tests/fuzz/$kind.log
 set +e

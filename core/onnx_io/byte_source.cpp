@@ -13,6 +13,8 @@
 
 namespace mx {
 
+constexpr size_t kBlock = 1 << 16;  // what a walk skipping weights reads past each one, at most
+
 FileSource::FileSource(const std::string& path) : path_(path) {
   fd_ = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK);  // swapped for a FIFO: fstat refuses it
   if (fd_ < 0) throw Error("cannot read '" + path + "': " + std::strerror(errno));
@@ -29,7 +31,7 @@ FileSource::~FileSource() { ::close(fd_); }
 std::string_view FileSource::read(uint64_t at, size_t n) const {
   if (at >= buffer_from_ && at + n <= buffer_from_ + buffer_.size())
     return std::string_view(buffer_).substr(at - buffer_from_, n);
-  buffer_.resize(std::max<size_t>(n, std::min<uint64_t>(1u << 20, size_ - at)));
+  buffer_.resize(std::max<size_t>(n, std::min<uint64_t>(kBlock, size_ - at)));
   buffer_from_ = at;
   for (size_t done = 0; done < buffer_.size();) {
     ssize_t got = ::pread(fd_, buffer_.data() + done, buffer_.size() - done, static_cast<off_t>(at + done));

@@ -28,7 +28,7 @@ class MemorySource : public ByteSource {
   size_t size_;
 };
 
-// A regular file, its size taken when it is opened; reads go through a buffer of 1 MiB
+// A regular file, its size taken when it is opened; reads go through a buffer of 64 KiB
 // (the walks over a model read it front to back, skipping the weights).
 class FileSource : public ByteSource {
  public:

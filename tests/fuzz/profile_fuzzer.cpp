@@ -50,7 +50,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     if (!t.model) return 0;
     // With the ORT graph and without: the two ways names are matched.
     for (const onnx::ModelProto* graph :
-         {t.ort_graph ? &*t.ort_graph : nullptr, static_cast<onnx::ModelProto*>(nullptr)}) {
+         {t.ort_graph ? &*t.ort_graph : nullptr, static_cast<const onnx::ModelProto*>(nullptr)}) {
       try {
         mx::ProfileFold f = mx::fold_profile(*t.model, profile, graph, graph ? "ort_graph.onnx" : "");
         mx::profile_json(*t.model, f);

@@ -65,7 +65,7 @@ TEST(FileSource, AFileCutShortAfterItWasOpenedIsAnErrorNotSigbus) {
 
 TEST(FileSource, ReadsWhatItWasGivenInPiecesAsWhole) {
   TempDir dir;
-  const std::string path = dir.file("m.onnx"), bytes = model_bytes(40);  // 2.5 MiB: three buffers' worth
+  const std::string path = dir.file("m.onnx"), bytes = model_bytes(40);  // 2.5 MiB: many buffers' worth
   write(path, bytes);
   FileSource file(path);
   std::string from_file, from_memory;

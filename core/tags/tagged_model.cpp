@@ -10,8 +10,8 @@
 #include <sstream>
 
 #include "base/error.h"
-#include "base/utf8.h"
 #include "base/input_file.h"
+#include "base/utf8.h"
 #include "onnx_io/node_metadata.h"
 #include "onnx_io/onnx_file.h"
 #include "tags/sidecar.pb.h"

@@ -4,6 +4,7 @@
 
 #include <zlib.h>
 
+#include <cctype>
 #include <fstream>
 
 #include "base/error.h"
@@ -14,7 +15,10 @@ namespace mx {
 namespace {
 
 // data.pkl, constants.pkl and the code's *.debug_pkl source ranges: what LibTorch unpickles.
-bool is_pickle(const std::string& name) {
+// By name without regard to case, as LibTorch's miniz finds them ("data.pKl" is data.pkl; the
+// input_file fuzzer found one that was not checked).
+bool is_pickle(std::string name) {
+  for (auto& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
   auto ends = [&](const std::string& s) {
     return name.size() >= s.size() && name.compare(name.size() - s.size(), s.size(), s) == 0;
   };

@@ -6,8 +6,10 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <cctype>
 #include <cerrno>
 #include <cstring>
+#include <set>
 #include <string_view>
 
 #include "base/error.h"
@@ -131,6 +133,7 @@ std::map<std::string, ZipRecord> entries(Archive& in) {
   const uint64_t records_end = at;  // every record's bytes lie before the directory
   in.keep_from(at);
   std::map<std::string, ZipRecord> records;
+  std::set<std::string> names;
   for (uint64_t i = 0; i < count; ++i) {
     if (in.le(at, 4) != kEntry) throw in.damaged("central directory entry " + std::to_string(i) + " is missing");
     uint64_t method = in.le(at + 10, 2), stored = in.le(at + 20, 4), size = in.le(at + 24, 4);
@@ -139,6 +142,11 @@ std::map<std::string, ZipRecord> entries(Archive& in) {
     std::string name = in.str(at + 46, name_len);
     uint64_t* fields[3] = {&size, &stored, &local};
     zip64_fields(in, at + 46 + name_len, at + 46 + name_len + extra_len, fields);
+    // LibTorch's miniz finds records by name without regard to case: "data.PKL" is read as
+    // data.pkl. Two records under one such name could show us one and LibTorch the other.
+    std::string folded = name;
+    for (auto& c : folded) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    if (!names.insert(folded).second) throw in.damaged("two records are named '" + name + "' (ignoring case)");
     records[name] = locate(in, name, local, stored, size, method, records_end);
     at += 46 + name_len + extra_len + comment_len;
   }

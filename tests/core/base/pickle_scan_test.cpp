@@ -49,6 +49,18 @@ TEST(PickleScan, RefusesAMemoIndexThatIsNotTheNext) {
             "accepted");  // MEMOIZE takes index 1; 0 may be stored again
 }
 
+// LibTorch's unpickler pops without looking: REDUCE on a stack of one freed memory it never
+// allocated (the input_file fuzzer's crash, in a torch.save file of one tensor).
+TEST(PickleScan, RefusesOpcodesThatTakeMoreThanTheStackHolds) {
+  EXPECT_NE(refusal("\x80\x02NR.").find("has opcode 0x52 that takes 2 items from a stack of 1 (at byte 3"),
+            std::string::npos);
+  EXPECT_NE(refusal("N(NR.").find("takes 2 items from a stack of 1"), std::string::npos);  // not across a mark
+  EXPECT_NE(refusal("Nt.").find("has opcode 0x74 without the mark and items it needs"), std::string::npos);
+  EXPECT_NE(refusal("(Ne.").find("has opcode 0x65 with nothing to add to"), std::string::npos);
+  EXPECT_NE(refusal(".").find("takes 1 items from a stack of 0"), std::string::npos);
+  EXPECT_EQ(refusal("](NNe}NNs\x86\x85."), "accepted");
+}
+
 TEST(PickleScan, RefusesUnknownOpcodesUnendedLinesAndAMissingStop) {
   EXPECT_NE(refusal("\x80\x02\xff.").find("has an unknown opcode 0xff"), std::string::npos);
   EXPECT_NE(refusal("ctorch\nFloatStorage").find("has opcode 0x63 without the end of its line"), std::string::npos);

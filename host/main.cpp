@@ -23,7 +23,7 @@ commands:
   plugins                    list the tagging strategies found in the plugin folders
   tags FILE.onnx [SUB]       read the tags back: tree, stats, query PATTERN, validate, html
   extract FILE.onnx -o OUT   cut a module (--module, --tag, --all-of) out as an ONNX model
-  tag FOREIGN.onnx -o OUT    tag a torch.onnx.export file, given --model MODEL.pt
+  tag FOREIGN.onnx -o OUT    tag a torch.onnx.export file (torch 1.x files: with --model MODEL.pt)
   profile FILE.onnx PROF     an ONNX Runtime profile folded into the module tree
   ops                        list the aten operators we convert, with opsets and sources
 

@@ -15,13 +15,20 @@ namespace po = boost::program_options;
 namespace mx::cli {
 namespace {
 
-constexpr const char* kHelp = R"(usage: modelexport tag FOREIGN.onnx --model MODEL.pt -o OUT.onnx [OPTIONS]
+constexpr const char* kHelp = R"(usage: modelexport tag FOREIGN.onnx [--model MODEL.pt] -o OUT.onnx [OPTIONS]
 
-Tags an ONNX file written by torch.onnx.export (PyTorch 1.13 or later, which names nodes by
-module scope: /layer1/layer1.0/conv1/Conv) with the same tags `modelexport export` writes,
-and writes OUT.onnx plus OUT_hierarchy.json beside it. MODEL.pt is the same model as a
-TorchScript file: it is traced once on example inputs for its module tree (paths and class
-names); the strategy's tag builder names the modules.
+Tags an ONNX file written by torch.onnx.export with the same tags `modelexport export`
+writes, and writes OUT.onnx plus OUT_hierarchy.json beside it.
+
+Files of torch 2.x's exporter (dynamo, the default since torch 2.9) need no --model: their
+nodes carry the module stack (metadata pkg.torch.onnx.name_scopes and class_hierarchy),
+which gives the module tree and each node's module ("metadata" rule); nodes without it,
+and Constant/Identity nodes it puts in the root module, go by the "graph" rule below.
+
+Files of the TorchScript exporter (PyTorch 1.13 or later, which names nodes by module
+scope: /layer1/layer1.0/conv1/Conv) need --model MODEL.pt, the same model as a TorchScript
+file: it is traced once on example inputs for its module tree (paths and class names).
+Either way the strategy's tag builder names the modules.
 Rules, in order:
   scope          the node's scope path names a module (a ModuleList adds no scope level)
   repeated call  the same after dropping the "_N" PyTorch adds for a module's N-th call
@@ -38,13 +45,16 @@ options)";
 
 void print_summary(const ForeignTagOptions& o, const ForeignTagReport& r) {
   auto& out = std::cout;
-  out << "modelexport: tagged " << o.onnx_path << " -> " << o.output_path << " with the modules of " << o.model_path
-      << " (strategy " << r.strategy << ")\n";
+  out << "modelexport: tagged " << o.onnx_path << " -> " << o.output_path << " with the modules of "
+      << (o.model_path.empty() ? "its node metadata" : o.model_path) << " (strategy " << r.strategy << ")\n";
   out << "  tagged      " << r.tagged << " of " << r.nodes << " nodes (" << std::fixed << std::setprecision(1)
       << (r.nodes ? 100.0 * r.tagged / r.nodes : 100.0) << "%), " << r.distinct_tags << " distinct tags over "
       << r.modules << " modules\n";
-  out << "  rules       scope " << r.by_scope << ", repeated call " << r.by_repeated_call << ", root scope "
-      << r.by_root_scope << ", graph " << r.by_graph;
+  if (o.model_path.empty())
+    out << "  rules       metadata " << r.by_metadata << ", graph " << r.by_graph;
+  else
+    out << "  rules       scope " << r.by_scope << ", repeated call " << r.by_repeated_call << ", root scope "
+        << r.by_root_scope << ", graph " << r.by_graph;
   if (!r.graph_decisions.empty()) {
     out << " (";
     bool first = true;
@@ -76,7 +86,7 @@ int tag_command(const std::vector<std::string>& args) {
   // clang-format off
   desc.add_options()
       ("help,h", "show this help")
-      ("model", po::value(&o.model_path), "the same model as a TorchScript file (required)")
+      ("model", po::value(&o.model_path), "the same model as a TorchScript file (needed unless the file has torch 2.x's module metadata)")
       ("output,o", po::value(&o.output_path), "the tagged ONNX file to write (required)")
       ("input,i", po::value(&inputs)->composing(), "example input NAME:DTYPE:DIMS (repeatable; default: the ONNX graph inputs)")
       ("seed", po::value(&o.seed)->default_value(0), "seed of the random example inputs")
@@ -91,7 +101,6 @@ int tag_command(const std::vector<std::string>& args) {
   if (positional.size() != 1)
     return fail("tag takes one FOREIGN.onnx, got " + std::to_string(positional.size()) +
                 " positional argument(s) (see `modelexport tag --help`)");
-  if (o.model_path.empty()) return fail("tag needs --model MODEL.pt (the same model as TorchScript)");
   if (o.output_path.empty()) return fail("tag needs -o OUT.onnx");
   o.onnx_path = positional[0];
   try {

@@ -38,4 +38,20 @@ void clear_node_metadata(onnx::NodeProto& node) {
     if (fields->field(i).number() == kNodeMetadataPropsField) fields->DeleteSubrange(i, 1);
 }
 
+void remove_node_metadata(onnx::NodeProto& node, const std::vector<std::string>& keys) {
+  auto* fields = node.GetReflection()->MutableUnknownFields(&node);
+  for (int i = fields->field_count(); i-- > 0;) {
+    const auto& f = fields->field(i);
+    if (f.number() != kNodeMetadataPropsField || f.type() != google::protobuf::UnknownField::TYPE_LENGTH_DELIMITED)
+      continue;
+    onnx::StringStringEntryProto entry;
+    if (!entry.ParseFromString(f.length_delimited())) continue;
+    for (const auto& k : keys)
+      if (entry.key() == k) {
+        fields->DeleteSubrange(i, 1);
+        break;
+      }
+  }
+}
+
 }  // namespace mx

@@ -20,5 +20,7 @@ std::vector<std::pair<std::string, std::string>> node_metadata(const onnx::NodeP
 // The value of `key`, or "" if absent.
 std::string node_metadata(const onnx::NodeProto& node, const std::string& key);
 void clear_node_metadata(onnx::NodeProto& node);
+// Removes the entries whose key is one of `keys`, keeping the others in order.
+void remove_node_metadata(onnx::NodeProto& node, const std::vector<std::string>& keys);
 
 }  // namespace mx

@@ -15,6 +15,7 @@
 #include "plugin/plugin_host.h"
 #include "tags/scope_names.h"
 #include "tags/tag_output.h"
+#include "tags/torch_metadata.h"
 #include "torch/torchscript.h"
 
 namespace mx {
@@ -100,6 +101,27 @@ Trace place_by_scope(const Trace& real, ConvertedModel& model, ForeignTagReport&
   return trace;
 }
 
+// The strategies' input for a file of torch 2.x's exporter, from its node metadata alone:
+// the module tree it describes, and an entry for every node whose metadata names a module
+// (but the root for a constant).
+Trace place_by_metadata(ConvertedModel& model, ForeignTagReport& r, const std::string& label) {
+  TorchModuleMetadata meta = modules_from_node_metadata(model.model.graph(), label);
+  Trace trace;
+  trace.modules = std::move(meta.modules);
+  const auto& graph = model.model.graph();
+  for (int n = 0; n < graph.node_size(); ++n) {
+    // Root-level constants are what export passes make, as with scopes (see above).
+    if (meta.node_module[n] < 0 || (meta.node_module[n] == 0 && carries_no_computation(graph.node(n)))) {
+      model.origins.push_back({});
+      r.by_graph++;
+      continue;
+    }
+    add_node_entry(trace, model, graph.node(n), meta.node_module[n]);
+    r.by_metadata++;
+  }
+  return trace;
+}
+
 int default_opset(const onnx::ModelProto& model) {
   for (const auto& o : model.opset_import())
     if (o.domain().empty() || o.domain() == "ai.onnx") return static_cast<int>(o.version());
@@ -133,10 +155,39 @@ std::vector<InputSpec> input_specs_from_onnx(const onnx::ModelProto& model, cons
   return specs;
 }
 
+namespace {
+
+// The module tree and the nodes' modules: from the TorchScript model and the node scopes,
+// or, without a model, from the metadata torch 2.x's exporter writes.
+Trace place_nodes(const ForeignTagOptions& o, ConvertedModel& model, ForeignTagReport& r, PhaseTimer& timer) {
+  if (o.model_path.empty()) {
+    if (!has_torch_module_metadata(model.model.graph()))
+      throw Error("'" + o.onnx_path + "' carries no module metadata (" + kNameScopesKey +
+                  ", written by torch 2.x's ONNX exporter); give the same model as TorchScript with --model MODEL.pt");
+    return place_by_metadata(model, r, o.onnx_path);
+  }
+  std::vector<InputSpec> specs = o.inputs.empty() ? input_specs_from_onnx(model.model, o.onnx_path) : o.inputs;
+  std::vector<std::string> names;
+  for (const auto& s : specs) names.push_back(s.name);
+  Trace real = trace_model(o.model_path, names, make_inputs(specs, o.seed));
+  for (const auto& v : real.values)  // parameters the exporter kept by name (not folded)
+    if (!v.param_name.empty()) model.initializer_owner.emplace(v.param_name, v.owner_module);
+  timer.done("trace");
+  Trace trace = place_by_scope(real, model, r);
+  if (model.model.graph().node_size() > 0 && r.by_scope + r.by_repeated_call == 0)
+    r.warnings.push_back("no node name in '" + o.onnx_path + "' names a module of '" + o.model_path +
+                         "': every node was placed through the graph. Was the file written by torch.onnx.export "
+                         "(PyTorch 1.13 or later) from this model as an nn.Module?");
+  return trace;
+}
+
+}  // namespace
+
 ForeignTagReport tag_foreign_model(const ForeignTagOptions& o) {
   ForeignTagReport r;
   PhaseTimer timer(r.seconds);
-  const std::vector<std::string> inputs{o.onnx_path, o.model_path};
+  std::vector<std::string> inputs{o.onnx_path};
+  if (!o.model_path.empty()) inputs.push_back(o.model_path);
   check_writable(o.output_path, inputs);
   r.sidecar_path = sidecar_path_for(o.output_path);
   check_writable(r.sidecar_path, inputs);
@@ -148,20 +199,8 @@ ForeignTagReport tag_foreign_model(const ForeignTagOptions& o) {
   r.warnings = entries.conflicts;
   timer.done("read");
 
-  std::vector<InputSpec> specs = o.inputs.empty() ? input_specs_from_onnx(model.model, o.onnx_path) : o.inputs;
-  std::vector<std::string> names;
-  for (const auto& s : specs) names.push_back(s.name);
-  Trace real = trace_model(o.model_path, names, make_inputs(specs, o.seed));
-  for (const auto& v : real.values)  // parameters the exporter kept by name (not folded)
-    if (!v.param_name.empty()) model.initializer_owner.emplace(v.param_name, v.owner_module);
-  timer.done("trace");
-
+  Trace trace = place_nodes(o, model, r, timer);
   const auto& graph = model.model.graph();
-  Trace trace = place_by_scope(real, model, r);
-  if (graph.node_size() > 0 && r.by_scope + r.by_repeated_call == 0)
-    r.warnings.push_back("no node name in '" + o.onnx_path + "' names a module of '" + o.model_path +
-                         "': every node was placed through the graph. Was the file written by torch.onnx.export "
-                         "(PyTorch 1.13 or later) from this model as an nn.Module?");
   TagResult tags = run_strategy(plugin, trace, model, o.strategy_options, entries.auxiliary, o.strategy_timeout);
   for (int n = 0; n < graph.node_size(); ++n)
     if (model.origins[n].trace_entry < 0) r.graph_decisions[decision_name(tags.node_decision[n])]++;

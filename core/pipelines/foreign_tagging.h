@@ -17,7 +17,8 @@
 namespace mx {
 
 struct ForeignTagOptions {
-  std::string onnx_path, model_path, output_path;
+  std::string onnx_path, output_path;
+  std::string model_path;  // empty: the modules come from torch 2.x's node metadata
   std::vector<InputSpec> inputs;  // empty: the ONNX file's graph inputs (names, dtypes, shapes)
   uint64_t seed = 0;
   std::string strategy = "htp";          // whose tag builder names modules, and whose tagger
@@ -30,6 +31,7 @@ struct ForeignTagOptions {
 struct ForeignTagReport {
   std::string sidecar_path, strategy;
   int nodes = 0, tagged = 0, modules = 0, distinct_tags = 0;
+  int by_metadata = 0;                         // without --model: torch 2.x's metadata names a module
   int by_scope = 0;                            // the scope path names a module
   int by_repeated_call = 0;                    // ... after dropping the "_N" of a repeated call
   int by_root_scope = 0;                       // "/Op": an op of the root module's own forward

@@ -123,9 +123,13 @@ std::string foreign_tagging_json(const ForeignTagOptions& o, const ForeignTagRep
   f.set_tagged(r.tagged);
   f.set_modules(r.modules);
   f.set_distinct_tags(r.distinct_tags);
-  (*f.mutable_rules())["scope"] = r.by_scope;
-  (*f.mutable_rules())["repeated_call"] = r.by_repeated_call;
-  (*f.mutable_rules())["root_scope"] = r.by_root_scope;
+  if (o.model_path.empty()) {
+    (*f.mutable_rules())["metadata"] = r.by_metadata;
+  } else {
+    (*f.mutable_rules())["scope"] = r.by_scope;
+    (*f.mutable_rules())["repeated_call"] = r.by_repeated_call;
+    (*f.mutable_rules())["root_scope"] = r.by_root_scope;
+  }
   (*f.mutable_rules())["graph"] = r.by_graph;
   copy_counts(r.graph_decisions, f.mutable_graph_decisions());
   for (const auto& s : r.unknown_scopes) f.add_unknown_scopes(s);

@@ -19,7 +19,8 @@ void apply_tags(ConvertedModel& model, const Trace& trace, const TagResult& tags
   for (int n = 0; n < nodes.size(); ++n) {
     int64_t m = tags.node_module[n];
     const std::string& tag = *tags.module_tags[m];
-    clear_node_metadata(nodes[n]);
+    // Ours are replaced; the rest stays (torch 2.x's module stack, a user's own keys).
+    remove_node_metadata(nodes[n], {kTagKey, kModuleKey, kDecisionKey, kNamespaceKey});
     add_node_metadata(nodes[n], kTagKey, tag);
     add_node_metadata(nodes[n], kModuleKey, trace.modules[m].path);
     add_node_metadata(nodes[n], kDecisionKey, decision_name(tags.node_decision[n]));

@@ -1,15 +1,43 @@
 // Loading a TorchScript file with one clear message for each way it can fail.
 #include "torch/model_file.h"
 
+#include <torch/version.h>
+
 #include <filesystem>
 
 #include "base/error.h"
 #include "base/input_file.h"
 #include "base/torch_archive.h"
 #include "torch/tensor_bridge.h"
+#include "torch/newer_ops.h"
 #include "torch/tensor_checks.h"
 
 namespace mx {
+namespace {
+
+// The operator a file calls that this LibTorch lacks ("Unknown builtin op: aten::foo."), or "".
+std::string unknown_op_in(const std::string& what) {
+  const std::string key = "Unknown builtin op: ";
+  const auto at = what.find(key);
+  if (at == std::string::npos) return "";
+  const auto begin = at + key.size();
+  auto end = what.find_first_of(" \n", begin);
+  std::string op = what.substr(begin, end == std::string::npos ? std::string::npos : end - begin);
+  while (!op.empty() && op.back() == '.') op.pop_back();
+  return op;
+}
+
+Error load_error(const std::string& path, const std::exception& e) {
+  const std::string op = unknown_op_in(e.what());
+  if (op.empty()) return Error("model file '" + path + "' is not a TorchScript file that LibTorch can load: " + message_of(e));
+  std::string provided;
+  for (const auto& name : newer_op_names()) provided += (provided.empty() ? "" : ", ") + name;
+  return Error("model file '" + path + "' calls " + op + ", which LibTorch " + TORCH_VERSION +
+               " does not have: the file was written by a newer PyTorch. Of the newer operators, modelexport "
+               "provides " + provided);
+}
+
+}  // namespace
 
 torch::jit::Module load_module(const std::string& path) {
   std::error_code ec;
@@ -18,10 +46,11 @@ torch::jit::Module load_module(const std::string& path) {
   torch::jit::Module m;
   try {
     check_torch_archive_file(path);  // LibTorch's reader trusts the archive's sizes and lengths
+    register_newer_ops();            // files of torch 2.x may call them
     m = torch::jit::load(path);
     m.eval();
   } catch (const std::exception& e) {
-    throw Error("model file '" + path + "' is not a TorchScript file that LibTorch can load: " + message_of(e));
+    throw load_error(path, e);
   }
   check_module_tensors(m, path);  // before anything reads a tensor's bytes
   return m;

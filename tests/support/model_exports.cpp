@@ -2,7 +2,11 @@
 #include "model_exports.h"
 
 #include <map>
+#include <set>
 #include <stdexcept>
+
+#include "onnx_io/node_metadata.h"
+#include "tags/tag_output.h"
 
 namespace mx::test {
 
@@ -42,6 +46,14 @@ CommandResult profile_in_onnxruntime(const std::string& onnx, const std::string&
                     quote(dir) + " " + level + " " + std::to_string(runs);
   for (const auto& spec : fixture_inputs(model)) cmd += " " + quote(spec);
   return run(cmd);
+}
+
+std::map<std::pair<std::string, std::string>, int> counted_ops(const onnx::ModelProto& model) {
+  static const std::set<std::string> ops{"Conv", "Gemm", "MatMul", "Softmax"};
+  std::map<std::pair<std::string, std::string>, int> out;
+  for (const auto& node : model.graph().node())
+    if (ops.count(node.op_type())) out[{node_metadata(node, kModuleKey), node.op_type()}]++;
+  return out;
 }
 
 }  // namespace mx::test

@@ -4,7 +4,9 @@
 
 #include <onnx/onnx_pb.h>
 
+#include <map>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "test_env.h"
@@ -18,6 +20,10 @@ struct ModelCase {
 
 // mlp, resnet18, the BERT-like model, nn.TransformerEncoder, LSTM+GRU.
 std::vector<ModelCase> strategy_model_cases();
+
+// Nodes per (modelexport.module path, op type) of the ops that carry weights or attention
+// (Conv, Gemm, MatMul, Softmax): what tagging tests compare between two tagged files.
+std::map<std::pair<std::string, std::string>, int> counted_ops(const onnx::ModelProto& model);
 
 struct ModelExport {
   CommandResult result;

@@ -38,5 +38,18 @@ TEST(NodeMetadata, ClearRemovesOnlyMetadata) {
   EXPECT_EQ(node.name(), "n");
 }
 
+TEST(NodeMetadata, RemoveDropsOnlyTheNamedKeys) {
+  onnx::NodeProto node;
+  add_node_metadata(node, "namespace", "old");
+  add_node_metadata(node, "pkg.torch.onnx.name_scopes", "['', 'fc', 'gemm']");
+  add_node_metadata(node, "modelexport.tag", "/Old");
+  add_node_metadata(node, "user", "kept");
+  remove_node_metadata(node, {"namespace", "modelexport.tag"});
+  auto md = node_metadata(node);
+  ASSERT_EQ(md.size(), 2u);
+  EXPECT_EQ(md[0].first, "pkg.torch.onnx.name_scopes");
+  EXPECT_EQ(md[1], std::make_pair(std::string("user"), std::string("kept")));
+}
+
 }  // namespace
 }  // namespace mx

@@ -18,6 +18,8 @@ PACKAGES=(
   libgtest-dev libgmock-dev
   # reading ONNX Runtime profiles (`modelexport profile`)
   nlohmann-json3-dev
+  # inflating the compressed pickles of TorchScript files to check them before LibTorch reads them
+  zlib1g-dev
   # the HTML page's test opens it in headless Chromium (driven by playwright-core from npm)
   chromium
   python3-torch python3-torchvision python3-onnx

@@ -53,11 +53,13 @@ void print_report(const CompareReport& r) {
   row("coverage", [](const StrategyStats& s) {
     return std::to_string(s.tagged) + "/" + std::to_string(s.nodes) + " " + percent(s.tagged, s.nodes);
   });
-  for (const auto& [code, d] : kDecisions)
+  for (const auto& entry : kDecisions) {
+    const char* d = entry.name;  // not a structured binding: C++17 lambdas cannot capture one (clang refuses)
     row(std::string("decided ") + d, [&](const StrategyStats& s) {
       auto it = s.decisions.find(d);
       return std::to_string(it == s.decisions.end() ? 0 : it->second);
     });
+  }
   row("distinct tags", [](const StrategyStats& s) { return std::to_string(s.distinct_tags); });
   row("time (s)", [](const StrategyStats& s) {
     std::ostringstream t;

@@ -2,11 +2,16 @@
 // fields (protobuf refuses to serialize invalid UTF-8 and logs an error per string).
 #pragma once
 
+#include <string>
 #include <string_view>
 
 namespace mx {
 
 // True if `s` is well-formed UTF-8 (no overlong forms, surrogates or code points past U+10FFFF).
 bool valid_utf8(std::string_view s);
+
+// `s` with each byte that is not part of well-formed UTF-8 written as "\xNN": for messages that
+// quote what a file holds and go into protobuf strings.
+std::string printable_utf8(std::string_view s);
 
 }  // namespace mx

@@ -1,51 +1,86 @@
-// ZIP end-of-central-directory (also ZIP64) and central directory entries, by the
-// PKWARE APPNOTE field offsets; every offset and length is checked against the data.
+// ZIP end-of-central-directory (also ZIP64), central directory entries and local headers,
+// by the PKWARE APPNOTE field offsets; every offset and length is checked against the data.
 #include "base/zip_directory.h"
 
-#include <fstream>
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cctype>
+#include <cerrno>
+#include <cstring>
+#include <set>
+#include <string_view>
 
 #include "base/error.h"
 
 namespace mx {
 namespace {
 
-// Bytes of the archive from offset `origin` to its end, read by absolute offsets.
-class Bytes {
+// An archive's bytes, from memory or from a file (read with pread; the part at the end that
+// holds the directory is kept, the rest read where a local header is).
+class Archive {
  public:
-  Bytes(const std::string& b, const std::string& label, uint64_t origin = 0) : b_(b), label_(label), origin_(origin) {}
+  Archive(const std::string& bytes, const std::string& label) : label_(label), size_(bytes.size()), window_(bytes) {}
+  Archive(int fd, uint64_t size, const std::string& label) : label_(label), fd_(fd), size_(size) {}
+
   uint64_t le(uint64_t at, int n) const {
-    if (at < origin_) throw damaged("an offset before the end part that was read");
-    at -= origin_;
-    if (at > b_.size() || static_cast<uint64_t>(n) > b_.size() - at) throw damaged("a field past the end");
+    std::string b = read(at, static_cast<uint64_t>(n), "a field past the end");
     uint64_t v = 0;
-    for (int i = n - 1; i >= 0; --i) v = v << 8 | static_cast<unsigned char>(b_[at + i]);
+    for (int i = n - 1; i >= 0; --i) v = v << 8 | static_cast<unsigned char>(b[i]);
     return v;
   }
-  std::string str(uint64_t at, uint64_t n) const {
-    if (at < origin_) throw damaged("an offset before the end part that was read");
-    at -= origin_;
-    if (at > b_.size() || n > b_.size() - at) throw damaged("a name past the end");
-    return b_.substr(at, n);
+  std::string str(uint64_t at, uint64_t n) const { return read(at, n, "a name past the end"); }
+  // Keeps [from, end) in memory when it is small (the directory and what follows it).
+  void keep_from(uint64_t from) {
+    if (fd_ < 0 || from >= size_ || size_ - from > (64u << 20) || (from >= window_from_ && !window_.empty())) return;
+    owned_ = read(from, size_ - from, "a directory past the end");
+    window_ = owned_;
+    window_from_ = from;
   }
+  uint64_t end() const { return size_; }
   Error damaged(const std::string& what) const {
     return Error("'" + label_ + "' is a damaged ZIP archive (" + what +
                  "): not a file that torch.jit.save or torch.save wrote whole");
   }
-  uint64_t end() const { return origin_ + b_.size(); }
 
  private:
-  const std::string& b_;
+  std::string read(uint64_t at, uint64_t n, const char* what) const {
+    if (at > size_ || n > size_ - at) throw damaged(what);
+    if (at >= window_from_ && at - window_from_ + n <= window_.size())
+      return std::string(window_.substr(at - window_from_, n));
+    std::string out(n, '\0');
+    for (uint64_t done = 0; done < n;) {
+      ssize_t got = ::pread(fd_, out.data() + done, n - done, static_cast<off_t>(at + done));
+      if (got < 0 && errno == EINTR) continue;
+      if (got < 0) throw Error("cannot read '" + label_ + "': " + std::strerror(errno));
+      if (got == 0) throw damaged("the file got shorter while it was read");
+      done += static_cast<uint64_t>(got);
+    }
+    return out;
+  }
+
   const std::string& label_;
-  uint64_t origin_;
+  int fd_ = -1;
+  uint64_t size_;
+  std::string owned_;        // the part of a file kept in memory
+  std::string_view window_;  // bytes known without a read: all of them, or owned_
+  uint64_t window_from_ = 0;
 };
 
-constexpr uint32_t kEnd = 0x06054b50, kEnd64 = 0x06064b50, kLocator64 = 0x07064b50, kEntry = 0x02014b50;
+constexpr uint32_t kEnd = 0x06054b50, kEnd64 = 0x06064b50, kLocator64 = 0x07064b50, kEntry = 0x02014b50,
+                   kLocal = 0x04034b50;
 
-// Offset and count of the central directory, which must lie before the end record (LibTorch's
-// miniz reads the size it claims without checking it: a fuzzer found the overflow).
-std::pair<uint64_t, uint64_t> directory(const Bytes& in) {
+// Offset, count and end of the central directory, which must lie before the end record
+// (LibTorch's miniz reads the size it claims without checking it: a fuzzer found the overflow).
+struct Directory {
+  uint64_t offset, count;
+};
+
+Directory directory(Archive& in) {
   if (in.end() < 22) throw in.damaged("too short to be one");
   uint64_t lowest = in.end() > 22 + 65535 ? in.end() - 22 - 65535 : 0;
+  in.keep_from(lowest >= 76 ? lowest - 76 : 0);
   for (uint64_t at = in.end() - 22 + 1; at-- > lowest;) {
     if (in.le(at, 4) != kEnd) continue;
     uint64_t count = in.le(at + 10, 2), size = in.le(at + 12, 4), offset = in.le(at + 16, 4), end = at;
@@ -65,57 +100,89 @@ std::pair<uint64_t, uint64_t> directory(const Bytes& in) {
   throw in.damaged("no end of central directory");
 }
 
-}  // namespace
+// Sizes and offset that say 0xFFFFFFFF are in the ZIP64 extra field (id 1), in this order.
+void zip64_fields(const Archive& in, uint64_t e, uint64_t end, uint64_t* fields[3]) {
+  while (e + 4 <= end) {
+    uint64_t id = in.le(e, 2), len = in.le(e + 2, 2), at = e + 4;
+    if (id == 1)
+      for (int f = 0; f < 3; ++f)
+        if (*fields[f] == 0xFFFFFFFF && at + 8 <= e + 4 + len) *fields[f] = in.le(at, 8), at += 8;
+    e += 4 + len;
+  }
+}
 
-namespace {
+// Where a record's bytes start (after its local header), checked to lie before the directory.
+ZipRecord locate(const Archive& in, const std::string& name, uint64_t local, uint64_t stored, uint64_t size,
+                 uint64_t method, uint64_t data_end) {
+  if (local > data_end || in.le(local, 4) != kLocal) throw in.damaged("record '" + name + "' has no local header");
+  ZipRecord r{size, local + 30 + in.le(local + 26, 2) + in.le(local + 28, 2), stored, method != 0};
+  if (r.data_offset > data_end || stored > data_end - r.data_offset)
+    throw in.damaged("record '" + name + "' claims " + std::to_string(stored) + " bytes at " +
+                     std::to_string(r.data_offset) + ", past the end of the records");
+  // Deflate gives at most 1032 bytes per byte; a stored record is as long as it says.
+  if (method != 0 && method != 8)
+    throw in.damaged("record '" + name + "' uses compression method " + std::to_string(method));
+  if ((method == 0 && size != stored) || (method == 8 && size / 1032 > stored + 1))
+    throw in.damaged("record '" + name + "' claims " + std::to_string(size) + " bytes but stores " +
+                     std::to_string(stored));
+  return r;
+}
 
-std::map<std::string, uint64_t> entries(const Bytes& in, uint64_t at, uint64_t count) {
-  std::map<std::string, uint64_t> sizes;
+std::map<std::string, ZipRecord> entries(Archive& in) {
+  auto [at, count] = directory(in);
+  const uint64_t records_end = at;  // every record's bytes lie before the directory
+  in.keep_from(at);
+  std::map<std::string, ZipRecord> records;
+  std::set<std::string> names;
   for (uint64_t i = 0; i < count; ++i) {
     if (in.le(at, 4) != kEntry) throw in.damaged("central directory entry " + std::to_string(i) + " is missing");
-    uint64_t size = in.le(at + 24, 4);
+    uint64_t method = in.le(at + 10, 2), stored = in.le(at + 20, 4), size = in.le(at + 24, 4);
     uint64_t name_len = in.le(at + 28, 2), extra_len = in.le(at + 30, 2), comment_len = in.le(at + 32, 2);
+    uint64_t local = in.le(at + 42, 4);
     std::string name = in.str(at + 46, name_len);
-    if (size == 0xFFFFFFFF) {  // the real size is in the ZIP64 extra field (id 1), first
-      uint64_t e = at + 46 + name_len, end = e + extra_len;
-      while (e + 4 <= end) {
-        uint64_t id = in.le(e, 2), len = in.le(e + 2, 2);
-        if (id == 1 && len >= 8) size = in.le(e + 4, 8);
-        e += 4 + len;
-      }
-    }
-    sizes[name] = size;
+    uint64_t* fields[3] = {&size, &stored, &local};
+    zip64_fields(in, at + 46 + name_len, at + 46 + name_len + extra_len, fields);
+    // LibTorch's miniz finds records by name without regard to case: "data.PKL" is read as
+    // data.pkl. Two records under one such name could show us one and LibTorch the other.
+    std::string folded = name;
+    for (auto& c : folded) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    if (!names.insert(folded).second) throw in.damaged("two records are named '" + name + "' (ignoring case)");
+    records[name] = locate(in, name, local, stored, size, method, records_end);
     at += 46 + name_len + extra_len + comment_len;
   }
-  return sizes;
-}
-
-std::string read_range(std::ifstream& f, uint64_t from, uint64_t to) {
-  std::string s(to - from, '\0');
-  f.seekg(static_cast<std::streamoff>(from));
-  f.read(s.data(), static_cast<std::streamsize>(s.size()));
-  s.resize(static_cast<size_t>(f.gcount()));
-  return s;
+  return records;
 }
 
 }  // namespace
 
-std::map<std::string, uint64_t> zip_record_sizes(const std::string& bytes, const std::string& label) {
-  Bytes in(bytes, label);
-  auto [at, count] = directory(in);
-  return entries(in, at, count);
+std::map<std::string, ZipRecord> zip_records(const std::string& bytes, const std::string& label) {
+  Archive in(bytes, label);
+  return entries(in);
+}
+
+std::map<std::string, ZipRecord> zip_records_of_file(const std::string& path) {
+  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) throw Error("cannot read '" + path + "': " + std::strerror(errno));
+  struct stat st {};
+  if (::fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+    ::close(fd);
+    throw Error("cannot read '" + path + "': not a regular file");
+  }
+  try {
+    Archive in(fd, static_cast<uint64_t>(st.st_size), path);
+    auto records = entries(in);
+    ::close(fd);
+    return records;
+  } catch (...) {
+    ::close(fd);
+    throw;
+  }
 }
 
 std::map<std::string, uint64_t> zip_record_sizes_of_file(const std::string& path) {
-  std::ifstream f(path, std::ios::binary | std::ios::ate);
-  if (!f) throw Error("cannot read '" + path + "'");
-  const auto size = static_cast<uint64_t>(f.tellg());
-  const uint64_t tail_from = size > 22 + 65535 + 20 + 56 ? size - (22 + 65535 + 20 + 56) : 0;
-  std::string tail = read_range(f, tail_from, size);
-  auto [at, count] = directory(Bytes(tail, path, tail_from));
-  if (at > size) return entries(Bytes(tail, path, tail_from), at, count);  // reports the bad offset
-  std::string dir = read_range(f, at, size);                               // the directory runs to (near) the end
-  return entries(Bytes(dir, path, at), at, count);
+  std::map<std::string, uint64_t> sizes;
+  for (const auto& [name, r] : zip_records_of_file(path)) sizes[name] = r.size;
+  return sizes;
 }
 
 }  // namespace mx

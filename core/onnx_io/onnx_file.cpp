@@ -2,21 +2,15 @@
 // "truncated" before the real parse, because protobuf's own parser only says "failed".
 #include "onnx_io/onnx_file.h"
 
-#include <google/protobuf/io/coded_stream.h>
 #include <google/protobuf/wire_format_lite.h>
 
-#include <fcntl.h>
-#include <sys/mman.h>
-#include <sys/stat.h>
-#include <unistd.h>
-
-#include <cerrno>
 #include <climits>
-#include <cstring>
+#include <cstdint>
 #include <filesystem>
 
 #include "base/error.h"
 #include "base/input_file.h"
+#include "onnx_io/byte_source.h"
 #include "onnx_io/weightless.h"
 
 namespace mx {
@@ -48,55 +42,59 @@ struct Scan {
 };
 
 // Walks the top-level fields without parsing them.
-Scan scan_fields(const char* data, size_t size) {
-  google::protobuf::io::CodedInputStream in(reinterpret_cast<const uint8_t*>(data), static_cast<int>(size));
-  in.SetTotalBytesLimit(INT_MAX);
-  for (;;) {
-    const int at = in.CurrentPosition();
-    if (at == static_cast<int>(size)) return {};
-    const uint32_t tag = in.ReadTag();
-    const uint32_t field = WireFormatLite::GetTagFieldNumber(tag);
-    const int wire = WireFormatLite::GetTagWireType(tag);
+Scan scan_fields(const ByteSource& in) {
+  const uint64_t size = in.size();
+  for (uint64_t at = 0; at < size;) {
+    const uint64_t start = at;
+    uint64_t tag = 0, length = 0;
+    if (!read_varint(in, at, size, tag))
+      return {Scan::kTruncated, "the file ends inside the tag at byte " + std::to_string(start)};
+    const uint32_t field = tag > UINT32_MAX ? 0 : WireFormatLite::GetTagFieldNumber(static_cast<uint32_t>(tag));
+    const int wire = WireFormatLite::GetTagWireType(static_cast<uint32_t>(tag));
     const int want = expected_wire_type(field);
     if (field == 0 || (want >= 0 && wire != want) || wire == WireFormatLite::WIRETYPE_START_GROUP ||
         wire == WireFormatLite::WIRETYPE_END_GROUP || wire > WireFormatLite::WIRETYPE_FIXED32)
-      return {Scan::kNotOnnx, "byte " + std::to_string(at) + " is no ModelProto field"};
-    uint64_t scratch = 0;
-    uint32_t length = 0;
-    bool ok = true;
+      return {Scan::kNotOnnx, "byte " + std::to_string(start) + " is no ModelProto field"};
+    const Scan ends_inside{Scan::kTruncated, "the file ends inside field " + std::to_string(field)};
     switch (wire) {
-      case WireFormatLite::WIRETYPE_VARINT: ok = in.ReadVarint64(&scratch); break;
-      case WireFormatLite::WIRETYPE_FIXED64: ok = in.ReadLittleEndian64(&scratch); break;
-      case WireFormatLite::WIRETYPE_FIXED32: ok = in.Skip(4); break;
+      case WireFormatLite::WIRETYPE_VARINT:
+        if (!read_varint(in, at, size, length)) return ends_inside;
+        length = 0;
+        break;
+      case WireFormatLite::WIRETYPE_FIXED64: length = 8; break;
+      case WireFormatLite::WIRETYPE_FIXED32: length = 4; break;
       default:
-        if (!in.ReadVarint32(&length)) {
-          ok = false;
-        } else if (!in.Skip(static_cast<int>(length))) {
-          return {Scan::kTruncated, "field " + std::to_string(field) + " at byte " + std::to_string(at) + " needs " +
+        if (!read_varint(in, at, size, length)) return ends_inside;
+        if (length > size - at)
+          return {Scan::kTruncated, "field " + std::to_string(field) + " at byte " + std::to_string(start) + " needs " +
                                         std::to_string(length) + " bytes but the file ends " +
-                                        std::to_string(size - static_cast<size_t>(at)) + " bytes after it"};
-        }
+                                        std::to_string(size - start) + " bytes after it"};
     }
-    if (!ok) return {Scan::kTruncated, "the file ends inside field " + std::to_string(field)};
+    if (length > size - at) return ends_inside;
+    at += length;
   }
+  return {};
 }
 
-onnx::ModelProto parse_onnx(const char* data, size_t size, const std::string& label, bool weights) {
+// `whole` is the same bytes in one piece, or null: a file read without its weights is never
+// read whole (FileSource reads what the walk needs).
+onnx::ModelProto parse_onnx(const ByteSource& in, const char* whole, const std::string& label, bool weights) {
   const std::string who = "'" + label + "'";
+  const uint64_t size = in.size();
   if (size == 0) throw Error(who + " is empty, not an ONNX model");
-  if (size > static_cast<size_t>(INT_MAX))
+  if (size > static_cast<uint64_t>(INT_MAX))
     throw Error(who + " is over 2 GiB, more than one protobuf message can hold: not an ONNX file of ours");
-  Scan scan = scan_fields(data, size);
+  Scan scan = scan_fields(in);
   if (scan.kind == Scan::kTruncated)
     throw Error(who + " is a truncated ONNX file: " + scan.detail + " (was it copied or written completely?)");
   if (scan.kind == Scan::kNotOnnx) throw Error(who + " is not an ONNX file: " + scan.detail);
   onnx::ModelProto model;
   bool parsed = false;
   if (weights) {
-    parsed = model.ParseFromArray(data, static_cast<int>(size));
+    parsed = model.ParseFromArray(whole, static_cast<int>(size));
   } else {
     std::string graph_only;
-    parsed = strip_weights(data, size, graph_only) && model.ParseFromString(graph_only);
+    parsed = strip_weights(in, graph_only) && model.ParseFromString(graph_only);
   }
   if (!parsed) throw Error(who + " is a damaged ONNX file: protobuf cannot parse its graph");
   if (!model.has_graph()) throw Error(who + " is not an ONNX model: it has no graph");
@@ -105,45 +103,10 @@ onnx::ModelProto parse_onnx(const char* data, size_t size, const std::string& la
   return model;
 }
 
-// The file mapped read-only for as long as it is parsed.
-class MappedFile {
- public:
-  explicit MappedFile(const std::string& path) {
-    int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK);  // swapped for a FIFO: fstat refuses it
-    if (fd < 0) throw Error("cannot read '" + path + "': " + std::strerror(errno));
-    struct stat st {};
-    if (::fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
-      ::close(fd);
-      throw Error("'" + path + "' is not a regular file, not an ONNX file");
-    }
-    size_ = static_cast<size_t>(st.st_size);
-    if (size_ > 0) {
-      void* p = ::mmap(nullptr, size_, PROT_READ, MAP_PRIVATE, fd, 0);
-      if (p == MAP_FAILED) {
-        ::close(fd);
-        throw Error("cannot read '" + path + "': " + std::strerror(errno));
-      }
-      data_ = static_cast<const char*>(p);
-    }
-    ::close(fd);
-  }
-  ~MappedFile() {
-    if (data_) ::munmap(const_cast<char*>(data_), size_);
-  }
-  MappedFile(const MappedFile&) = delete;
-  MappedFile& operator=(const MappedFile&) = delete;
-  const char* data() const { return data_; }
-  size_t size() const { return size_; }
-
- private:
-  const char* data_ = nullptr;
-  size_t size_ = 0;
-};
-
 }  // namespace
 
 onnx::ModelProto parse_onnx_bytes(const std::string& bytes, const std::string& label, bool weights) {
-  return parse_onnx(bytes.data(), bytes.size(), label, weights);
+  return parse_onnx(MemorySource(bytes.data(), bytes.size()), bytes.data(), label, weights);
 }
 
 onnx::ModelProto read_onnx_file(const std::string& path, bool weights) {
@@ -151,8 +114,12 @@ onnx::ModelProto read_onnx_file(const std::string& path, bool weights) {
   if (!std::filesystem::exists(path, ec)) throw Error("ONNX file '" + path + "' does not exist");
   if (std::filesystem::is_directory(path, ec)) throw Error("'" + path + "' is a folder, not an ONNX file");
   check_regular_input(path, "ONNX file");  // by type, before open() could block on a FIFO
-  MappedFile file(path);
-  return parse_onnx(file.data(), file.size(), path, weights);
+  // Read with pread, never mapped: a file cut short under us is an error, not SIGBUS.
+  FileSource file(path);
+  if (!weights || file.size() == 0 || file.size() > static_cast<uint64_t>(INT_MAX))
+    return parse_onnx(file, nullptr, path, weights);
+  const std::string_view whole = file.read(0, static_cast<size_t>(file.size()));  // the parse needs it all
+  return parse_onnx(MemorySource(whole.data(), whole.size()), whole.data(), path, weights);
 }
 
 }  // namespace mx

@@ -5,6 +5,7 @@
 #include <google/protobuf/util/json_util.h>
 
 #include "base/error.h"
+#include "base/utf8.h"
 #include "report/tags_report.pb.h"
 
 namespace mx {
@@ -86,7 +87,7 @@ std::string validation_json(const TaggedModel& t, const ValidationReport& r) {
   v.set_nodes(r.nodes);
   v.set_tagged(r.tagged);
   v.set_modules(r.modules);
-  for (const auto& p : r.problems) v.add_problems(p);
+  for (const auto& p : r.problems) v.add_problems(printable_utf8(p));  // they quote the file, bytes and all
   return message_json(v);
 }
 

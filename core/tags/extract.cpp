@@ -7,9 +7,9 @@
 #include "base/atomic_write.h"
 #include "base/close_matches.h"
 #include "base/error.h"
+#include "report/tags_json.h"
 #include "tags/sidecar.pb.h"
 #include "tags/tag_output.h"
-#include "report/tags_json.h"
 
 namespace mx {
 namespace {
@@ -29,7 +29,16 @@ std::string extracted_sidecar(const TaggedModel& t, int m, const std::vector<int
   for (size_t i = 0; i < subtree.size(); ++i) new_index[subtree[i]] = static_cast<int>(i);
   for (int old : subtree) {
     auto* mod = h.add_modules();
-    *mod = src.modules(old);
+    // The tree comes from the sidecar's modules only when it lists any; else it was rebuilt
+    // from the tags, and the sidecar has no module `old` (the onnx_sidecar fuzzer found that).
+    if (t.modules_from_sidecar && old < src.modules_size()) {
+      *mod = src.modules(old);
+    } else {
+      mod->set_path(t.modules[old].path);
+      mod->set_class_name(t.modules[old].class_name);
+      mod->set_tag(t.modules[old].tag);
+      mod->set_calls(t.modules[old].calls);
+    }
     mod->set_parent(old == m ? -1 : new_index.at(t.modules[old].parent));
     mod->set_direct_nodes(t.modules[old].direct_nodes);
     mod->set_total_nodes(t.modules[old].total_nodes);

@@ -5,11 +5,13 @@
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
+#include <filesystem>
 #include <fstream>
 #include <sstream>
 #include <utility>
 
 #include "base/error.h"
+#include "base/input_file.h"
 
 namespace mx {
 namespace {
@@ -106,6 +108,8 @@ OrtProfile parse_ort_profile(const std::string& text, const std::string& path) {
 }
 
 OrtProfile read_ort_profile(const std::string& path) {
+  std::error_code ec;
+  if (std::filesystem::exists(path, ec)) check_regular_input(path, "profile");  // a FIFO would block the read
   std::ifstream in(path, std::ios::binary);
   if (!in) throw Error("cannot read profile '" + path + "': no such file or not readable");
   std::stringstream ss;

@@ -11,6 +11,7 @@
 
 #include "base/error.h"
 #include "base/input_file.h"
+#include "base/utf8.h"
 #include "onnx_io/node_metadata.h"
 #include "onnx_io/onnx_file.h"
 #include "tags/sidecar.pb.h"
@@ -116,7 +117,17 @@ TaggedModel load_tagged_model(const std::string& onnx_path, const std::string& s
     TaggedNode n;
     n.name = node.name();
     n.op_type = node.op_type();
+    // ONNX strings are UTF-8; these go into our protobuf reports, whose writer refuses (and
+    // logs to stderr) anything else. The onnx_sidecar fuzzer found the log lines.
+    auto utf8 = [&](const std::string& s, const std::string& what) {
+      if (!valid_utf8(s))
+        throw Error("'" + onnx_path + "': node " + std::to_string(t.nodes.size()) + "'s " + what +
+                    " is not valid UTF-8 (ONNX strings are UTF-8): not a file that an ONNX writer wrote whole");
+    };
+    utf8(n.name, "name");
+    utf8(n.op_type, "op_type");
     for (const auto& [k, v] : node_metadata(node)) {
+      utf8(k, "metadata key"), utf8(v, "metadata '" + (valid_utf8(k) ? k : std::string("?")) + "'");
       if (k == kTagKey) n.has_tag = true, n.tag = v;
       if (k == kModuleKey) n.module = v;
       if (k == kDecisionKey) n.decision = v;

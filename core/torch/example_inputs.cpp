@@ -8,7 +8,7 @@
 
 #include "base/error.h"
 #include "base/input_file.h"
-#include "base/zip_directory.h"
+#include "base/torch_archive.h"
 #include "torch/tensor_checks.h"
 #include "torch/tensor_bridge.h"
 #include "torch/torchscript.h"
@@ -53,7 +53,7 @@ std::vector<std::shared_ptr<TensorData>> load_inputs(const std::string& path) {
   std::vector<char> bytes(contents.begin(), contents.end());
   c10::IValue value;
   try {
-    zip_record_sizes(contents, path);  // LibTorch's reader trusts the archive's directory
+    check_torch_archive(contents, path);  // LibTorch's reader trusts the archive's sizes and lengths
     contents.clear();
     value = jit::pickle_load(bytes);
   } catch (const std::exception& e) {

@@ -7,7 +7,7 @@
 
 #include "base/error.h"
 #include "base/input_file.h"
-#include "base/zip_directory.h"
+#include "base/torch_archive.h"
 #include "torch/tensor_bridge.h"
 #include "torch/newer_ops.h"
 #include "torch/tensor_checks.h"
@@ -45,7 +45,7 @@ torch::jit::Module load_module(const std::string& path) {
   check_regular_input(path, "model file");
   torch::jit::Module m;
   try {
-    zip_record_sizes_of_file(path);  // LibTorch's reader trusts the archive's directory
+    check_torch_archive_file(path);  // LibTorch's reader trusts the archive's sizes and lengths
     register_newer_ops();            // files of torch 2.x may call them
     m = torch::jit::load(path);
     m.eval();

@@ -5,14 +5,14 @@
 #include "base/error.h"
 #include "fuzz_support.h"
 #include "torch/torchscript.h"
-#include "base/zip_directory.h"
+#include "base/torch_archive.h"
 
 static volatile unsigned sink;  // keeps the reads
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   std::string bytes(reinterpret_cast<const char*>(data), size);
   try {
-    mx::zip_record_sizes(bytes, "fuzz");
+    mx::check_torch_archive(bytes, "fuzz");
   } catch (const mx::Error&) {
   }
   std::string path = mx::fuzz::write_scratch("inputs.pt", data, size);

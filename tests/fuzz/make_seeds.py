@@ -1,7 +1,9 @@
 """Seed corpus for one fuzzer, made from the test fixtures: make_seeds.py KIND OUT --build B.
 onnx_sidecar: our exports (mlp, rnn) and an extracted module, each packed as the fuzzer
 reads it; manifest: the shipped and example manifests; input_spec: the fixtures' --input
-specs and --dynamic axes; input_file: torch.save files as users write them."""
+specs and --dynamic axes; input_file: torch.save files as users write them; profile: ONNX
+Runtime's profiles of our mlp export (optimizations off and on), with the export itself and
+ORT's optimized graph of it in profile.model/ beside OUT, for the fuzzer to fold the profiles into."""
 import argparse
 import glob
 import os
@@ -21,18 +23,30 @@ def make_model(name, out):
     return r.stdout.split()
 
 
+def plugin_dir(build, tmp):
+    """htp.so from the build, its manifest from the source."""
+    plugins = os.path.join(tmp, "plugins")
+    os.makedirs(plugins, exist_ok=True)
+    shutil.copy(os.path.join(build, "plugins", "htp", "htp.so"), plugins)
+    shutil.copy(os.path.join(SOURCE, "plugins", "htp", "htp.yaml"), plugins)
+    return plugins
+
+
+def export(build, tmp, name):
+    """Our export of example model `name` into tmp: (NAME.onnx, its --input specs)."""
+    pt, onnx = os.path.join(tmp, name + ".pt"), os.path.join(tmp, name + ".onnx")
+    specs = make_model(name, pt)
+    args = [a for spec in specs for a in ("--input", spec)]
+    subprocess.run([os.path.join(build, "host", "modelexport"), "export", pt, onnx, "--plugin-dir",
+                    plugin_dir(build, tmp)] + args, check=True, capture_output=True)
+    return onnx, specs
+
+
 def onnx_sidecar(out, build):
     exe = os.path.join(build, "host", "modelexport")
     with tempfile.TemporaryDirectory() as tmp:
-        plugins = os.path.join(tmp, "plugins")  # htp.so from the build, its manifest from the source
-        os.makedirs(plugins)
-        shutil.copy(os.path.join(build, "plugins", "htp", "htp.so"), plugins)
-        shutil.copy(os.path.join(SOURCE, "plugins", "htp", "htp.yaml"), plugins)
         for name in ["mlp", "rnn"]:
-            pt, onnx = os.path.join(tmp, name + ".pt"), os.path.join(tmp, name + ".onnx")
-            args = [a for spec in make_model(name, pt) for a in ("--input", spec)]
-            subprocess.run([exe, "export", pt, onnx, "--plugin-dir", plugins] + args,
-                           check=True, capture_output=True)
+            onnx, _ = export(build, tmp, name)
             pairs = [(name, onnx)]
             part = os.path.join(tmp, name + "_part.onnx")
             module = "encoder" if name == "mlp" else "lstm"
@@ -42,6 +56,24 @@ def onnx_sidecar(out, build):
                 data = open(path, "rb").read()
                 sidecar = open(path[:-5] + "_hierarchy.json", "rb").read()
                 open(os.path.join(out, label), "wb").write(struct.pack("<I", len(data)) + data + sidecar)
+
+
+def profile(out, build):
+    model = os.path.join(os.path.dirname(os.path.abspath(out)), "profile.model")
+    os.makedirs(model, exist_ok=True)
+    with tempfile.TemporaryDirectory() as tmp:
+        onnx, specs = export(build, tmp, "mlp")
+        for f in ["mlp.onnx", "mlp_hierarchy.json"]:
+            shutil.copy(os.path.join(tmp, f), model)
+        for level in ["disabled", "all"]:
+            run = os.path.join(tmp, level)
+            subprocess.run(["node", os.path.join(SOURCE, "tests", "ort", "profile_model.js"), onnx, run, level, "2"] +
+                           specs, check=True, capture_output=True)
+            shutil.copy(os.path.join(run, "profile.json"), os.path.join(out, "profile_" + level + ".json"))
+            if level == "all":  # the graph the "all" profile's names come from, with its weights file
+                for f in os.listdir(run):
+                    if f.startswith("ort_graph"):
+                        shutil.copy(os.path.join(run, f), model)
 
 
 def manifest(out, build):
@@ -76,7 +108,8 @@ def main():
     p.add_argument("--build", required=True)
     a = p.parse_args()
     os.makedirs(a.out, exist_ok=True)
-    {"onnx_sidecar": onnx_sidecar, "manifest": manifest, "input_spec": input_spec, "input_file": input_file}[a.kind](
+    {"onnx_sidecar": onnx_sidecar, "manifest": manifest, "input_spec": input_spec, "input_file": input_file,
+     "profile": profile}[a.kind](
         a.out, a.build)
 
 

@@ -57,6 +57,21 @@ TEST_F(HostileInputs, InputFileTensorsAreCheckedTheSameWay) {
   expect_export_refused(mlp(), "--input-file " + quote(cut), "storage claims 4000 bytes, but no data record");
 }
 
+// LibTorch's unpickler allocates a claimed string length (here 4 GB, in a 1 KB file) or grows
+// its memo table to a claimed index before it reads; both are refused before it runs.
+TEST_F(HostileInputs, PickleLengthsAndMemoIndicesAreCheckedBeforeLibTorchReadsThem) {
+  std::string model = make("pickle_length");
+  expect_export_refused(model, "--input x:float32:2",
+                        "'" + model + "' is damaged: its pickle 'pickle_length/data.pkl' claims 4294901767 bytes for "
+                        "opcode 0x58, but only ");
+  std::string length = make("input_pickle_length"), memo = make("input_pickle_memo");
+  expect_export_refused(mlp(), "--input-file " + quote(length),
+                        "its pickle 'input_pickle_length/data.pkl' claims 4294901767 bytes for opcode 0x58");
+  expect_export_refused(mlp(), "--input-file " + quote(memo),
+                        "its pickle 'input_pickle_memo/data.pkl' stores memo entry 2147483648 (opcode 0x72) when "
+                        "only 0 exist");
+}
+
 TEST_F(HostileInputs, ModelCodeProblemsNameTheModelAndWhat) {
   const std::vector<std::pair<std::string, std::string>> cases{
       {"unknown_op", "is not a TorchScript file that LibTorch can load: Unknown builtin op: aten::no_such_op."},

@@ -1,6 +1,8 @@
 """Makes hostile or damaged files for the tests of issue 14, at test time:
 python3 hostile_files.py KIND OUT. Each kind is one way a file lies to its reader."""
 import io
+import pickletools
+import struct
 import sys
 import zipfile
 from typing import Dict, List
@@ -42,6 +44,30 @@ def cut_record(name, data):
     return data[:364] if "/data/" in name and not name.endswith(".pkl") else data
 
 
+def lying_pickle(change):
+    """A rewrite of data.pkl: change(data, pos) at the first opcode named `change.op`."""
+    def rewrite(name, data):
+        if not name.endswith("data.pkl"):
+            return data
+        pos = next(p for op, _, p in pickletools.genops(data) if op.name == change.op)
+        return change(data, pos)
+    return rewrite
+
+
+def claim_4gb(data, pos):  # a string's length: 4 GB that the pickle does not hold
+    return data[:pos + 1] + struct.pack("<I", 0xFFFF0007) + data[pos + 5:]
+
+
+claim_4gb.op = "BINUNICODE"
+
+
+def memo_far(data, pos):  # a memo entry stored at index 2^31, not the next one
+    return data[:pos] + b"r" + struct.pack("<I", 0x80000000) + data[pos + 2:]
+
+
+memo_far.op = "BINPUT"
+
+
 class Weight(torch.nn.Module):
     def __init__(self, shape):
         super().__init__()
@@ -49,6 +75,11 @@ class Weight(torch.nn.Module):
 
     def forward(self, x):
         return x + self.w.sum()
+
+
+class Table(Weight):
+    def forward(self, ids):
+        return torch.index_select(self.w, 0, ids)
 
 
 class Relu(torch.nn.Module):
@@ -105,6 +136,17 @@ def main(kind, out):
     elif kind == "input_truncated_record":
         torch.save((torch.ones(1000),), out)
         rewrite_zip(out, cut_record)
+    elif kind == "pickle_length":
+        save_module(Weight((3,)), out)
+        rewrite_zip(out, lying_pickle(claim_4gb))
+    elif kind in ("input_pickle_length", "input_pickle_memo"):
+        torch.save((torch.ones(3),), out)
+        rewrite_zip(out, lying_pickle(claim_4gb if kind == "input_pickle_length" else memo_far))
+    elif kind == "big_weight":  # 256 MB of weights: its export writes long enough to be caught mid-write
+        torch.manual_seed(0)
+        module = Table((1 << 20, 64))  # rows picked by the input ids: the weight stays an initializer
+        module.w.data.uniform_()
+        save_module(module, out)
     elif kind == "unknown_op":
         save_module(Relu(), out)
         rewrite_zip(out, lambda n, d: d.replace(b"torch.relu(", b"torch.no_such_op(") if n.endswith(".py") else d)

@@ -1,6 +1,7 @@
 // Shared test support (see test_env.h).
 #include "test_env.h"
 
+#include <unistd.h>
 #include <yaml-cpp/yaml.h>
 
 #include <cmath>
@@ -81,7 +82,9 @@ struct Fixture {
 };
 
 // Made once per test process: the script is deterministic, but we do not trust a file
-// left by an earlier run across script edits.
+// left by an earlier run across script edits. Test binaries run side by side and make the
+// same fixtures: each writes its own temporary name and renames it into place, so a reader
+// sees one whole file or the other, never one being written.
 const Fixture& fixture(const std::string& name) {
   static std::mutex mu;
   static std::map<std::string, Fixture> made;
@@ -91,8 +94,15 @@ const Fixture& fixture(const std::string& name) {
   fs::create_directories(dir);
   Fixture f;
   f.path = (dir / (name + ".pt")).string();
-  auto r = run("/usr/bin/python3 " + quote(source_root() + "/examples/make_model.py") + " " + name + " " + quote(f.path));
-  if (r.exit_code != 0) throw std::runtime_error("make_model.py " + name + " failed: " + r.err);
+  const std::string mine =
+      (dir / (name + ".pt.part-" + std::to_string(::getpid()) + "-" + std::to_string(std::random_device{}()))).string();
+  auto r = run("/usr/bin/python3 " + quote(source_root() + "/examples/make_model.py") + " " + name + " " + quote(mine));
+  if (r.exit_code != 0) {
+    std::error_code ec;
+    fs::remove(mine, ec);
+    throw std::runtime_error("make_model.py " + name + " failed: " + r.err);
+  }
+  fs::rename(mine, f.path);
   std::istringstream words(r.out);
   for (std::string w; words >> w;) f.inputs.push_back(w);
   return made.emplace(name, f).first->second;

@@ -3,9 +3,9 @@
 #include <gtest/gtest.h>
 
 #include "base/error.h"
-#include "tags/extract.h"
 #include "support/test_env.h"
 #include "support/tiny_tagged_model.h"
+#include "tags/extract.h"
 #include "tags/tag_validate.h"
 
 namespace mx::test {
@@ -96,6 +96,25 @@ TEST_F(ExtractTest, ModuleWithoutNodesIsRefused) {
   std::string why = error_of(by_path("drop", out.file("x.onnx")));
   EXPECT_NE(why.find("module 'drop' (Dropout) has no nodes"), std::string::npos) << why;
   EXPECT_TRUE(out.entries().empty());
+}
+
+// A sidecar that lists no modules: the tree is rebuilt from the tags, and the extracted
+// sidecar is written from that tree (it read module N of the empty list: the onnx_sidecar
+// fuzzer's crash).
+TEST_F(ExtractTest, SidecarWithoutModulesExtractsFromTheTreeOfTags) {
+  std::string json = tiny_sidecar_json();
+  const size_t from = json.find("\"modules\": [") + 12, to = json.find("], \"nodes\"");
+  json.erase(from, to - from);
+  TempDir src2;
+  t = load_tagged_model(write_tiny(src2.path().string(), tiny_tagged_model(), true, json));
+  ASSERT_FALSE(t.modules_from_sidecar);
+  auto report = extract_modules(t, by_path("enc.blocks.0", out.file("b.onnx")));
+  ASSERT_EQ(report.written.size(), 1u);
+  auto back = load_tagged_model(out.file("b.onnx"));
+  ASSERT_TRUE(back.modules_from_sidecar);
+  EXPECT_EQ(back.modules[0].path, "enc.blocks.0");  // enc owns no node: without a sidecar tree its path is unknown
+  EXPECT_EQ(back.modules[0].tag, "/Net/Encoder/Block.0");
+  EXPECT_EQ(back.modules[0].total_nodes, report.written[0].nodes);
 }
 
 }  // namespace

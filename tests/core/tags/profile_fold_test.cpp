@@ -1,10 +1,12 @@
 // Reading ORT profiles and folding them into the tiny tagged model: events by name, by the
 // names ORT gives fused nodes, through ORT's graph, unmatched ones on their own; bad input.
 #include <gtest/gtest.h>
+#include <sys/stat.h>
 
 #include <functional>
 
 #include "base/error.h"
+#include "support/test_env.h"
 #include "support/tiny_profile.h"
 #include "tags/profile_fold.h"
 #include "tags/profile_read.h"
@@ -44,6 +46,13 @@ TEST(ProfileRead, BadProfilesSayWhatIsWrong) {
                 .find("node event 0 has no numeric 'dur'"),
             std::string::npos);
   EXPECT_NE(error_of([] { read_ort_profile("/no/such/profile.json"); }).find("cannot read profile"), std::string::npos);
+}
+
+TEST(ProfileRead, AFifoIsRefusedByTypeWithoutBlocking) {
+  TempDir dir;
+  const std::string fifo = dir.file("profile.json");
+  ASSERT_EQ(::mkfifo(fifo.c_str(), 0600), 0);
+  EXPECT_EQ(error_of([&] { read_ort_profile(fifo); }), "profile '" + fifo + "' is a FIFO, not a regular file");
 }
 
 TEST(ProfileFold, ExactNamesFoldUpTheTree) {

@@ -92,5 +92,20 @@ TEST(TaggedModel, UntaggedFileIsRefusedForTagCommands) {
   }
 }
 
+TEST(TaggedModel, NodeStringsThatAreNotUtf8AreRefused) {
+  // Our reports are protobuf messages: invalid UTF-8 in them is dropped with a log line.
+  TempDir dir;
+  auto model = tiny_tagged_model();
+  model.mutable_graph()->mutable_node(2)->set_op_type("Re\xffLU");
+  std::string path = write_tiny(dir.path().string(), model);
+  try {
+    load_tagged_model(path);
+    FAIL() << "no error";
+  } catch (const Error& e) {
+    EXPECT_EQ(std::string(e.what()), "'" + path + "': node 2's op_type is not valid UTF-8 (ONNX strings are UTF-8): not "
+                                     "a file that an ONNX writer wrote whole");
+  }
+}
+
 }  // namespace
 }  // namespace mx::test

@@ -1,0 +1,70 @@
+// Archives by their records: pickles are scanned whole (inflated first if deflated), other
+// records only by their sizes.
+#include "base/torch_archive.h"
+
+#include <zlib.h>
+
+#include <cctype>
+#include <fstream>
+
+#include "base/error.h"
+#include "base/pickle_scan.h"
+#include "base/zip_directory.h"
+
+namespace mx {
+namespace {
+
+// data.pkl, constants.pkl and the code's *.debug_pkl source ranges: what LibTorch unpickles.
+// By name without regard to case, as LibTorch's miniz finds them ("data.pKl" is data.pkl; the
+// input_file fuzzer found one that was not checked).
+bool is_pickle(std::string name) {
+  for (auto& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  auto ends = [&](const std::string& s) {
+    return name.size() >= s.size() && name.compare(name.size() - s.size(), s.size(), s) == 0;
+  };
+  return ends(".pkl") || ends(".debug_pkl");
+}
+
+// The pickle's bytes: as stored, or inflated (torch.jit.save deflates the *.debug_pkl source
+// ranges), to exactly the size the directory claims (which zip_records bounded).
+std::string pickle_bytes(std::string stored, const std::string& label, const std::string& name, const ZipRecord& r) {
+  if (!r.compressed) return stored;
+  std::string out(r.size, '\0');
+  z_stream z{};
+  if (inflateInit2(&z, -MAX_WBITS) != Z_OK) throw Error("cannot inflate '" + name + "' of '" + label + "'");
+  z.next_in = reinterpret_cast<Bytef*>(stored.data());
+  z.avail_in = static_cast<uInt>(stored.size());
+  z.next_out = reinterpret_cast<Bytef*>(out.data());
+  z.avail_out = static_cast<uInt>(out.size());
+  const int rc = inflate(&z, Z_FINISH);
+  const uint64_t got = z.total_out;
+  inflateEnd(&z);
+  if (rc != Z_STREAM_END || got != r.size)
+    throw Error("'" + label + "' is damaged: its pickle '" + name + "' does not inflate to the " +
+                std::to_string(r.size) + " bytes its directory entry claims");
+  return out;
+}
+
+}  // namespace
+
+void check_torch_archive(const std::string& bytes, const std::string& label) {
+  for (const auto& [name, r] : zip_records(bytes, label)) {
+    if (!is_pickle(name)) continue;
+    check_pickle(pickle_bytes(bytes.substr(r.data_offset, r.stored_size), label, name, r), label, name);
+  }
+}
+
+void check_torch_archive_file(const std::string& path) {
+  auto records = zip_records_of_file(path);
+  std::ifstream f(path, std::ios::binary);
+  for (const auto& [name, r] : records) {
+    if (!is_pickle(name)) continue;
+    std::string stored(r.stored_size, '\0');  // fits in the file: zip_records_of_file checked it
+    f.seekg(static_cast<std::streamoff>(r.data_offset));
+    if (!f.read(stored.data(), static_cast<std::streamsize>(stored.size())))
+      throw Error("cannot read '" + path + "' (it got shorter while it was read)");
+    check_pickle(pickle_bytes(std::move(stored), path, name, r), path, name);
+  }
+}
+
+}  // namespace mx

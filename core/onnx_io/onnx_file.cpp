@@ -5,18 +5,12 @@
 #include <google/protobuf/io/coded_stream.h>
 #include <google/protobuf/wire_format_lite.h>
 
-#include <fcntl.h>
-#include <sys/mman.h>
-#include <sys/stat.h>
-#include <unistd.h>
-
-#include <cerrno>
 #include <climits>
-#include <cstring>
 #include <filesystem>
 
 #include "base/error.h"
 #include "base/input_file.h"
+#include "base/mapped_file.h"
 #include "onnx_io/weightless.h"
 
 namespace mx {
@@ -105,41 +99,6 @@ onnx::ModelProto parse_onnx(const char* data, size_t size, const std::string& la
   return model;
 }
 
-// The file mapped read-only for as long as it is parsed.
-class MappedFile {
- public:
-  explicit MappedFile(const std::string& path) {
-    int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK);  // swapped for a FIFO: fstat refuses it
-    if (fd < 0) throw Error("cannot read '" + path + "': " + std::strerror(errno));
-    struct stat st {};
-    if (::fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
-      ::close(fd);
-      throw Error("'" + path + "' is not a regular file, not an ONNX file");
-    }
-    size_ = static_cast<size_t>(st.st_size);
-    if (size_ > 0) {
-      void* p = ::mmap(nullptr, size_, PROT_READ, MAP_PRIVATE, fd, 0);
-      if (p == MAP_FAILED) {
-        ::close(fd);
-        throw Error("cannot read '" + path + "': " + std::strerror(errno));
-      }
-      data_ = static_cast<const char*>(p);
-    }
-    ::close(fd);
-  }
-  ~MappedFile() {
-    if (data_) ::munmap(const_cast<char*>(data_), size_);
-  }
-  MappedFile(const MappedFile&) = delete;
-  MappedFile& operator=(const MappedFile&) = delete;
-  const char* data() const { return data_; }
-  size_t size() const { return size_; }
-
- private:
-  const char* data_ = nullptr;
-  size_t size_ = 0;
-};
-
 }  // namespace
 
 onnx::ModelProto parse_onnx_bytes(const std::string& bytes, const std::string& label, bool weights) {
@@ -151,7 +110,7 @@ onnx::ModelProto read_onnx_file(const std::string& path, bool weights) {
   if (!std::filesystem::exists(path, ec)) throw Error("ONNX file '" + path + "' does not exist");
   if (std::filesystem::is_directory(path, ec)) throw Error("'" + path + "' is a folder, not an ONNX file");
   check_regular_input(path, "ONNX file");  // by type, before open() could block on a FIFO
-  MappedFile file(path);
+  MappedFile file(path, ", not an ONNX file");
   return parse_onnx(file.data(), file.size(), path, weights);
 }
 

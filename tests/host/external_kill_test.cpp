@@ -1,0 +1,143 @@
+// A model written with external data as a pair, on a LLaMA-like decoder sized by
+// MODELEXPORT_LLAMA_FLAGS (the e2e suite: 210 MB, with --external-data always; the `large`
+// suite: 3 GB, where auto must switch it on): ONNX Runtime matches LibTorch, Python's onnx
+// checker passes on the path, an extracted layer runs like the module, and kill -9 at
+// moments picked by the temporaries' growth leaves no file with a final name, nor (over an
+// existing pair) any change to it; the next run removes the temporaries.
+#include <gtest/gtest.h>
+#include <signal.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdlib>
+#include <functional>
+#include <map>
+
+#include "support/external_fixture.h"
+#include "support/test_env.h"
+
+namespace mx::test {
+namespace {
+
+std::string env_or(const char* name, const std::string& fallback) {
+  const char* v = std::getenv(name);
+  return v && *v ? v : fallback;
+}
+
+const LlamaFixture& model() {
+  return llama_fixture("llama_kill", env_or("MODELEXPORT_LLAMA_FLAGS", "--layers 4 --hidden 1024 --heads 16"));
+}
+
+std::string export_command(const std::string& onnx) {
+  return quote(modelexport_bin()) + " export " + quote(model().pt) + " " + quote(onnx) + " --plugin-dir " +
+         quote(plugin_build_dir()) + " --input " + model().input + " " +
+         env_or("MODELEXPORT_EXPORT_FLAGS", "--external-data always --external-data-threshold 1M");
+}
+
+// One complete export, shared.
+const std::string& complete() {
+  static TempDir dir;
+  static std::string onnx;
+  if (onnx.empty()) {
+    auto r = run(export_command(dir.file("m.onnx")));
+    if (r.exit_code != 0) throw std::runtime_error("export failed: " + r.err);
+    onnx = dir.file("m.onnx");
+  }
+  return onnx;
+}
+
+TEST(ExternalPair, IsWrittenWithADataFileAndRunsLikeLibTorch) {
+  ASSERT_TRUE(fs::exists(complete() + ".data"));
+  EXPECT_LT(fs::file_size(complete()), 1u << 20);
+  EXPECT_EQ(onnx_check_problems(complete()), "");
+  EXPECT_LE(ort_vs_libtorch(model().pt, model().input, complete()), 1e-5);
+}
+
+TEST(ExternalPair, AnExtractedLayerRunsLikeTheModule) {
+  TempDir dir;
+  auto r = run(quote(modelexport_bin()) + " extract " + quote(complete()) + " --module model.layers.1 -o " +
+               quote(dir.file("layer.onnx")));
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_LE(extracted_vs_libtorch(model().pt, model().input, dir.file("layer.onnx")), 1e-4);
+}
+
+using Moment = std::function<bool(const std::vector<std::pair<std::string, uintmax_t>>&)>;
+
+// Runs the export into `onnx` and kills it (SIGKILL, its whole process group) at `moment`;
+// false if it ended first.
+bool kill_export_at(const std::string& onnx, const Moment& moment) {
+  pid_t pid = spawn(export_command(onnx));
+  const std::string dir = fs::path(onnx).parent_path().string();
+  int status = 0;
+  while (::waitpid(pid, &status, WNOHANG) == 0) {
+    if (moment(temporaries(dir))) {
+      ::kill(-pid, SIGKILL);
+      ::waitpid(pid, &status, 0);
+      return true;
+    }
+    ::usleep(200);
+  }
+  return false;
+}
+
+uintmax_t size_of(const std::vector<std::pair<std::string, uintmax_t>>& temps, const std::string& part) {
+  for (const auto& [name, size] : temps)
+    if (name.find(part) != std::string::npos) return size;
+  return 0;
+}
+
+std::vector<std::pair<std::string, Moment>> moments() {
+  const uintmax_t data = fs::file_size(complete() + ".data");
+  return {
+      {"model temporary created", [](const auto& t) { return !t.empty(); }},
+      {"data file 1/8 written", [data](const auto& t) { return size_of(t, ".onnx.data.mx-tmp-") >= data / 8; }},
+      {"data file 7/8 written", [data](const auto& t) { return size_of(t, ".onnx.data.mx-tmp-") >= data * 7 / 8; }},
+      {"sidecar temporary created", [](const auto& t) { return size_of(t, "_hierarchy.json.mx-tmp-") > 0; }},
+  };
+}
+
+TEST(ExternalPair, KillNineLeavesNoFileWithAFinalNameAndTheNextRunCleansUp) {
+  int hit = 0;
+  for (const auto& [label, moment] : moments()) {
+    TempDir dir;
+    if (!kill_export_at(dir.file("m.onnx"), moment)) continue;
+    ++hit;
+    for (const char* f : {"m.onnx", "m.onnx.data", "m_hierarchy.json"})
+      EXPECT_FALSE(fs::exists(dir.file(f))) << f << " after a kill at: " << label;
+    auto again = run(export_command(dir.file("m.onnx")));
+    ASSERT_EQ(again.exit_code, 0) << again.err;
+    EXPECT_TRUE(temporaries(dir.path().string()).empty()) << "after a kill at: " << label;
+    EXPECT_EQ(fs::file_size(dir.file("m.onnx.data")), fs::file_size(complete() + ".data"));
+  }
+  EXPECT_GE(hit, 3) << "the export ended before most kill moments came";
+}
+
+TEST(ExternalPair, KillNineOverAnExistingPairLeavesItAsItWas) {
+  TempDir dir;
+  auto first = run(export_command(dir.file("m.onnx")));
+  ASSERT_EQ(first.exit_code, 0) << first.err;
+  // Inode, size and modification time: a file renamed over it or written into shows.
+  auto identity = [&](const std::string& f) {
+    struct stat st {};
+    ::stat(dir.file(f).c_str(), &st);
+    return std::to_string(st.st_ino) + "/" + std::to_string(st.st_size) + "/" + std::to_string(st.st_mtim.tv_sec) +
+           "." + std::to_string(st.st_mtim.tv_nsec);
+  };
+  std::map<std::string, std::string> before;
+  for (const char* f : {"m.onnx", "m.onnx.data", "m_hierarchy.json"}) before[f] = identity(f);
+  int hit = 0;
+  for (const auto& [label, moment] : moments()) {
+    if (!kill_export_at(dir.file("m.onnx"), moment)) continue;
+    ++hit;
+    for (const auto& [f, id] : before) EXPECT_EQ(identity(f), id) << f << " after: " << label;
+  }
+  EXPECT_GE(hit, 3);
+  auto again = run(export_command(dir.file("m.onnx")));
+  ASSERT_EQ(again.exit_code, 0) << again.err;
+  EXPECT_TRUE(temporaries(dir.path().string()).empty());
+}
+
+}  // namespace
+}  // namespace mx::test

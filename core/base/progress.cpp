@@ -6,6 +6,7 @@
 
 #include <chrono>
 #include <cstdio>
+#include <cstdlib>
 #include <string>
 
 namespace mx::progress {
@@ -15,6 +16,7 @@ using Clock = std::chrono::steady_clock;
 
 struct State {
   bool on = false, shown = false;
+  double after = 2;  // seconds before the line appears
   Clock::time_point start, last;
   const char* phase = "";
   uint64_t done = 0, total = 0, calls = 0;
@@ -47,7 +49,7 @@ void show() {
 
 void maybe_show(bool force) {
   const auto now = Clock::now();
-  if (now - g.start < std::chrono::seconds(2)) return;
+  if (now - g.start < std::chrono::duration<double>(g.after)) return;
   if (!force && g.shown && now - g.last < std::chrono::milliseconds(100)) return;
   g.last = now;
   show();
@@ -59,6 +61,7 @@ void enable(bool on) {
   g = State{};
   g.on = on;
   g.start = Clock::now();
+  if (const char* after = std::getenv("MODELEXPORT_PROGRESS_AFTER")) g.after = std::atof(after);
 }
 
 bool enabled() { return g.on; }

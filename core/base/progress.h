@@ -11,7 +11,8 @@ namespace mx::progress {
 
 enum class Unit { None, Ops, Bytes };
 
-// Turns the line on or off; the ~2 s start from the call that turns it on.
+// Turns the line on or off; the ~2 s (MODELEXPORT_PROGRESS_AFTER seconds, if set: the tests
+// set 0) start from the call that turns it on.
 void enable(bool on);
 bool enabled();
 

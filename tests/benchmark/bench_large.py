@@ -16,9 +16,9 @@ onnx.checker.check_model(path), run in ONNX Runtime (tests/ort/run_model.js) and
 with LibTorch's forward of the TorchScript file on the same input_ids, and the extracted
 module model.layers.1 is run in ONNX Runtime.
 
-Memory: the peer needs about 3x the weights. A step whose expected peak is over what
-/proc/meminfo calls available is not started, and the row says so (so does a step that
-the kernel kills). All files are deleted after each size.
+Memory: the peer took 2.2x the weights on the 3 GB model, ours 1.1x. A step whose expected
+peak is over what /proc/meminfo calls available is not started, and the row says so (so
+does a step that the kernel kills). All files are deleted after each size.
 """
 
 import argparse
@@ -164,8 +164,8 @@ def bench(build, name, flags, work, peer, check):
     if peer:
         peer_dir = os.path.join(work, "peer")
         os.makedirs(peer_dir, exist_ok=True)
-        if available() < 3.2 * weights:
-            row["torch"] = "not run: %s GiB available, torch.onnx.export needs ~3x the %s GiB of weights" % (
+        if available() < 2.5 * weights:
+            row["torch"] = "not run: %s GiB available, wanted 2.5x the %s GiB of weights" % (
                 gib(available()), gib(weights))
         else:
             total, rss, out, failure = run_measured([PY, os.path.join(FIXTURES, "llama_torch_export.py"),

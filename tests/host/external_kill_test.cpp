@@ -3,7 +3,8 @@
 // suite: 3 GB, where auto must switch it on): ONNX Runtime matches LibTorch, Python's onnx
 // checker passes on the path, an extracted layer runs like the module, and kill -9 at
 // moments picked by the temporaries' growth leaves no file with a final name, nor (over an
-// existing pair) any change to it; the next run removes the temporaries.
+// existing pair) any change to it; the next run removes the temporaries. And the progress
+// line a long export shows on a terminal, and nowhere else.
 #include <gtest/gtest.h>
 #include <signal.h>
 #include <sys/stat.h>
@@ -155,6 +156,24 @@ TEST(ExternalPair, KillNineOverAnExistingPairLeavesItAsItWas) {
   EXPECT_GE(hit, 3);
   auto validate = run(quote(modelexport_bin()) + " tags " + quote(dir.file("m.onnx")) + " validate");
   EXPECT_EQ(validate.exit_code, 0) << validate.out;
+}
+
+// Under script(1), stderr is a terminal.
+TEST(ExportProgress, ALongExportShowsItsPhaseOnATerminalOnly) {
+  TempDir dir;
+  // The line appears at once (not after 2 s), so that a fast machine shows it too.
+  const std::string command = "MODELEXPORT_PROGRESS_AFTER=0 " + export_command(dir.file("m.onnx"));
+  auto on_tty = run("script -qefc " + quote(command) + " /dev/null");
+  ASSERT_EQ(on_tty.exit_code, 0) << on_tty.out;
+  EXPECT_NE(on_tty.out.find("\r\033[Kmodelexport: "), std::string::npos) << on_tty.out;
+  EXPECT_NE(on_tty.out.find("modelexport: write "), std::string::npos) << on_tty.out;
+  EXPECT_NE(on_tty.out.find(" GiB ..."), std::string::npos) << on_tty.out;
+  auto quiet = run("script -qefc " + quote(command + " --quiet") + " /dev/null");
+  ASSERT_EQ(quiet.exit_code, 0) << quiet.out;
+  EXPECT_EQ(quiet.out.find("\033[K"), std::string::npos) << quiet.out;
+  auto piped = run(command);
+  ASSERT_EQ(piped.exit_code, 0) << piped.err;
+  EXPECT_EQ(piped.err.find("\033[K"), std::string::npos) << piped.err;
 }
 
 }  // namespace

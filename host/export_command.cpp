@@ -5,10 +5,14 @@
 #include <iomanip>
 #include <iostream>
 
+#include <unistd.h>
+
 #include "command_line.h"
 #include "model_options.h"
+#include "external_options.h"
 #include "commands.h"
 #include "base/error.h"
+#include "base/progress.h"
 #include "pipelines/export.h"
 
 namespace po = boost::program_options;
@@ -51,6 +55,9 @@ void print_summary(const ExportOptions& o, const ExportReport& r, double total) 
     first = false;
   }
   out << "\n  sidecar     " << r.sidecar_path << "\n";
+  if (!r.data_path.empty())
+    out << "  data        " << r.data_path << " (" << std::setprecision(1) << r.data_bytes / 1048576.0
+        << " MiB of external data)\n";
   out << "  time        " << std::setprecision(2) << total << " s (";
   for (size_t i = 0; i < r.seconds.size(); ++i)
     out << (i ? ", " : "") << r.seconds[i].first << " " << r.seconds[i].second;
@@ -65,6 +72,7 @@ int export_command(const std::vector<std::string>& args) {
   std::vector<std::string> strategy_opts, positional;
   bool quiet = false;
   ModelOptions model_options(o);
+  ExternalOptions external_options(o.external);
   po::options_description desc(kHelp);
   // clang-format off
   desc.add_options()
@@ -74,6 +82,7 @@ int export_command(const std::vector<std::string>& args) {
       ("quiet,q", po::bool_switch(&quiet), "print nothing on success");
   // clang-format on
   model_options.add_to(desc, true);
+  external_options.add_to(desc);
   if (int code = parse_command_line("export", args, desc, &positional); code >= 0) return code;
   if (positional.size() != 2)
     return fail("export takes MODEL.pt and OUT.onnx, got " + std::to_string(positional.size()) +
@@ -81,7 +90,9 @@ int export_command(const std::vector<std::string>& args) {
   o.model_path = positional[0];
   o.output_path = positional[1];
   model_options.apply();
+  external_options.apply();
   for (const auto& kv : strategy_opts) o.strategy_options.push_back(parse_strategy_opt(kv));
+  progress::enable(!quiet && ::isatty(STDERR_FILENO));
   try {
     auto report = export_model(o);
     for (const auto& w : report.warnings) std::cerr << "modelexport: warning: " << w << "\n";

@@ -5,6 +5,7 @@
 
 #include "command_line.h"
 #include "commands.h"
+#include "external_options.h"
 #include "base/error.h"
 #include "tags/extract.h"
 #include "report/tags_json.h"
@@ -49,6 +50,7 @@ void print_one(const TaggedModel& t, const ExtractedModule& e) {
   std::cout << "  inputs        " << e.inputs.size() << ": " << join(e.inputs, 4) << "\n";
   std::cout << "  outputs       " << e.outputs.size() << ": " << join(e.outputs, 4) << "\n";
   if (!e.sidecar_path.empty()) std::cout << "  sidecar       " << e.sidecar_path << "\n";
+  if (!e.data_path.empty()) std::cout << "  data          " << e.data_path << "\n";
 }
 
 }  // namespace
@@ -71,6 +73,8 @@ int extract_command(const std::vector<std::string>& args) {
       ("json", po::bool_switch(&json), "print what was written as JSON (schema: core/tags_report.proto)")
       ("quiet,q", po::bool_switch(&quiet), "print nothing on success");
   // clang-format on
+  ExternalOptions external_options(r.external);
+  external_options.add_to(desc);
   if (int code = parse_command_line("extract", args, desc, &positional); code >= 0) return code;
   if (positional.size() != 1)
     return fail("extract takes one FILE.onnx, got " + std::to_string(positional.size()) +
@@ -79,6 +83,7 @@ int extract_command(const std::vector<std::string>& args) {
   if (chosen != 1) return fail("extract needs exactly one of --module PATH, --tag TAG, --all-of CLASS");
   if (r.output.empty()) return fail("extract needs -o OUT.onnx (a folder with --all-of)");
   try {
+    external_options.apply();
     TaggedModel t = load_tagged_model(positional[0], sidecar);
     ExtractReport report = extract_modules(t, r);
     if (json) {

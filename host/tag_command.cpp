@@ -6,6 +6,7 @@
 
 #include "command_line.h"
 #include "commands.h"
+#include "external_options.h"
 #include "base/error.h"
 #include "pipelines/foreign_tagging.h"
 #include "report/tags_json.h"
@@ -70,7 +71,9 @@ void print_summary(const ForeignTagOptions& o, const ForeignTagReport& r) {
     for (const auto& s : r.unknown_scopes) out << " " << s;
     out << "\n";
   }
-  out << "  sidecar     " << r.sidecar_path << "\n  time        " << std::setprecision(2);
+  out << "  sidecar     " << r.sidecar_path << "\n";
+  if (!r.data_path.empty()) out << "  data        " << r.data_path << "\n";
+  out << "  time        " << std::setprecision(2);
   for (size_t i = 0; i < r.seconds.size(); ++i)
     out << (i ? ", " : "") << r.seconds[i].first << " " << r.seconds[i].second;
   out << " s\n";
@@ -97,6 +100,8 @@ int tag_command(const std::vector<std::string>& args) {
       ("json", po::bool_switch(&json), "print the summary as JSON (schema: core/tags_report.proto)")
       ("quiet,q", po::bool_switch(&quiet), "print nothing on success");
   // clang-format on
+  ExternalOptions external_options(o.external);
+  external_options.add_to(desc);
   if (int code = parse_command_line("tag", args, desc, &positional); code >= 0) return code;
   if (positional.size() != 1)
     return fail("tag takes one FOREIGN.onnx, got " + std::to_string(positional.size()) +
@@ -104,6 +109,7 @@ int tag_command(const std::vector<std::string>& args) {
   if (o.output_path.empty()) return fail("tag needs -o OUT.onnx");
   o.onnx_path = positional[0];
   try {
+    external_options.apply();
     for (const auto& spec : inputs) o.inputs.push_back(parse_input_spec(spec));
     for (const auto& kv : strategy_opts) o.strategy_options.push_back(parse_strategy_opt(kv));
     o.plugin_dirs = plugin_search_path(plugin_dirs);

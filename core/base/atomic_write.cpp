@@ -11,6 +11,7 @@
 #include <memory>
 #include <optional>
 
+#include "base/commit_journal.h"
 #include "base/error.h"
 #include "base/temp_file.h"
 
@@ -122,12 +123,12 @@ void undo(const std::vector<Renamed>& done) {
   }
 }
 
-// Renames `temp` over `target`, first keeping an old file there as a hard link (or, where
-// links are not supported, by moving it aside) under a fresh name of ours.
-Renamed rename_keeping_old(TempFile& temp, const std::string& target) {
+// Keeps a file at `target` aside as a hard link (or, where links are not supported, by
+// moving it) under a fresh name of ours, so that it can be put back.
+Renamed keep_old(const std::string& target) {
   Renamed r{target, ""};
   struct stat st {};
-  if (::lstat(target.c_str(), &st) == 0 && !S_ISDIR(st.st_mode)) {  // over a folder, rename fails below
+  if (::lstat(target.c_str(), &st) == 0 && !S_ISDIR(st.st_mode)) {  // over a folder, rename fails later
     TempFile reserved(target);                                      // a fresh name; link() never follows or replaces
     reserved.close();
     std::string backup = reserved.path();
@@ -137,13 +138,59 @@ Renamed rename_keeping_old(TempFile& temp, const std::string& target) {
     reserved.release();
     r.backup = backup;
   }
-  if (::rename(temp.path().c_str(), target.c_str()) != 0) {
-    int e = errno;
-    if (!r.backup.empty()) ::rename(r.backup.c_str(), target.c_str());
-    throw cannot_write(target, std::strerror(e));
-  }
-  temp.release();
   return r;
+}
+
+// Journal lines are tab- and newline-separated: a set with such a name is not journaled
+// (a kill between its renames is then not undone).
+bool journal_can_hold(const std::vector<OutputFile>& files) {
+  for (const auto& f : files)
+    if (fs::absolute(f.path).string().find_first_of("\t\n") != std::string::npos) return false;
+  return true;
+}
+
+ino_t inode_of(const std::string& path) {
+  struct stat st {};
+  return ::lstat(path.c_str(), &st) == 0 ? st.st_ino : 0;
+}
+
+// The renames of a written set: files[1..] over their targets, then files[0] (the commit).
+// Old files are kept aside and a journal written first, so that the next run can undo a
+// set cut between the renames by SIGKILL (see commit_journal.h).
+void rename_set(const std::vector<OutputFile>& files, std::vector<TempFile>& temps) {
+  std::vector<Renamed> kept;
+  std::vector<JournalEntry> entries;
+  // Old files of targets not renamed over go back (a no-op for a hard link to the file that
+  // is still there, which is then unlinked); after the commit, all are unlinked.
+  auto drop_backups = [&](size_t from, bool restore) {
+    for (size_t i = from; i < kept.size(); ++i)
+      if (!kept[i].backup.empty()) {
+        if (restore) ::rename(kept[i].backup.c_str(), kept[i].target.c_str());
+        ::unlink(kept[i].backup.c_str());
+      }
+  };
+  size_t renamed = 0;
+  try {
+    for (size_t i = 1; i < files.size(); ++i) {
+      kept.push_back(keep_old(files[i].path));
+      entries.push_back({kept.back().target, kept.back().backup, inode_of(temps[i].path())});
+    }
+    std::optional<CommitJournal> journal;
+    if (journal_can_hold(files)) journal.emplace(files[0].path, temps[0].path(), entries);
+    for (size_t i = 1; i < files.size(); ++i, ++renamed) {
+      if (::rename(temps[i].path().c_str(), files[i].path.c_str()) != 0)
+        throw cannot_write(files[i].path, std::strerror(errno));
+      temps[i].release();
+    }
+    if (::rename(temps[0].path().c_str(), files[0].path.c_str()) != 0)  // the commit point
+      throw cannot_write(files[0].path, std::strerror(errno));
+    temps[0].release();
+  } catch (...) {
+    undo(std::vector<Renamed>(kept.begin(), kept.begin() + static_cast<std::ptrdiff_t>(renamed)));
+    drop_backups(renamed, true);
+    throw;
+  }
+  drop_backups(0, false);
 }
 
 void check_distinct(const std::vector<OutputFile>& files) {
@@ -179,6 +226,7 @@ void check_writable(const std::string& path, const std::vector<std::string>& inp
                                      ? "it is the command's input (an input is never overwritten)"
                                      : "it is the command's input '" + input + "' (an input is never overwritten)");
   }
+  recover_interrupted_commits(path);  // before its temporaries go: it may need them
   remove_stale_temporaries(path);
   TempFile probe(path);  // a new name, removed at once: never opens what is there
 }
@@ -200,18 +248,7 @@ void write_outputs_atomically(const std::vector<OutputFile>& files) {
   for (const auto& f : files) temps.push_back(write_temporary(f.path, f.write));
 
   SignalsDeferred deferred;
-  std::vector<Renamed> done;
-  try {
-    for (size_t i = 1; i < files.size(); ++i) done.push_back(rename_keeping_old(temps[i], files[i].path));
-    if (::rename(temps[0].path().c_str(), files[0].path.c_str()) != 0)  // the commit point
-      throw cannot_write(files[0].path, std::strerror(errno));
-    temps[0].release();
-  } catch (...) {
-    undo(done);
-    throw;
-  }
-  for (const auto& r : done)
-    if (!r.backup.empty()) ::unlink(r.backup.c_str());
+  rename_set(files, temps);
 }
 
 }  // namespace mx

@@ -140,11 +140,12 @@ void TempFile::release() {
   path_.clear();
 }
 
-void remove_stale_temporaries(const std::string& target) {
+std::vector<std::string> stale_temporaries(const std::string& target) {
+  std::vector<std::string> out;
   const fs::path folder = folder_of(target);
   const std::string prefix = stem_of(target);
   DIR* dir = ::opendir(folder.c_str());
-  if (!dir) return;
+  if (!dir) return out;
   while (dirent* e = ::readdir(dir)) {
     std::string name = e->d_name;
     if (name.compare(0, prefix.size(), prefix) != 0) continue;
@@ -159,9 +160,14 @@ void remove_stale_temporaries(const std::string& target) {
     struct stat st {};
     if (::fstatat(::dirfd(dir), name.c_str(), &st, AT_SYMLINK_NOFOLLOW) != 0) continue;
     if (!S_ISREG(st.st_mode) || st.st_uid != ::geteuid()) continue;
-    ::unlinkat(::dirfd(dir), name.c_str(), 0);
+    out.push_back((folder / name).string());
   }
   ::closedir(dir);
+  return out;
+}
+
+void remove_stale_temporaries(const std::string& target) {
+  for (const auto& path : stale_temporaries(target)) ::unlink(path.c_str());
 }
 
 SignalsDeferred::SignalsDeferred() {

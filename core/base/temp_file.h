@@ -6,6 +6,7 @@
 #include <signal.h>
 
 #include <string>
+#include <vector>
 
 namespace mx {
 
@@ -40,6 +41,9 @@ class TempFile {
 // longer exists: what SIGKILL or a power cut left. Regular files owned by us only, never
 // links; errors are ignored (it is housekeeping).
 void remove_stale_temporaries(const std::string& target);
+
+// The paths of those temporaries, without removing them.
+std::vector<std::string> stale_temporaries(const std::string& target);
 
 // While one lives, SIGINT, SIGTERM and SIGHUP wait (for the renames that commit a set of
 // outputs, which must not be cut in the middle); they are delivered when it goes.

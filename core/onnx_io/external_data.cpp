@@ -82,6 +82,23 @@ std::string check_one(const onnx::TensorProto& t, const fs::path& folder) {
 
 }  // namespace
 
+bool has_external_data(const onnx::ModelProto& model) {
+  for (const auto& t : model.graph().initializer())
+    if (t.data_location() == onnx::TensorProto::EXTERNAL) return true;
+  return false;
+}
+
+onnx::ModelProto with_external_stand_ins(const onnx::ModelProto& model) {
+  onnx::ModelProto copy = model;
+  for (auto& t : *copy.mutable_graph()->mutable_initializer()) {
+    if (t.data_location() != onnx::TensorProto::EXTERNAL) continue;
+    t.clear_external_data();
+    t.clear_data_location();
+    t.set_raw_data(std::string(1, '\0'));
+  }
+  return copy;
+}
+
 std::vector<std::string> external_data_problems(const onnx::ModelProto& model, const std::string& onnx_path) {
   std::vector<std::string> out;
   fs::path p(onnx_path);

@@ -15,6 +15,14 @@ namespace mx {
 // length past its end; a length that differs from dims x element size.
 std::vector<std::string> external_data_problems(const onnx::ModelProto& model, const std::string& onnx_path);
 
+// Whether any initializer of `model` keeps its bytes in external data.
+bool has_external_data(const onnx::ModelProto& model);
+
+// `model` with each external initializer's entries replaced by a one-byte inline stand-in,
+// for ONNX's checker: libonnx 1.12 looks for an external file relative to the process's
+// folder, not the model's (external_data_problems checks the entries properly).
+onnx::ModelProto with_external_stand_ins(const onnx::ModelProto& model);
+
 // Bytes per element of an ONNX TensorProto data type; 0 for unknown or sub-byte types.
 size_t onnx_element_size(int32_t data_type);
 

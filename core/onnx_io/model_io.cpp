@@ -9,6 +9,8 @@
 #include <memory>
 
 #include "base/error.h"
+#include "base/progress.h"
+#include "onnx_io/external_plan.h"
 
 namespace mx {
 namespace {
@@ -56,12 +58,33 @@ class DetachedGraph {
   }
   const onnx::GraphProto& graph() const { return *graph_; }
   const google::protobuf::RepeatedPtrField<onnx::TensorProto>& initializers() const { return initializers_; }
+  google::protobuf::RepeatedPtrField<onnx::TensorProto>* mutable_initializers() { return &initializers_; }
 
  private:
   onnx::ModelProto& model_;
   std::unique_ptr<onnx::GraphProto> graph_;
   google::protobuf::RepeatedPtrField<onnx::TensorProto> initializers_;
 };
+
+// `t` as written with its bytes in the data file: no data fields, external data entries.
+// Its raw_data is moved out and back rather than copied (it may be most of the model).
+onnx::TensorProto external_header(onnx::TensorProto& t, const ExternalPlan& plan, const ExternalEntry& e) {
+  const bool had_raw = t.has_raw_data();
+  std::string raw;
+  if (had_raw) raw = std::move(*t.mutable_raw_data()), t.clear_raw_data();
+  onnx::TensorProto header = t;
+  if (had_raw) *t.mutable_raw_data() = std::move(raw);
+  header.clear_external_data();
+  header.set_data_location(onnx::TensorProto::EXTERNAL);
+  for (const auto& [key, value] : {std::pair<std::string, std::string>{"location", plan.location},
+                                   {"offset", std::to_string(e.offset)},
+                                   {"length", std::to_string(e.length)}}) {
+    auto* entry = header.add_external_data();
+    entry->set_key(key);
+    entry->set_value(value);
+  }
+  return header;
+}
 
 }  // namespace
 
@@ -86,20 +109,36 @@ void check_converted(ConvertedModel& m) {
   onnx::checker::check_model(m.model);
 }
 
-void write_converted(ConvertedModel& m, std::ostream& out) {
+void write_converted(ConvertedModel& m, std::ostream& out, const ExternalPlan* plan) {
   DetachedGraph detached(m.model);
+  // Initializers going to the data file are written as headers made for it.
+  std::vector<onnx::TensorProto> headers;
+  std::vector<int> header_of(detached.initializers().size(), -1);
+  if (plan && !plan->empty()) {
+    headers.reserve(plan->entries.size());
+    for (int i = 0; i < detached.initializers().size(); ++i)
+      if (const auto* e = plan->find(detached.initializers()[i].name())) {
+        header_of[i] = static_cast<int>(headers.size());
+        headers.push_back(external_header((*detached.mutable_initializers())[i], *plan, *e));
+      }
+  }
+  auto tensor = [&](int i) -> const onnx::TensorProto& {
+    return header_of[i] >= 0 ? headers[header_of[i]] : detached.initializers()[i];
+  };
+  auto inline_bytes = [&](int i) { return header_of[i] >= 0 ? nullptr : external_bytes(m, tensor(i)); };
   std::vector<size_t> lengths;
   size_t graph_length = detached.graph().ByteSizeLong();
-  for (const auto& t : detached.initializers()) {
-    size_t length = t.ByteSizeLong();
-    if (const auto* data = external_bytes(m, t)) length += delimited_size(kRawDataField, data->nbytes);
+  for (int i = 0; i < detached.initializers().size(); ++i) {
+    size_t length = tensor(i).ByteSizeLong();
+    if (const auto* data = inline_bytes(i)) length += delimited_size(kRawDataField, data->nbytes);
     lengths.push_back(length);
     graph_length += delimited_size(kInitializerField, length);
   }
   size_t total = m.model.ByteSizeLong() + delimited_size(kGraphField, graph_length);
   if (total > static_cast<size_t>(std::numeric_limits<int32_t>::max()))
     throw Error("the ONNX model is " + std::to_string(total >> 20) +
-                " MiB, over the 2 GiB that ONNX's protobuf format can hold in one file");
+                " MiB, over the 2 GiB that ONNX's protobuf format can hold in one file (--external-data auto or "
+                "always writes its weights to a data file beside it)");
 
   // Large bytes go to `out` in one write each (through protobuf's streams they would be
   // copied in 8 KiB pieces, a write call each).
@@ -110,12 +149,12 @@ void write_converted(ConvertedModel& m, std::ostream& out) {
   write_delimited_header(out, kGraphField, graph_length);
   message(detached.graph());
   for (int i = 0; i < detached.initializers().size(); ++i) {
-    const auto& t = detached.initializers()[i];
     write_delimited_header(out, kInitializerField, lengths[i]);
-    message(t);
-    if (const auto* data = external_bytes(m, t)) {
+    message(tensor(i));
+    if (const auto* data = inline_bytes(i)) {
       write_delimited_header(out, kRawDataField, data->nbytes);
       out.write(static_cast<const char*>(data->data), static_cast<std::streamsize>(data->nbytes));
+      progress::advance(data->nbytes);
     }
   }
   if (!out) throw Error("writing the ONNX model failed");

@@ -9,6 +9,8 @@
 
 namespace mx {
 
+struct ExternalPlan;
+
 // The bytes of initializer `t` of `m`: its external data, else its raw_data (empty for a
 // tensor that stores its values in a typed field such as float_data).
 std::string_view initializer_bytes(const ConvertedModel& m, const onnx::TensorProto& t);
@@ -21,8 +23,10 @@ void check_converted(ConvertedModel& m);
 // Writes `m` in ONNX's protobuf format, external bytes streamed straight from where they
 // are. The file parses to the same ModelProto as one with the bytes in raw_data; only the
 // order of fields differs (initializers come after the rest of the graph, the graph after
-// the rest of the model), which protobuf allows. Throws mx::Error over 2 GiB, the most a
-// protobuf message can hold.
-void write_converted(ConvertedModel& m, std::ostream& out);
+// the rest of the model), which protobuf allows. The initializers in `plan` (if given) get
+// ONNX external data entries (location, offset, length; data_location EXTERNAL) instead of
+// their bytes, which write_external_data puts in the data file. Throws mx::Error over
+// 2 GiB, the most a protobuf message can hold, saying how to get external data.
+void write_converted(ConvertedModel& m, std::ostream& out, const ExternalPlan* plan = nullptr);
 
 }  // namespace mx

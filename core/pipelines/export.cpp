@@ -3,6 +3,7 @@
 
 #include "base/atomic_write.h"
 #include "base/phase_timer.h"
+#include "base/progress.h"
 #include "convert/convert.h"
 #include "base/error.h"
 #include "passes/declared_shapes.h"
@@ -74,6 +75,7 @@ ExportReport export_model(const ExportOptions& o) {
   r.onnx_path = o.output_path;
   r.sidecar_path = sidecar_path_for(o.output_path);
   check_writable(r.sidecar_path, inputs);
+  check_writable(data_file_path(o.output_path), inputs);
   check_names(o.output_names, "--output-names");
   const LoadedPlugin& plugin = load_strategy(o.strategy, o.plugin_dirs, o.strategy_timeout);
   r.strategy = plugin.manifest.name;
@@ -82,12 +84,18 @@ ExportReport export_model(const ExportOptions& o) {
   r.warnings = entries.conflicts;
   timer.done("plugin");
 
+  struct ClearLine {
+    ~ClearLine() { progress::finish(); }
+  } clear_line;
+  progress::phase("load");
   TracedModel traced = trace_for_export(o, [&] { timer.done("load"); });
   const Trace& trace = traced.trace;
   timer.done("trace");
 
+  progress::phase("convert");
   ConvertedModel model = convert_checked(trace, traced.dynamic, entries.registry, o);
   timer.done("convert");
+  progress::phase("tag");
 
   TagResult tags = run_strategy(plugin, trace, model, o.strategy_options, entries.auxiliary, o.strategy_timeout);
   apply_tags(model, trace, tags);
@@ -96,9 +104,14 @@ ExportReport export_model(const ExportOptions& o) {
   const auto& graph = model.model.graph();
   SidecarInfo info{o.model_path, o.output_path, o.opset, r.seconds};
   std::string sidecar = sidecar_json(model, trace, tags, info);
-  // Streamed, weights straight from LibTorch's memory (see model_io.h).
-  auto write_model = [&](std::ostream& out) { write_converted(model, out); };
-  write_outputs_atomically({{r.onnx_path, write_model}, {r.sidecar_path, [&](std::ostream& out) { out << sidecar; }}});
+  // Streamed, weights straight from LibTorch's memory (see model_io.h), to the data file
+  // beside the model when they go there.
+  ExternalPlan plan = plan_external_data(model, o.external, data_file_name(o.output_path));
+  progress::phase("write", written_bytes_bound(model), progress::Unit::Bytes);
+  std::vector<OutputFile> files = model_files(model, r.onnx_path, plan);
+  files.push_back({r.sidecar_path, [&](std::ostream& out) { out << sidecar; }});
+  write_outputs_atomically(files);
+  if (!plan.empty()) r.data_path = data_file_path(o.output_path), r.data_bytes = plan.data_bytes;
   timer.done("write");
 
   r.nodes = graph.node_size();

@@ -9,6 +9,7 @@
 
 #include "model/dynamic_axes.h"
 #include "model/input_spec.h"
+#include "onnx_io/external_plan.h"
 #include "plugin/plugin_host.h"
 
 namespace mx {
@@ -28,10 +29,13 @@ struct ExportOptions {
   bool fold_batchnorm = true;            // --keep-batchnorm turns it off
   std::string input_file;                // --input-file: tensors saved with torch.save, instead of `inputs`
   std::vector<std::string> input_names;  // --input-names for the file's tensors (default: forward's)
+  ExternalDataOptions external;          // --external-data, --external-data-threshold
 };
 
 struct ExportReport {
   std::string onnx_path, sidecar_path, strategy, plugin_path;
+  std::string data_path;  // the external data file; "" when every weight is inline
+  uint64_t data_bytes = 0;
   int nodes = 0, tagged = 0, modules = 0, distinct_tags = 0, initializers = 0;
   std::map<std::string, int> decisions;
   std::map<std::string, int> op_types;

@@ -8,6 +8,7 @@
 #include "base/atomic_write.h"
 #include "base/phase_timer.h"
 #include "base/error.h"
+#include "onnx_io/external_source.h"
 #include "onnx_io/model_io.h"
 #include "onnx_io/onnx_file.h"
 #include "convert/onnx_graph.h"
@@ -191,8 +192,10 @@ ForeignTagReport tag_foreign_model(const ForeignTagOptions& o) {
   check_writable(o.output_path, inputs);
   r.sidecar_path = sidecar_path_for(o.output_path);
   check_writable(r.sidecar_path, inputs);
+  check_writable(data_file_path(o.output_path), inputs);
   ConvertedModel model;
   model.model = read_onnx_file(o.onnx_path);
+  attach_external_data(model, o.onnx_path);  // torch.onnx.export's per-tensor files, mapped
   const LoadedPlugin& plugin = load_strategy(o.strategy, o.plugin_dirs, o.strategy_timeout);
   r.strategy = plugin.manifest.name;
   PluginEntries entries = plugin_entries(o.plugin_dirs);  // auxiliary op types, as in export
@@ -209,8 +212,11 @@ ForeignTagReport tag_foreign_model(const ForeignTagOptions& o) {
 
   SidecarInfo info{o.model_path, o.output_path, default_opset(model.model), r.seconds};
   std::string sidecar = sidecar_json(model, trace, tags, info);
-  write_outputs_atomically({{o.output_path, [&](std::ostream& out) { write_converted(model, out); }},
-                            {r.sidecar_path, [&](std::ostream& out) { out << sidecar; }}});
+  ExternalPlan plan = plan_external_data(model, o.external, data_file_name(o.output_path));
+  std::vector<OutputFile> files = model_files(model, o.output_path, plan);
+  files.push_back({r.sidecar_path, [&](std::ostream& out) { out << sidecar; }});
+  write_outputs_atomically(files);
+  if (!plan.empty()) r.data_path = data_file_path(o.output_path);
   timer.done("write");
 
   r.nodes = graph.node_size();

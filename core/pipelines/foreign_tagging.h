@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "model/input_spec.h"
+#include "onnx_io/external_plan.h"
 #include "plugin/plugin_host.h"
 #include "plugin/plugin_manifest.h"
 
@@ -25,11 +26,13 @@ struct ForeignTagOptions {
   std::vector<std::string> plugin_dirs;  // resolves nodes without a usable scope
   Options strategy_options;
   double strategy_timeout = kDefaultStrategyTimeout;  // --strategy-timeout SECONDS (0: none)
+  ExternalDataOptions external;                       // how OUT.onnx keeps its weights
 };
 
 // How many nodes each rule resolved, in the order the rules apply.
 struct ForeignTagReport {
   std::string sidecar_path, strategy;
+  std::string data_path;  // OUT.onnx's external data file; "" when its weights are inline
   int nodes = 0, tagged = 0, modules = 0, distinct_tags = 0;
   int by_metadata = 0;                         // without --model: torch 2.x's metadata names a module
   int by_scope = 0;                            // the scope path names a module

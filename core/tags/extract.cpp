@@ -2,12 +2,14 @@
 // out (subgraph.h), and writes each model with a sidecar restricted to that subtree.
 #include "tags/extract.h"
 
+#include <deque>
 #include <filesystem>
 
 #include "base/atomic_write.h"
 #include "base/close_matches.h"
 #include "base/error.h"
 #include "report/tags_json.h"
+#include "onnx_io/external_source.h"
 #include "tags/sidecar.pb.h"
 #include "tags/tag_output.h"
 
@@ -128,7 +130,10 @@ ExtractReport extract_modules(const TaggedModel& t, const ExtractRequest& r) {
              std::filesystem::exists(r.output, ec) && !std::filesystem::is_directory(r.output, ec)) {
     throw Error("cannot write into '" + r.output + "': it is a file, not a folder");
   }
-  std::vector<std::pair<std::string, std::string>> files;
+  std::vector<OutputFile> files;
+  std::deque<ConvertedModel> models;  // what the writers in `files` read: stable addresses
+  std::deque<ExternalPlan> plans;
+  std::deque<std::string> sidecars;
   SubgraphExtractor extractor(t.model);
   for (int m : targets) {
     ExtractedModule e;
@@ -146,12 +151,16 @@ ExtractReport extract_modules(const TaggedModel& t, const ExtractRequest& r) {
     e.initializers = s.initializers;
     e.regions = s.regions;
     for (const auto& node : s.model.graph().node()) e.op_types[node.op_type()]++;
-    std::string bytes;
-    if (!s.model.SerializeToString(&bytes)) throw Error("cannot serialize " + e.onnx_path + " (over 2 GiB?)");
-    files.emplace_back(e.onnx_path, std::move(bytes));
+    ConvertedModel& cm = models.emplace_back();
+    cm.model = std::move(s.model);
+    attach_external_data(cm, t.onnx_path);  // the source's data file, mapped, not read
+    const ExternalPlan& plan = plans.emplace_back(plan_external_data(cm, r.external, data_file_name(e.onnx_path)));
+    if (!plan.empty()) e.data_path = data_file_path(e.onnx_path);
+    for (auto& f : model_files(cm, e.onnx_path, plan)) files.push_back(std::move(f));
     if (t.sidecar) {
       e.sidecar_path = sidecar_path_for(e.onnx_path);
-      files.emplace_back(e.sidecar_path, extracted_sidecar(t, m, nodes, e.onnx_path));
+      const std::string& json = sidecars.emplace_back(extracted_sidecar(t, m, nodes, e.onnx_path));
+      files.push_back({e.sidecar_path, [&json](std::ostream& out) { out << json; }});
     }
     report.written.push_back(std::move(e));
   }
@@ -163,8 +172,8 @@ ExtractReport extract_modules(const TaggedModel& t, const ExtractRequest& r) {
     if (ec) throw Error("cannot create folder '" + r.output + "': " + ec.message());
   }
   try {
-    for (const auto& f : files) check_writable(f.first, inputs);
-    write_files_atomically(files);
+    for (const auto& f : files) check_writable(f.path, inputs);
+    write_outputs_atomically(files);
   } catch (...) {
     std::error_code ec;
     if (made_folder) std::filesystem::remove(r.output, ec);

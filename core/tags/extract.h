@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "onnx_io/external_plan.h"
 #include "tags/subgraph.h"
 #include "tags/tagged_model.h"
 
@@ -17,11 +18,13 @@ struct ExtractRequest {
   std::string tag;     // --tag
   std::string all_of;  // --all-of CLASS
   std::string output;  // OUT.onnx, or a folder with all_of
+  ExternalDataOptions external;  // how each OUT.onnx keeps its weights (the source's external ones are mapped)
 };
 
 struct ExtractedModule {
   int module = -1;
   std::string onnx_path, sidecar_path;  // sidecar_path "" when the source has no sidecar
+  std::string data_path;                // "" when its weights are inline
   std::vector<std::string> inputs, outputs;
   int nodes = 0, initializers = 0, regions = 0;
   std::map<std::string, int> op_types;

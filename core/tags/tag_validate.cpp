@@ -168,7 +168,10 @@ ValidationReport validate_tags(const TaggedModel& t) {
   r.nodes = static_cast<int>(t.nodes.size());
   r.modules = static_cast<int>(t.modules.size());
   try {
-    onnx::checker::check_model(t.model);
+    if (has_external_data(t.model))
+      onnx::checker::check_model(with_external_stand_ins(t.model));
+    else
+      onnx::checker::check_model(t.model);
   } catch (const std::exception& e) {
     std::string why = e.what();  // the checker's message spans lines; a problem is one line
     std::replace(why.begin(), why.end(), '\n', ' ');

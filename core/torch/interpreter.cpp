@@ -2,6 +2,7 @@
 #include "torch/interpreter.h"
 
 #include "base/error.h"
+#include "base/progress.h"
 #include "model/trace_rules.h"
 #include "model/dynamic_marks.h"
 #include "torch/op_call.h"
@@ -11,6 +12,28 @@
 namespace mx {
 
 namespace jit = torch::jit;
+
+namespace {
+
+// The ops a run of `block` executes, through method calls (a loop's body counted once):
+// the total of the progress line.
+uint64_t count_ops(const jit::Block* block) {
+  uint64_t n = 0;
+  for (const auto* node : block->nodes()) {
+    if (node->kind() == c10::prim::CallMethod) {
+      if (auto cls = node->input(0)->type()->cast<c10::ClassType>())
+        if (auto* method = cls->findMethod(node->s(c10::attr::name))) {
+          n += count_ops(jit::toGraphFunction(*method).graph()->block());
+          continue;
+        }
+    }
+    n += 1;
+    for (const auto* b : node->blocks()) n += count_ops(b);
+  }
+  return n;
+}
+
+}  // namespace
 
 Interpreter::Interpreter(const jit::Module& root, Trace& trace, bool keep_values)
     : trace_(trace), keep_values_(keep_values) {
@@ -42,6 +65,7 @@ std::vector<int64_t> Interpreter::run(const jit::Module& root, const std::vector
     args.push_back(id);
   }
   trace_.modules[0].calls++;
+  if (progress::enabled()) progress::phase("trace", count_ops(graph.block()), progress::Unit::Ops);
   return run_graph(graph, args, {0});  // held by run_graph: kept for runtime()
 }
 
@@ -122,6 +146,7 @@ std::vector<int64_t> Interpreter::run_block(jit::Block* block, ValueMap& ids, co
   const BlockPlan& p = plans_.plan(block);
   for (auto* node : block->nodes()) {
     run_node(node, ids, stack);
+    if (node->kind() != c10::prim::CallMethod) progress::advance();
     if (auto it = p.release_after.find(node); it != p.release_after.end())
       for (const auto* v : it->second) unbind(ids, v);
   }

@@ -207,5 +207,48 @@ TEST(AtomicWrite, NextRunRemovesStaleTemporariesOfDeadProcesses) {
   EXPECT_EQ(dir.entries(), expected);
 }
 
+// What SIGKILL between the renames of a set leaves, made by hand for a dead process: the
+// data file renamed over the old one (kept aside as a link), the model not yet (its
+// temporary still there), and the journal. The next run's check puts the old one back.
+pid_t dead_pid() {
+  pid_t dead = ::fork();
+  if (dead == 0) ::_exit(0);
+  ::waitpid(dead, nullptr, 0);
+  return dead;
+}
+
+TEST(AtomicWrite, NextRunUndoesASetKilledBetweenItsRenames) {
+  TempDir dir;
+  const std::string pid = std::to_string(dead_pid());
+  std::ofstream(dir.file("m.onnx")) << "old model";
+  std::ofstream(dir.file("m.onnx.data")) << "old data";
+  const std::string backup = dir.file(".m.onnx.data.mx-tmp-" + pid + "-bak123");
+  ASSERT_EQ(::link(dir.file("m.onnx.data").c_str(), backup.c_str()), 0);
+  std::ofstream(dir.file("new.tmp")) << "new data";
+  ASSERT_EQ(::rename(dir.file("new.tmp").c_str(), dir.file("m.onnx.data").c_str()), 0);
+  const std::string model_temp = dir.file(".m.onnx.mx-tmp-" + pid + "-mod123");
+  std::ofstream(model_temp) << "new model";
+  std::ofstream(dir.file(".m.onnx.mx-journal.mx-tmp-" + pid + "-jrn123"))
+      << model_temp << "\n" << dir.file("m.onnx.data") << "\t" << backup << "\t1\n";
+  check_writable(dir.file("m.onnx"));
+  EXPECT_EQ(test::read_file(dir.file("m.onnx")), "old model");
+  EXPECT_EQ(test::read_file(dir.file("m.onnx.data")), "old data");
+  EXPECT_EQ(dir.entries(), (std::vector<std::string>{"m.onnx", "m.onnx.data"}));
+}
+
+TEST(AtomicWrite, NextRunKeepsASetKilledAfterItsCommit) {
+  TempDir dir;
+  const std::string pid = std::to_string(dead_pid());
+  std::ofstream(dir.file("m.onnx")) << "new model";  // the commit happened: no model temporary
+  std::ofstream(dir.file("m.onnx.data")) << "new data";
+  const std::string backup = dir.file(".m.onnx.data.mx-tmp-" + pid + "-bak123");
+  std::ofstream(backup) << "old data";
+  std::ofstream(dir.file(".m.onnx.mx-journal.mx-tmp-" + pid + "-jrn123"))
+      << dir.file(".m.onnx.mx-tmp-" + pid + "-mod123") << "\n" << dir.file("m.onnx.data") << "\t" << backup << "\t1\n";
+  check_writable(dir.file("m.onnx"));
+  EXPECT_EQ(test::read_file(dir.file("m.onnx.data")), "new data");
+  EXPECT_EQ(dir.entries(), (std::vector<std::string>{"m.onnx", "m.onnx.data"}));
+}
+
 }  // namespace
 }  // namespace mx

@@ -462,10 +462,16 @@ def build(name):
     """Model NAME as make() traces it: seeded weights, BatchNorm statistics measured on data,
     zero weights re-drawn, eval mode; with its input list and example arguments. Other
     scripts (the torch.onnx.export peer in tests) build through here to get the same weights."""
+    return build_with(BUILDERS[name], flat_noise=name not in KEEP_FLAT_PARAMETERS)
+
+
+def build_with(builder, flat_noise=True):
+    """build() for any builder returning (module, inputs): the wide zoo's fixtures
+    (tests/fixtures/zoo_wide_models.py) are made through here with the same recipe."""
     torch.manual_seed(SEED)
-    model, inputs = BUILDERS[name]()
+    model, inputs = builder()
     randomize_batchnorm(model)
-    make_nontrivial(model, flat_noise=name not in KEEP_FLAT_PARAMETERS)
+    make_nontrivial(model, flat_noise=flat_noise)
     calibrate_batchnorm(model, inputs)
     model.eval()
     args = tuple(example_input(dtype, dims, *value_range) for _, dtype, dims, *value_range in inputs)

@@ -1,7 +1,7 @@
 #!/usr/bin/python3
 """The README's wide-zoo table from run_zoo_wide.py's results files: per model, whether the
 peer (torch.onnx.export) and we export and pass every check, the largest relative difference
-to LibTorch, node counts and export times (ours: the whole `modelexport export` process; the
+to LibTorch (and the peer's file's, in ONNX Runtime too), node counts and export times (ours: the whole `modelexport export` process; the
 peer: the torch.onnx.export call; same run), and the scripted export; then why each failure
 failed.
 
@@ -36,6 +36,8 @@ def cells(row, zm):
         ours = "no (expected)"
     peer = "yes" if row.get("peer_ok") else ("no" if "peer_ok" in row else "")
     diff = "%.1e" % t["max_rel_diff"] if "max_rel_diff" in t else ""
+    if row.get("peer_max_rel_diff") is not None:
+        diff += " (%.1e)" % row["peer_max_rel_diff"]
     nodes = "%s / %s" % (t.get("nodes", "-"), row.get("peer_nodes", "-"))
     times = "%s / %s" % ("%.1f" % row["ours_s"] if "ours_s" in row else "-",
                          "%.1f" % row["peer_s"] if "peer_s" in row else "-")
@@ -48,7 +50,7 @@ def main(argv):
         return 2
     zm = run_zoo_wide.load_models()
     rows = [r for path in argv[1:] for r in json.load(open(path))]
-    lines = ["| model | family | peer ok | ours ok | max rel diff | nodes ours / peer | export s ours / peer "
+    lines = ["| model | family | peer ok | ours ok | max rel diff (peer's) | nodes ours / peer | export s ours / peer "
              "| scripted (max rel diff) |", "|---|---|---|---|---|---|---|---|"]
     notes, counts = [], {"ours": 0, "peer": 0, "both": 0, "scripted": 0, "scriptable": 0}
     for row in rows:
@@ -68,8 +70,9 @@ def main(argv):
             notes.append("- %s (peer): %s" % (row["name"], row["peer_error"]))
     print("\n".join(lines))
     print("\n%d models: we pass %d, the peer exports %d, both %d; %d scriptable, %d of them pass scripted "
-          "(tolerance %g of the largest output)." % (len(rows), counts["ours"], counts["peer"], counts["both"],
-                                                     counts["scriptable"], counts["scripted"], run_zoo_wide.TOLERANCE))
+          "(tolerance %g of the largest output; %s)." % (
+              len(rows), counts["ours"], counts["peer"], counts["both"], counts["scriptable"], counts["scripted"],
+              run_zoo_wide.TOLERANCE, ", ".join("%s %g" % kv for kv in zm.TOLERANCE.items())))
     if notes:
         print("\nFailures:\n\n" + "\n".join(notes))
     return 0

@@ -116,6 +116,9 @@ def cover(paths):
     """Greedy weighted set cover: passing models whose traced graphs together use every aten op
     that the passing models of the results use, picked by new ops per second of run time."""
     rows = [r for p in paths for r in json.load(open(p)) if r.get("ops") and not failures(r)[0]]
+    # A model traced under no_grad that records the same ops as its autograd-on trace adds nothing.
+    ops_of = {r["name"]: r["ops"] for r in rows}
+    rows = [r for r in rows if not r["name"].endswith("_no_grad") or ops_of.get(r["name"][:-len("_no_grad")]) != r["ops"]]
     todo, chosen = set().union(*(set(r["ops"]) for r in rows)), []
     while todo:
         best = max(rows, key=lambda r: len(todo & set(r["ops"])) / max(r.get("seconds", 1.0), 1.0))

@@ -7,6 +7,8 @@ failed.
 
 Usage:
     /usr/bin/python3 tests/zoo_wide/zoo_wide_table.py RESULTS.json [...] > table.md
+
+Rows come in the model list's order; a model in several files takes its last record.
 """
 
 import json
@@ -49,7 +51,9 @@ def main(argv):
         print("usage: zoo_wide_table.py RESULTS.json [...]", file=sys.stderr)
         return 2
     zm = run_zoo_wide.load_models()
-    rows = [r for path in argv[1:] for r in json.load(open(path))]
+    order = {name: i for i, name in enumerate(zm.models())}
+    latest = {r["name"]: r for path in argv[1:] for r in json.load(open(path))}  # a later file's record wins
+    rows = sorted(latest.values(), key=lambda r: order.get(r["name"], len(order)))
     lines = ["| model | family | peer ok | ours ok | max rel diff (peer's) | nodes ours / peer | export s ours / peer "
              "| scripted (max rel diff) |", "|---|---|---|---|---|---|---|---|"]
     notes, counts = [], {"ours": 0, "peer": 0, "both": 0, "scripted": 0, "scriptable": 0}

@@ -80,7 +80,8 @@ def tag_problems(nodes):
 
 def graph_ops(module):
     """The aten:: and prim:: kinds a TorchScript module's inlined graph uses, blocks included."""
-    kinds, todo = set(), [module.inlined_graph]
+    graph = module.inlined_graph  # kept alive: its nodes and blocks are invalidated with it
+    kinds, todo = set(), [graph]
     while todo:
         for node in todo.pop().nodes():
             kinds.add(node.kind())

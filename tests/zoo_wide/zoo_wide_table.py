@@ -43,7 +43,8 @@ def cells(row, zm):
     nodes = "%s / %s" % (t.get("nodes", "-"), row.get("peer_nodes", "-"))
     times = "%s / %s" % ("%.1f" % row["ours_s"] if "ours_s" in row else "-",
                          "%.1f" % row["peer_s"] if "peer_s" in row else "-")
-    return [row["name"], row.get("family", ""), peer, ours, diff, nodes, times, scripted_cell(row, scripted)], traced, scripted
+    family = zm.models()[row["name"]][0] if row["name"] in zm.models() else ""
+    return [row["name"], family, peer, ours, diff, nodes, times, scripted_cell(row, scripted)], traced, scripted
 
 
 def main(argv):

@@ -19,14 +19,14 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import run_zoo_wide  # noqa: E402
 
 
-def scripted_cell(row, failed):
+def scripted_cell(row, failed, zm):
     s = row.get("scripted", {})
     if "worker_error" in row or "trace_error" in row:
         return ""
     if not s.get("scriptable"):
         return "not scriptable"
     if failed:
-        return "fails"
+        return "fails (expected)" if row["name"] in zm.SCRIPT_EXPECTED_FAIL else "fails"
     return "ok (%.1g)" % s["max_rel_diff"]
 
 
@@ -44,7 +44,7 @@ def cells(row, zm):
     times = "%s / %s" % ("%.1f" % row["ours_s"] if "ours_s" in row else "-",
                          "%.1f" % row["peer_s"] if "peer_s" in row else "-")
     family = zm.models()[row["name"]][0] if row["name"] in zm.models() else ""
-    return [row["name"], family, peer, ours, diff, nodes, times, scripted_cell(row, scripted)], traced, scripted
+    return [row["name"], family, peer, ours, diff, nodes, times, scripted_cell(row, scripted, zm)], traced, scripted
 
 
 def main(argv):
@@ -57,7 +57,7 @@ def main(argv):
     rows = sorted(latest.values(), key=lambda r: order.get(r["name"], len(order)))
     lines = ["| model | family | peer ok | ours ok | max rel diff (peer's) | nodes ours / peer | export s ours / peer "
              "| scripted (max rel diff) |", "|---|---|---|---|---|---|---|---|"]
-    notes, counts = [], {"ours": 0, "peer": 0, "both": 0, "scripted": 0, "scriptable": 0}
+    notes, scripted_notes, counts = [], {}, {"ours": 0, "peer": 0, "both": 0, "scripted": 0, "scriptable": 0}
     for row in rows:
         line, traced, scripted = cells(row, zm)
         lines.append("| " + " | ".join(line) + " |")
@@ -70,7 +70,7 @@ def main(argv):
             notes.append("- %s: %s%s" % (row["name"], traced[0], "; also missing: " + ", ".join(row["missing_ops"])
                                          if row.get("missing_ops") else ""))
         if scripted:
-            notes.append("- %s (scripted): %s" % (row["name"], scripted[0]))
+            scripted_notes.setdefault(scripted[0], []).append(row["name"])
         if "peer_error" in row:
             notes.append("- %s (peer): %s" % (row["name"], row["peer_error"]))
     print("\n".join(lines))
@@ -78,6 +78,7 @@ def main(argv):
           "(tolerance %g of the largest output; %s)." % (
               len(rows), counts["ours"], counts["peer"], counts["both"], counts["scriptable"], counts["scripted"],
               run_zoo_wide.TOLERANCE, ", ".join("%s %g" % kv for kv in zm.TOLERANCE.items())))
+    notes += ["- scripted, %d models (%s): %s" % (len(names), ", ".join(names), why) for why, names in scripted_notes.items()]
     if notes:
         print("\nFailures:\n\n" + "\n".join(notes))
     return 0

@@ -391,7 +391,7 @@ def randomize_batchnorm(model):
 CALIBRATION_BATCHES = 3
 
 
-def calibrate_batchnorm(model, inputs):
+def calibrate_batchnorm(model, inputs, batches=CALIBRATION_BATCHES):
     """Running statistics measured on data: a few seeded batches of example-like inputs go
     through the model with only the BatchNorm layers in train mode and momentum None (a
     plain average). Statistics made up without data (a fixed schedule) shrink or blow up the
@@ -409,7 +409,7 @@ def calibrate_batchnorm(model, inputs):
         m.momentum = None
         m.train()
     with torch.no_grad():
-        for _ in range(CALIBRATION_BATCHES):
+        for _ in range(batches):
             batch = [(name, dtype, (max(dims[0], 4),) + tuple(dims[1:]), *vr) for name, dtype, dims, *vr in inputs]
             model(*(example_input(dtype, dims, *vr) for _, dtype, dims, *vr in batch))
     for m, momentum in zip(norms, saved):
@@ -462,11 +462,18 @@ def build(name):
     """Model NAME as make() traces it: seeded weights, BatchNorm statistics measured on data,
     zero weights re-drawn, eval mode; with its input list and example arguments. Other
     scripts (the torch.onnx.export peer in tests) build through here to get the same weights."""
+    return build_with(BUILDERS[name], flat_noise=name not in KEEP_FLAT_PARAMETERS)
+
+
+def build_with(builder, flat_noise=True, batches=CALIBRATION_BATCHES):
+    """build() for any builder returning (module, inputs): the wide zoo's fixtures
+    (tests/fixtures/zoo_wide_models.py) are made through here with the same recipe, with
+    fewer calibration batches to save time on ~100 models."""
     torch.manual_seed(SEED)
-    model, inputs = BUILDERS[name]()
+    model, inputs = builder()
     randomize_batchnorm(model)
-    make_nontrivial(model, flat_noise=name not in KEEP_FLAT_PARAMETERS)
-    calibrate_batchnorm(model, inputs)
+    make_nontrivial(model, flat_noise=flat_noise)
+    calibrate_batchnorm(model, inputs, batches)
     model.eval()
     args = tuple(example_input(dtype, dims, *value_range) for _, dtype, dims, *value_range in inputs)
     return model, inputs, args

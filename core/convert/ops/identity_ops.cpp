@@ -5,15 +5,21 @@
 namespace mx {
 namespace {
 
-// dropout(input, p, train): identity unless train is true.
+// Training-mode dropout with p = 0 keeps every element at scale 1/(1-0): an identity, which
+// LibTorch computes too. torchvision's Swin calls F.dropout(attn, p=0.0) without
+// `training=`, so its eval-mode trace holds train=true.
+bool drops_values(EmitContext& cx, bool training) { return training && cx.double_arg(1) != 0.0; }
+
+// dropout(input, p, train): identity unless train is true and p is not 0.
 void emit_dropout(EmitContext& cx) {
-  if (cx.bool_arg(2)) throw cx.error("dropout in training mode is not supported; export the model in eval mode");
+  if (drops_values(cx, cx.bool_arg(2)))
+    throw cx.error("dropout in training mode is not supported; export the model in eval mode");
   cx.set_output(0, cx.tensor(0));
 }
 
-// native_dropout(input, p, train) -> (output, mask): in eval the mask keeps everything.
+// native_dropout(input, p, train) -> (output, mask): in eval (or at p = 0) the mask keeps everything.
 void emit_native_dropout(EmitContext& cx) {
-  if (cx.is_none(2) || cx.bool_arg(2))
+  if (drops_values(cx, cx.is_none(2) || cx.bool_arg(2)))
     throw cx.error("dropout in training mode is not supported; export the model in eval mode");
   cx.set_output(0, cx.tensor(0));
   std::string ones = constant_of_shape(cx, cx.apply("Shape", {cx.tensor(0)}, false), 1.0);  // of output 0's type

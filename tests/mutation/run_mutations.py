@@ -78,7 +78,10 @@ def failed_tests(build, log):
         for line in open(path):
             r = json.loads(line)
             if r.get("result") not in ("OK", "SKIP", "EXPECTEDFAIL"):
-                names.append(r["name"])
+                # "modelexport:quick / core_fold_batchnorm" -> "core_fold_batchnorm (quick)"
+                project_suite, _, test = r["name"].rpartition(" / ")
+                suite = project_suite.partition(":")[2]
+                names.append("%s (%s)" % (test, suite) if test and suite else r["name"])
     return names
 
 

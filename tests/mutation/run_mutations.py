@@ -165,7 +165,7 @@ def main():
             open(path, "w").write(original)
         survived += not caught
         rows.append((m["name"], m["file"], ", ".join(caught) if caught else "SURVIVED", time.time() - start))
-        print("%s: %s" % (m["name"], rows[-1][2]), flush=True)
+        print("%s: %s (%.0f s)" % (m["name"], rows[-1][2], rows[-1][3]), flush=True)
     sh(["meson", "compile", "-C", build, "-j", str(args.jobs)], src, log)  # leave the copy built unmutated
     print("\n| bug planted | file | caught by (failing tests) | s |\n|---|---|---|---|")
     for name, file, caught, secs in rows:

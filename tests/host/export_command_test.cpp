@@ -58,6 +58,9 @@ TEST_P(ExportTest, SucceedsAndPrintsSummary) {
 TEST_P(ExportTest, PassesOnnxChecker) {
   ASSERT_EQ(e().result.exit_code, 0) << e().result.err;
   EXPECT_NO_THROW(onnx::checker::check_model(e().proto));
+  // Python onnx's full check (shape inference, strict) as well: the plain checker passed a
+  // rank-3 Gemm that ONNX Runtime then refused.
+  EXPECT_EQ(onnx_check_problems(e().onnx), "");
 }
 
 TEST_P(ExportTest, OnnxRuntimeMatchesLibTorch) {

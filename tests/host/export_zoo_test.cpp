@@ -85,6 +85,7 @@ TEST_P(Zoo, ExportsMatchesLibTorchAndTagsEveryNode) {
   onnx::ModelProto proto;
   ASSERT_TRUE(proto.ParseFromString(read_file(onnx_path)));
   EXPECT_NO_THROW(onnx::checker::check_model(proto));
+  EXPECT_EQ(onnx_check_problems(onnx_path), "");
 
   // The example shapes with a different seed than the exporter traced with (the graph must
   // not be specialised to the example values), then other sizes along the dynamic axes.

@@ -83,6 +83,7 @@ TEST_P(ExtractAgainstLibTorch, ReproducesTheModulesRealOutputsFromItsRealInputs)
   onnx::ModelProto m;
   ASSERT_TRUE(m.ParseFromString(read_file(dir.file("m.onnx"))));
   EXPECT_NO_THROW(onnx::checker::check_model(m));
+  EXPECT_EQ(onnx_check_problems(dir.file("m.onnx")), "");
   EXPECT_EQ(YAML::Load(r.out)["written"][0]["regions"].as<int>(), c.regions) << r.out;
 
   // Exactly the module's nodes (by the full file's metadata), tags kept.

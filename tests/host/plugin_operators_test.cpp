@@ -41,6 +41,7 @@ TEST_F(PluginOperators, PluginRowConvertsTheOpAndOnnxRuntimeAgreesWithLibTorch) 
   auto r = export_model(out.file("m.onnx"));
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_NE(r.out.find("Asinh 1"), std::string::npos) << r.out;
+  EXPECT_EQ(onnx_check_problems(out.file("m.onnx")), "");
   auto inputs = make_inputs({parse_input_spec("x:float32:2x8")}, 0);
   auto expected = run_reference(model, inputs);
   auto actual = run_onnxruntime(out.file("m.onnx"), {"x"}, inputs);

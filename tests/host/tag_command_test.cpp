@@ -101,6 +101,7 @@ TEST_P(TagForeign, OnnxRuntimeRunsTheTaggedFileAndComputesWhatTheUntaggedOneDoes
   const auto& r = t();
   ASSERT_EQ(r.result.exit_code, 0) << r.result.err;
   EXPECT_NO_THROW(onnx::checker::check_model(r.proto));
+  EXPECT_EQ(onnx_check_problems(r.out), "");
   auto specs = specs_of(r.specs);
   std::vector<std::string> names;
   for (const auto& s : specs) names.push_back(s.name);

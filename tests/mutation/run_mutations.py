@@ -7,15 +7,16 @@ Usage:
     /usr/bin/python3 tests/mutation/run_mutations.py --in-place build [--only a,b]   # no copy
 
 The copy (the working tree without build/ and .git) and its build folder live in --work
-(default /tmp/modelexport-mutation); the build is reused between mutations, so each one
-costs a rebuild of the files it touches (ccache) plus the tests. For each mutation the
-tests named in `first` (a quick or e2e test, optionally with a GoogleTest filter) run
-first; if none of them fails, the whole quick and e2e suites run. --full always runs both
-whole suites. Prints a Markdown table; exit 1 if a mutation
-survived (no quick or e2e test failed) or could not be planted.
+(default /tmp/modelexport-mutation); the build is reused between mutations. For each
+mutation only the targets of the tests named in `first` (a quick or e2e test, optionally
+with a GoogleTest filter) are rebuilt, and those tests run; if none of them fails,
+everything is rebuilt and the whole quick and e2e suites run. --full always does the
+latter. Prints a Markdown table (mutation, file, failing tests, seconds); exit 1 if a
+mutation survived (no quick or e2e test failed) or could not be planted.
 """
 
 import argparse
+import json
 import os
 import shutil
 import signal
@@ -47,6 +48,27 @@ def copy_tree(src, dst):
         os.symlink(nm, os.path.join(dst, "tests", "ort", "node_modules"))
 
 
+def test_targets(build, names):
+    """The build targets the tests `names` run or depend on, as `meson compile` names them."""
+    info = lambda what: json.load(open(os.path.join(build, "meson-info", "intro-%s.json" % what)))
+    src = info("projectinfo").get("source_root") or json.load(open(os.path.join(build, "meson-info",
+                                                                                 "meson-info.json")))["directories"]["source"]
+    targets = info("targets")
+    by_id = {t["id"]: t for t in targets}
+    by_file = {f: t for t in targets for f in t["filename"]}
+    wanted = []
+    for test in info("tests"):
+        if test["name"] not in names:
+            continue
+        wanted += [by_id[d] for d in test.get("depends", []) if d in by_id]
+        wanted += [by_file[c] for c in test["cmd"] if c in by_file]
+    specs = set()
+    for t in wanted:
+        folder = os.path.relpath(os.path.dirname(t["defined_in"]), src)
+        specs.add(("" if folder == "." else folder + "/") + t["name"] + ":" + t["type"].replace(" ", "_"))
+    return sorted(specs)
+
+
 def failed_tests(build, log):
     """Names of the tests that failed in the last `meson test` run (from its JSON log)."""
     path = os.path.join(build, "meson-logs", "testlog.json")
@@ -56,7 +78,10 @@ def failed_tests(build, log):
         for line in open(path):
             r = json.loads(line)
             if r.get("result") not in ("OK", "SKIP", "EXPECTEDFAIL"):
-                names.append(r["name"])
+                # "modelexport:quick / core_fold_batchnorm" -> "core_fold_batchnorm (quick)"
+                project_suite, _, test = r["name"].rpartition(" / ")
+                suite = project_suite.partition(":")[2]
+                names.append("%s (%s)" % (test, suite) if test and suite else r["name"])
     return names
 
 
@@ -125,17 +150,22 @@ def main():
             survived += 1
             continue
         try:
-            if sh(["meson", "compile", "-C", build, "-j", str(args.jobs)], src, log):
-                caught = ["(build failed)"]
-            else:
-                caught = [] if args.full else run_tests(build, m.get("first", []), args.jobs, log)
-                if not caught:
-                    caught = run_tests(build, [], args.jobs, log)
+            compile_all = ["meson", "compile", "-C", build, "-j", str(args.jobs)]
+            first = [] if args.full else m.get("first", [])
+            caught = []
+            if first:  # only what the first tests need: one file and a few links
+                targets = test_targets(build, {t.partition(":")[0] for t in first})
+                if sh(compile_all + targets, src, log):
+                    caught = ["(build failed)"]
+                else:
+                    caught = run_tests(build, first, args.jobs, log)
+            if not caught:
+                caught = ["(build failed)"] if sh(compile_all, src, log) else run_tests(build, [], args.jobs, log)
         finally:
             open(path, "w").write(original)
         survived += not caught
         rows.append((m["name"], m["file"], ", ".join(caught) if caught else "SURVIVED", time.time() - start))
-        print("%s: %s" % (m["name"], rows[-1][2]), flush=True)
+        print("%s: %s (%.0f s)" % (m["name"], rows[-1][2], rows[-1][3]), flush=True)
     sh(["meson", "compile", "-C", build, "-j", str(args.jobs)], src, log)  # leave the copy built unmutated
     print("\n| bug planted | file | caught by (failing tests) | s |\n|---|---|---|---|")
     for name, file, caught, secs in rows:

@@ -46,6 +46,11 @@ TEST_P(StrategyOnModel, DecisionCountsAgreeInSummarySidecarAndNodes) {
   EXPECT_EQ(line[1].str(), printed);
 }
 
+TEST_P(StrategyOnModel, PassesOnnxFullCheck) {
+  EXPORTED();
+  EXPECT_EQ(onnx_check_problems(e().onnx), "");
+}
+
 TEST_P(StrategyOnModel, EveryNodeHasATagAndAKnownDecision) {
   EXPORTED();
   for (const auto& node : e().proto.graph().node()) {

@@ -47,6 +47,7 @@ void print_summary(const ExportOptions& o, const ExportReport& r, double total) 
     out << (first ? "" : ", ") << d << " " << n;
     first = false;
   }
+  if (!r.control_flow.empty()) out << "\n  control     " << r.control_flow;
   out << "\n  sidecar     " << r.sidecar_path << "\n";
   out << "  time        " << std::setprecision(2) << total << " s (";
   for (size_t i = 0; i < r.seconds.size(); ++i)

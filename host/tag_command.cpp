@@ -79,6 +79,8 @@ int tag_command(const std::vector<std::string>& args) {
       ("model", po::value(&o.model_path), "the same model as a TorchScript file (required)")
       ("output,o", po::value(&o.output_path), "the tagged ONNX file to write (required)")
       ("input,i", po::value(&inputs)->composing(), "example input NAME:DTYPE:DIMS (repeatable; default: the ONNX graph inputs)")
+      ("input-file", po::value(&o.input_file),
+       "example inputs from a file Python's torch.save wrote: a tensor or a tuple of tensors (instead of --input)")
       ("seed", po::value(&o.seed)->default_value(0), "seed of the random example inputs")
       ("strategy,s", po::value(&o.strategy)->default_value("htp"), "strategy whose tag builder and graph rules to use")
       ("strategy-opt", po::value(&strategy_opts)->composing(), "KEY=VALUE option for the strategy (repeatable)")

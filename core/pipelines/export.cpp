@@ -94,6 +94,7 @@ ExportReport export_model(const ExportOptions& o) {
   r.nodes = graph.node_size();
   r.initializers = graph.initializer_size();
   r.modules = static_cast<int>(trace.modules.size());
+  r.control_flow = trace.control_flow_summary();
   r.decisions = decision_counts(tags);
   for (const auto& node : graph.node()) r.op_types[node.op_type()]++;
   auto counts = count_tags(tags);

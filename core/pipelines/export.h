@@ -37,6 +37,7 @@ struct ExportReport {
   std::map<std::string, int> op_types;
   std::vector<std::pair<std::string, double>> seconds;  // phase -> wall seconds
   std::vector<std::string> warnings;                    // e.g. plugin registry conflicts
+  std::string control_flow;                             // Trace::control_flow_summary()
 };
 
 // Traces the model on the example inputs; with dynamic axes, traces it again with those

@@ -57,6 +57,33 @@ int default_opset(const onnx::ModelProto& model) {
   return 0;
 }
 
+// The model run on the given inputs, or on random ones made to the ONNX graph's inputs;
+// a model whose ops need valid values (sorted lengths, ids in range) fails on random ones.
+Trace trace_for_tagging(const ForeignTagOptions& o, const onnx::ModelProto& onnx) {
+  if (!o.input_file.empty()) {
+    if (!o.inputs.empty()) throw Error("give either --input or --input-file, not both");
+    auto data = load_inputs(o.input_file);
+    std::vector<std::string> names;  // the foreign graph's, in order: they name the same inputs
+    std::set<std::string> initializers;
+    for (const auto& init : onnx.graph().initializer()) initializers.insert(init.name());
+    for (const auto& in : onnx.graph().input())
+      if (!initializers.count(in.name())) names.push_back(in.name());
+    names.resize(data.size());
+    return trace_model(o.model_path, names, data);
+  }
+  TorchModel model(o.model_path);  // a file that does not load is not the inputs' fault
+  bool random = o.inputs.empty();
+  std::vector<InputSpec> specs = random ? input_specs_from_onnx(onnx, o.onnx_path) : o.inputs;
+  std::vector<std::string> names;
+  for (const auto& s : specs) names.push_back(s.name);
+  try {
+    return trace_model(model, names, make_inputs(specs, o.seed));
+  } catch (const Error& e) {
+    throw Error(std::string(e.what()) + " (on random example inputs" + (random ? " made to the ONNX graph's inputs" : "") +
+                "; give real ones with --input-file FILE, tensors saved with torch.save)");
+  }
+}
+
 }  // namespace
 
 std::vector<InputSpec> input_specs_from_onnx(const onnx::ModelProto& model, const std::string& label) {
@@ -98,10 +125,7 @@ ForeignTagReport tag_foreign_model(const ForeignTagOptions& o) {
   r.warnings = entries.conflicts;
   timer.done("read");
 
-  std::vector<InputSpec> specs = o.inputs.empty() ? input_specs_from_onnx(model.model, o.onnx_path) : o.inputs;
-  std::vector<std::string> names;
-  for (const auto& s : specs) names.push_back(s.name);
-  Trace real = trace_model(o.model_path, names, make_inputs(specs, o.seed));
+  Trace real = trace_for_tagging(o, model.model);
   Trace trace = scope_trace(real);
   for (const auto& v : real.values)  // parameters the exporter kept by name (not folded)
     if (!v.param_name.empty()) model.initializer_owner.emplace(v.param_name, v.owner_module);

@@ -41,6 +41,23 @@ std::map<std::string, int> decision_counts(const TagResult& tags) {
   return counts;
 }
 
+namespace {
+
+// Each construct once, as it ran the first time.
+void add_specialised(const Trace& trace, modelexport::sidecar::Hierarchy& h) {
+  std::set<std::pair<std::string, int64_t>> seen;
+  for (const auto& c : trace.control_flow) {
+    if (!seen.insert({c.construct, c.module}).second) continue;
+    auto* out = h.add_specialised();
+    out->set_construct(c.construct);
+    out->set_module(trace.modules[c.module].path);
+    out->set_kind(c.loop ? "loop" : "branch");
+    out->set_taken(c.taken);
+  }
+}
+
+}  // namespace
+
 std::string sidecar_json(const ConvertedModel& model, const Trace& trace, const TagResult& tags,
                          const SidecarInfo& info) {
   modelexport::sidecar::Hierarchy h;
@@ -57,6 +74,8 @@ std::string sidecar_json(const ConvertedModel& model, const Trace& trace, const 
   s->set_tagged(tagged);
   s->set_modules(static_cast<int>(trace.modules.size()));
   s->set_opset(info.opset);
+  s->set_control_flow(trace.control_flow_summary());
+  add_specialised(trace, h);
   for (const auto& [k, v] : decision_counts(tags)) (*s->mutable_decisions())[k] = v;
   for (const auto& [k, v] : info.seconds) (*s->mutable_seconds())[k] = v;
 

@@ -2,6 +2,7 @@
 #include "torch/interpreter.h"
 
 #include "base/error.h"
+#include "torch/control_flow.h"
 #include "torch/op_call.h"
 #include "torch/tensor_bridge.h"
 #include "torch/value_capture.h"
@@ -90,6 +91,7 @@ int64_t Interpreter::new_value(const c10::IValue& iv, const jit::Value* ir, int6
   trace_.values.push_back(std::move(v));
   rt_.push_back(iv);
   refs_.push_back(0);
+  from_data_.push_back(false);
   return id;
 }
 
@@ -138,17 +140,23 @@ void Interpreter::bind_results(jit::Node* node, const std::vector<int64_t>& resu
 void Interpreter::run_node(jit::Node* node, ValueMap& ids, const Stack& stack) {
   auto in = [&](size_t i) { return ids.at(node->input(i)); };
   switch (node->kind()) {
-    case c10::prim::Constant:
-      bind_value(ids, node->output(), constant(jit::toIValue(node->output()).value(), node->output()));
+    case c10::prim::Constant: {
+      // A function constant (scripted code calling F.log_softmax, ...) has no IValue:
+      // prim::CallFunction reads the function from the IR type, so bind a None for it.
+      auto iv = jit::toIValue(node->output());
+      bind_value(ids, node->output(), constant(iv ? *iv : c10::IValue(), node->output()));
       return;
+    }
     case c10::prim::GetAttr:
       bind_value(ids, node->output(), get_attr(in(0), node->s(c10::attr::name), node->output()));
       return;
     case c10::prim::CallMethod:
     case c10::prim::CallFunction: run_call(node, ids, stack); return;
     case c10::prim::If: {
-      auto* taken = node->blocks()[rt_[in(0)].toBool() ? 0 : 1];
-      bind_results(node, run_block(taken, ids, stack), ids);
+      check_specialisable(node, in(0), "condition", stack);
+      int64_t branch = rt_[in(0)].toBool() ? 0 : 1;
+      trace_.control_flow.push_back({false, construct_name(node), stack.back(), branch});
+      bind_results(node, run_block(node->blocks()[branch], ids, stack), ids);
       return;
     }
     case c10::prim::Loop: run_loop(node, ids, stack); return;
@@ -187,24 +195,6 @@ void Interpreter::run_call(jit::Node* node, ValueMap& ids, const Stack& stack) {
     if (node->s(c10::attr::name) == "forward") trace_.modules[self.module].calls++;
   }
   bind_results(node, run_graph(*jit::toGraphFunction(fn).graph(), args, inner), ids);
-}
-
-void Interpreter::run_loop(jit::Node* node, ValueMap& ids, const Stack& stack) {
-  int64_t trips = rt_[ids.at(node->input(0))].toInt();
-  bool cond = rt_[ids.at(node->input(1))].toBool();
-  std::vector<int64_t> carried;  // held
-  for (size_t i = 2; i < node->inputs().size(); ++i) carried.push_back(pin(ids.at(node->input(i))));
-  auto* body = node->blocks()[0];
-  for (int64_t it = 0; cond && it < trips; ++it) {
-    bind_value(ids, body->inputs()[0], constant(c10::IValue(it), body->inputs()[0]));
-    for (size_t i = 0; i < carried.size(); ++i) bind_value(ids, body->inputs()[i + 1], carried[i]);
-    for (auto id : carried) release(id);
-    auto results = run_block(body, ids, stack);
-    cond = rt_[results[0]].toBool();
-    release(results[0]);
-    carried.assign(results.begin() + 1, results.end());
-  }
-  bind_results(node, carried, ids);
 }
 
 int64_t Interpreter::constant(const c10::IValue& iv, const jit::Value* ir) {
@@ -258,6 +248,11 @@ void Interpreter::run_op(jit::Node* node, ValueMap& ids, const Stack& stack) {
     entry.outputs.push_back(id);
     bind_value(ids, node->output(i), id);
   }
+  // A scalar made from an input tensor's contents, or from such scalars, changes with the
+  // input's values: control flow over it cannot be specialised (check_specialisable).
+  bool data = false;
+  for (auto id : entry.inputs) data = data || from_data_[id] || (is_dynamic(id) && reads_tensor_data(node->kind()));
+  for (auto out : entry.outputs) from_data_[out] = data && trace_.values[out].kind != Value::Kind::Tensor;
   // Nothing to emit when no output depends on the inputs (sizes and other scalars are
   // known in a static export; constant tensors become initializers where used).
   entry.folded = true;

@@ -56,6 +56,7 @@ class Interpreter {
   void run_call(torch::jit::Node* node, ValueMap& ids, const Stack& stack);
   void run_loop(torch::jit::Node* node, ValueMap& ids, const Stack& stack);
   void run_op(torch::jit::Node* node, ValueMap& ids, const Stack& stack);
+  void check_specialisable(const torch::jit::Node* node, int64_t id, const char* what, const Stack& stack) const;
   int64_t constant(const c10::IValue& iv, const torch::jit::Value* ir);
   int64_t get_attr(int64_t owner_id, const std::string& name, const torch::jit::Value* ir);
 
@@ -63,6 +64,7 @@ class Interpreter {
   bool keep_values_;
   std::vector<c10::IValue> rt_;  // runtime value of every value id, while it is live
   std::vector<int32_t> refs_;
+  std::vector<char> from_data_;  // per value id: a scalar computed from input tensors' contents
   LivenessPlans plans_;
   ModuleIndex module_index_;
   std::map<std::pair<int64_t, std::string>, int64_t> attrs_;

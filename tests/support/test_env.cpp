@@ -81,28 +81,37 @@ struct Fixture {
 };
 
 // Made once per test process: the script is deterministic, but we do not trust a file
-// left by an earlier run across script edits.
-const Fixture& fixture(const std::string& name) {
+// left by an earlier run across script edits. `script` is relative to the source root.
+const Fixture& fixture(const std::string& name, const std::string& script) {
   static std::mutex mu;
   static std::map<std::string, Fixture> made;
   std::lock_guard<std::mutex> lock(mu);
-  if (auto it = made.find(name); it != made.end()) return it->second;
+  std::string key = script + ":" + name;
+  if (auto it = made.find(key); it != made.end()) return it->second;
   fs::path dir = env_path("MODELEXPORT_FIXTURE_DIR");
   fs::create_directories(dir);
   Fixture f;
-  f.path = (dir / (name + ".pt")).string();
-  auto r = run("/usr/bin/python3 " + quote(source_root() + "/examples/make_model.py") + " " + name + " " + quote(f.path));
-  if (r.exit_code != 0) throw std::runtime_error("make_model.py " + name + " failed: " + r.err);
+  std::string stem = fs::path(script).stem().string();
+  f.path = (dir / (stem == "make_model" ? name + ".pt" : stem + "_" + name + ".pt")).string();
+  auto r = run("/usr/bin/python3 " + quote(source_root() + "/" + script) + " " + name + " " + quote(f.path));
+  if (r.exit_code != 0) throw std::runtime_error(script + " " + name + " failed: " + r.err);
   std::istringstream words(r.out);
   for (std::string w; words >> w;) f.inputs.push_back(w);
-  return made.emplace(name, f).first->second;
+  return made.emplace(key, f).first->second;
 }
+
+const char* const kMakeModel = "examples/make_model.py";
+const char* const kScriptedModels = "tests/fixtures/scripted_models.py";
 
 }  // namespace
 
-std::string fixture_model(const std::string& name) { return fixture(name).path; }
+std::string fixture_model(const std::string& name) { return fixture(name, kMakeModel).path; }
 
-std::vector<std::string> fixture_inputs(const std::string& name) { return fixture(name).inputs; }
+std::vector<std::string> fixture_inputs(const std::string& name) { return fixture(name, kMakeModel).inputs; }
+
+std::string scripted_fixture_model(const std::string& name) { return fixture(name, kScriptedModels).path; }
+
+std::vector<std::string> scripted_fixture_inputs(const std::string& name) { return fixture(name, kScriptedModels).inputs; }
 
 std::vector<std::shared_ptr<TensorData>> run_onnxruntime(const std::string& onnx_path,
                                                          const std::vector<std::string>& names,

@@ -24,6 +24,9 @@ std::string source_root();
 std::string fixture_model(const std::string& name);
 // The model's example inputs as make_model.py prints them: NAME:DTYPE:DIMS[:LOW..HIGH] each.
 std::vector<std::string> fixture_inputs(const std::string& name);
+// The same for a model of tests/fixtures/scripted_models.py (saved with torch.jit.script).
+std::string scripted_fixture_model(const std::string& name);
+std::vector<std::string> scripted_fixture_inputs(const std::string& name);
 
 struct CommandResult {
   int exit_code = -1;

@@ -160,6 +160,9 @@ void Interpreter::run_node(jit::Node* node, ValueMap& ids, const Stack& stack) {
       return;
     }
     case c10::prim::Loop: run_loop(node, ids, stack); return;
+    case c10::prim::unchecked_cast:  // scripted Optional refinement: the same value, a narrower type
+      bind_value(ids, node->output(), in(0));
+      return;
     case c10::prim::ListUnpack:
     case c10::prim::TupleUnpack: {
       const auto elements = trace_.values[in(0)].elements;
@@ -216,6 +219,9 @@ int64_t Interpreter::get_attr(int64_t owner_id, const std::string& name, const j
     v.param_name = path.empty() ? name : path + "." + name;
     v.owner_module = owner;
   }
+  // A list of parameters (a scripted RNN's _flat_weights): constants like the parameters.
+  for (auto e : trace_.values[id].elements)
+    if (rt_[e].isTensor()) trace_.values[e].data = to_data(rt_[e].toTensor(), false);
   if (owner >= 0) attrs_[key] = id;
   return id;
 }

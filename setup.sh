@@ -16,11 +16,17 @@ PACKAGES=(
   libtorch-dev libonnx-dev libprotobuf-dev protobuf-compiler
   libboost-dev libboost-program-options-dev libyaml-cpp-dev
   libgtest-dev libgmock-dev
-  python3-torch python3-torchvision
+  # reading ONNX Runtime profiles (`modelexport profile`)
+  nlohmann-json3-dev
+  # the HTML page's test opens it in headless Chromium (driven by playwright-core from npm)
+  chromium
+  python3-torch python3-torchvision python3-onnx
   git
   # LibTorch on Debian calls whatever BLAS the libblas.so.3 alternative points to; the
   # reference BLAS that comes by default makes Conv and MatMul 3x to 6x slower.
   libopenblas0-openmp
+  # The fuzzers (meson setup -Dfuzz=true with CC=clang CXX=clang++): clang and libFuzzer.
+  clang libclang-rt-14-dev
 )
 
 die() {
@@ -73,24 +79,29 @@ if [[ ${#missing[@]} -gt 0 ]]; then
   run_logged "apt-get install" "${APT[@]}" install -y --no-install-recommends "${missing[@]}"
 fi
 
-# ---------------------------------------------------------------- ONNX Runtime for tests
+# ---------------------------------------------------------------- npm packages for tests
 
+# tests/ort: onnxruntime-node, whose install script downloads extras we do not need (and may
+# not reach); the package already bundles libonnxruntime.so. tests/browser: playwright-core,
+# which drives Debian's /usr/bin/chromium (it never downloads a browser of its own). Scripts
+# are skipped for both. Each folder is installed again when its package-lock.json changes (a
+# copy of the one installed is kept in node_modules).
 npm_ci() (
-  cd "$ROOT/tests/ort" || exit 1
+  cd "$1" || exit 1
   npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
 )
 
-# onnxruntime-node's install script downloads extras we do not need (and may not reach);
-# the package already bundles libonnxruntime.so, so skip scripts. Installed again when
-# package-lock.json changes (a copy of the one installed is kept in node_modules).
-LOCK="$ROOT/tests/ort/package-lock.json"
-INSTALLED_LOCK="$ROOT/tests/ort/node_modules/.modelexport-installed-lock.json"
-[[ -f "$LOCK" ]] || die "missing $LOCK"
-if [[ ! -d "$ROOT/tests/ort/node_modules/onnxruntime-node" ]] || ! cmp -s "$LOCK" "$INSTALLED_LOCK"; then
-  command -v npm >/dev/null 2>&1 || die "npm not found on PATH"
-  echo "setup.sh: installing onnxruntime-node in tests/ort (npm ci)"
-  run_logged "npm ci in tests/ort" npm_ci
-  cp "$LOCK" "$INSTALLED_LOCK"
-fi
+for folder in tests/ort:onnxruntime-node tests/browser:playwright-core; do
+  dir="$ROOT/${folder%%:*}" package="${folder##*:}"
+  LOCK="$dir/package-lock.json"
+  INSTALLED_LOCK="$dir/node_modules/.modelexport-installed-lock.json"
+  [[ -f "$LOCK" ]] || die "missing $LOCK"
+  if [[ ! -d "$dir/node_modules/$package" ]] || ! cmp -s "$LOCK" "$INSTALLED_LOCK"; then
+    command -v npm >/dev/null 2>&1 || die "npm not found on PATH"
+    echo "setup.sh: installing $package in ${folder%%:*} (npm ci)"
+    run_logged "npm ci in ${folder%%:*}" npm_ci "$dir"
+    cp "$LOCK" "$INSTALLED_LOCK"
+  fi
+done
 
 trap - ERR

@@ -7,8 +7,8 @@ Usage:
 
 The model gets random weights from a fixed seed (torch.manual_seed(0)), is put in
 eval mode and traced with torch.jit.trace (autograd on, see make()). BatchNorm layers get
-non-trivial running statistics and affine parameters before tracing, so outputs are
-not near-constant.
+seeded affine parameters and running statistics measured on a few random batches, so
+outputs depend on the input (tests/host/export_zoo_test.cpp checks that they do).
 
 Prints one line on stdout: the input spec(s) for the exporter, space-separated,
 e.g. `x:float32:1x3x224x224`.
@@ -371,17 +371,43 @@ DTYPES = {
 
 
 def randomize_batchnorm(model):
-    """Give every BatchNorm seeded, non-trivial statistics and affine parameters."""
+    """Give every BatchNorm seeded affine parameters; its running statistics come from
+    calibrate_batchnorm()."""
     with torch.no_grad():
         for module in model.modules():
-            if isinstance(module, nn.modules.batchnorm._BatchNorm):
+            if isinstance(module, nn.modules.batchnorm._BatchNorm) and module.affine:
                 n = module.num_features
-                if module.track_running_stats and module.running_mean is not None:
-                    module.running_mean.copy_(torch.randn(n) * 0.1)
-                    module.running_var.copy_(torch.rand(n) + 0.5)
-                if module.affine:
-                    module.weight.copy_(torch.rand(n) + 0.5)
-                    module.bias.copy_(torch.randn(n) * 0.1)
+                module.weight.copy_(torch.rand(n) + 0.5)
+                module.bias.copy_(torch.randn(n) * 0.1)
+
+
+CALIBRATION_BATCHES = 3
+
+
+def calibrate_batchnorm(model, inputs):
+    """Running statistics measured on data: a few seeded batches of example-like inputs go
+    through the model with only the BatchNorm layers in train mode and momentum None (a
+    plain average). Statistics made up without data (a fixed schedule) shrink or blow up the
+    activations of deep nets until the output barely depends on the input (five zoo models
+    had outputs that differed by ~1e-7 between random inputs); measured ones keep each
+    layer's activations near unit scale."""
+    norms = [m for m in model.modules() if isinstance(m, nn.modules.batchnorm._BatchNorm) and m.track_running_stats]
+    if not norms:
+        return
+    model.eval()
+    saved = []
+    for m in norms:
+        saved.append(m.momentum)
+        m.reset_running_stats()
+        m.momentum = None
+        m.train()
+    with torch.no_grad():
+        for _ in range(CALIBRATION_BATCHES):
+            batch = [(name, dtype, (max(dims[0], 4),) + tuple(dims[1:]), *vr) for name, dtype, dims, *vr in inputs]
+            model(*(example_input(dtype, dims, *vr) for _, dtype, dims, *vr in batch))
+    for m, momentum in zip(norms, saved):
+        m.momentum = momentum
+    model.eval()
 
 
 # Models whose flat parameters stay as PyTorch initialises them. The BERT-like model's
@@ -426,13 +452,14 @@ def spec_string(inputs):
 
 
 def build(name):
-    """Model NAME as make() traces it: seeded weights, non-trivial BatchNorm statistics and
+    """Model NAME as make() traces it: seeded weights, BatchNorm statistics measured on data,
     zero weights re-drawn, eval mode; with its input list and example arguments. Other
     scripts (the torch.onnx.export peer in tests) build through here to get the same weights."""
     torch.manual_seed(SEED)
     model, inputs = BUILDERS[name]()
     randomize_batchnorm(model)
     make_nontrivial(model, flat_noise=name not in KEEP_FLAT_PARAMETERS)
+    calibrate_batchnorm(model, inputs)
     model.eval()
     args = tuple(example_input(dtype, dims, *value_range) for _, dtype, dims, *value_range in inputs)
     return model, inputs, args

@@ -16,6 +16,7 @@ int ops_command(const std::vector<std::string>& args);
 int export_command(const std::vector<std::string>& args);
 int compare_command(const std::vector<std::string>& args);
 int tag_command(const std::vector<std::string>& args);
+int profile_command(const std::vector<std::string>& args);
 
 // Loads the torch commands module (torch_module.cpp) and runs `command` there.
 int run_torch_command(const std::string& command, const std::vector<std::string>& args);

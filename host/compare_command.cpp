@@ -117,7 +117,7 @@ int compare_command(const std::vector<std::string>& args) {
         o.strategy_options[kv.first.substr(0, colon)].emplace_back(kv.first.substr(colon + 1), kv.second);
       }
     }
-    if (!json_path.empty()) check_writable(json_path);
+    if (!json_path.empty()) check_writable(json_path, {o.model.model_path, o.model.input_file});
     CompareReport report = compare_strategies(o);
     for (const auto& w : report.warnings) std::cerr << "modelexport: warning: " << w << "\n";
     if (!json_path.empty()) write_files_atomically({{json_path, compare_json(report)}});

@@ -20,7 +20,10 @@ constexpr const char* kHelp = R"(usage: modelexport export MODEL.pt OUT.onnx --i
 
 Loads the TorchScript file MODEL.pt, runs example inputs through its forward op by op,
 converts what ran to ONNX, tags every node with the module it came from using a strategy
-plugin, and writes OUT.onnx plus OUT_hierarchy.json beside it. Nothing is written on error.
+plugin, and writes OUT.onnx plus OUT_hierarchy.json beside it. Nothing is written on error:
+both go to new temporary files first; the sidecar is renamed into place, then OUT.onnx (the
+commit point). An existing OUT.onnx or sidecar is replaced only if it is a regular file (a
+device, FIFO or folder is refused, never written to) and is not MODEL.pt or --input-file.
 
 Example inputs are random with a fixed seed: floats ~ N(0,1), integers uniform in [0, 9]
 (or LOW..HIGH: ids:int64:1x16:0..99), bools. DTYPE is one of float32, float16, float64,

@@ -8,10 +8,12 @@
 #include "base/close_matches.h"
 #include "command_line.h"
 #include "commands.h"
+#include "base/atomic_write.h"
 #include "base/error.h"
+#include "report/html_report.h"
+#include "report/tags_json.h"
 #include "tags/tag_query.h"
 #include "tags/tag_validate.h"
-#include "report/tags_json.h"
 
 namespace po = boost::program_options;
 
@@ -29,6 +31,10 @@ SUBCOMMAND is one of (the subcommand may also come before FILE.onnx):
   query PATTERN   modules whose tag, class name or module path matches the shell glob
                   PATTERN ('*' also crosses '/' and '.'): e.g. 'BertLayer',
                   'encoder.layer.*.attention', '*/Conv2d.conv1'; exit 1 if none
+  html -o OUT.html  one self-contained HTML page (no network, no external scripts): the
+                  module tree, collapsible, with node counts, parameter bytes and op types
+                  per module, and a search box (`modelexport profile ... --html` adds the
+                  time per module and an icicle chart)
   validate        every node tagged, every tag parses, node metadata and sidecar agree
                   node by node and module by module, ONNX checker passes; exit 1 with
                   the list of problems otherwise
@@ -40,14 +46,6 @@ std::string percent(int part, int whole) {
   std::ostringstream s;
   s << std::fixed << std::setprecision(1) << (whole ? 100.0 * part / whole : 100.0) << "%";
   return s.str();
-}
-
-// The part of a tag this module adds ("BasicBlock.0"), or "[Class attr]" for a hidden one.
-std::string tree_label(const TaggedModel& t, int m) {
-  const auto& mod = t.modules[m];
-  if (mod.parent < 0) return mod.tag;
-  if (mod.hidden(t.modules)) return "[" + mod.class_name + "]";
-  return mod.tag.substr(mod.tag.rfind('/') + 1);
 }
 
 int print_tree(const TaggedModel& t, int max_depth, bool all) {
@@ -70,7 +68,7 @@ int print_tree(const TaggedModel& t, int max_depth, bool all) {
       continue;
     }
     std::cout << std::right << std::setw(7) << mod.direct_nodes << std::setw(7) << mod.total_nodes << "  "
-              << std::string(2 * depth, ' ') << tree_label(t, m) << "  (" << (m == 0 ? "<root>" : mod.path) << ")\n";
+              << std::string(2 * depth, ' ') << t.tree_label(m) << "  (" << (m == 0 ? "<root>" : mod.path) << ")\n";
     for (auto c = mod.children.rbegin(); c != mod.children.rend(); ++c) stack.push_back(*c);
   }
   if (hidden_count) std::cout << "(" << hidden_count << " modules without nodes not shown; --all shows them)\n";
@@ -125,7 +123,7 @@ int print_validation(const TaggedModel& t, const ValidationReport& r) {
   return fail("'" + t.onnx_path + "' failed validation with " + std::to_string(r.problems.size()) + " problem(s)");
 }
 
-const std::vector<std::string> kSubcommands{"tree", "stats", "query", "validate"};
+const std::vector<std::string> kSubcommands{"tree", "stats", "query", "validate", "html"};
 
 bool is_subcommand(const std::string& s) {
   return std::find(kSubcommands.begin(), kSubcommands.end(), s) != kSubcommands.end();
@@ -135,7 +133,7 @@ bool is_subcommand(const std::string& s) {
 
 int tags_command(const std::vector<std::string>& args) {
   std::vector<std::string> positional;
-  std::string sidecar;
+  std::string sidecar, output;
   bool json = false, with_nodes = false, all = false;
   int depth = -1;
   po::options_description desc(kHelp);
@@ -144,6 +142,7 @@ int tags_command(const std::vector<std::string>& args) {
       ("help,h", "show this help")
       ("json", po::bool_switch(&json), "print JSON for scripts (schema: core/tags_report.proto)")
       ("sidecar", po::value(&sidecar), "the sidecar JSON (default: FILE_hierarchy.json beside FILE.onnx)")
+      ("output,o", po::value(&output), "html: the page to write")
       ("depth", po::value(&depth), "tree: show modules down to this depth only (root = 0)")
       ("all", po::bool_switch(&all), "tree: also show modules without nodes")
       ("nodes", po::bool_switch(&with_nodes), "query: also list each match's nodes (its own and its descendants')");
@@ -155,14 +154,16 @@ int tags_command(const std::vector<std::string>& args) {
   if (positional.size() == 1) positional.push_back("tree");
   const std::string sub = positional[1];
   if (!is_subcommand(sub))
-    return fail("unknown tags subcommand '" + sub + "' (tree, stats, query PATTERN, validate)" +
+    return fail("unknown tags subcommand '" + sub + "' (tree, stats, query PATTERN, validate, html)" +
                 close_matches_hint(sub, kSubcommands));
   size_t want = sub == "query" ? 3 : 2;
   if (positional.size() < want)
     return fail("tags query needs a PATTERN, e.g. `modelexport tags FILE.onnx query 'BertLayer'`");
   if (positional.size() > want) return fail("unexpected argument '" + positional[want] + "' after tags " + sub);
 
+  if (sub == "html" && output.empty()) return fail("tags html needs -o OUT.html");
   try {
+    if (sub == "html") check_writable(output);
     // Only validate looks at the weights; the others read the graph and its tags.
     TaggedModel t = load_tagged_model(positional[0], sidecar, sub == "validate");
     if (sub == "validate") {
@@ -175,6 +176,11 @@ int tags_command(const std::vector<std::string>& args) {
     if (sub == "tree") {
       if (json) std::cout << tree_json(t) << "\n";
       return json ? 0 : print_tree(t, depth, all);
+    }
+    if (sub == "html") {
+      write_files_atomically({{output, html_report(t, nullptr)}});
+      std::cout << "wrote " << output << ": " << t.modules.size() << " modules, " << t.nodes.size() << " nodes\n";
+      return 0;
     }
     if (sub == "stats") {
       TagStats s = tag_stats(t);

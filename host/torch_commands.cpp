@@ -4,6 +4,9 @@
 #include <string>
 #include <vector>
 
+#include <cstdlib>
+
+#include "base/error.h"
 #include "commands.h"
 #include "torch_module.h"
 
@@ -16,8 +19,9 @@ extern "C" __attribute__((visibility("default"))) int modelexport_torch_command(
     if (name == "compare") return mx::cli::compare_command(args);
     if (name == "tag") return mx::cli::tag_command(args);
     return mx::cli::fail("internal error: the torch commands module has no command '" + name + "'");
-  } catch (const std::exception& e) {
-    return mx::cli::fail(e.what());
+  } catch (const std::exception& e) {  // not one of ours: LibTorch's text has a backtrace
+    if (std::getenv("MODELEXPORT_VERBOSE")) return mx::cli::fail(e.what());
+    return mx::cli::fail(mx::first_line(e.what()) + " (--verbose shows more)");
   } catch (...) {
     return mx::cli::fail("internal error: unknown exception in '" + std::string(command) + "'");
   }

@@ -1,52 +1,186 @@
-// Temporary file + rename, for all outputs of one command together.
+// Output checks, streaming into temporaries, and the all-or-nothing rename of a set of files.
 #include "base/atomic_write.h"
 
+#include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cerrno>
 #include <cstring>
 #include <filesystem>
-#include <fstream>
+#include <memory>
+#include <optional>
 
 #include "base/error.h"
+#include "base/temp_file.h"
 
 namespace fs = std::filesystem;
 
 namespace mx {
 namespace {
 
-std::string temp_name(const std::string& path) { return path + ".tmp-" + std::to_string(::getpid()); }
+constexpr size_t kNameMax = 255;
 
 Error cannot_write(const std::string& path, const std::string& why) {
   return Error("cannot write '" + path + "': " + why);
 }
 
-void write_one(const std::string& path, const std::function<void(std::ostream&)>& write) {
-  errno = 0;
-  std::ofstream out(path, std::ios::binary | std::ios::trunc);
-  if (!out) throw cannot_write(path, errno ? std::strerror(errno) : "cannot open");
-  write(out);
-  out.close();
-  if (!out) throw cannot_write(path, errno ? std::strerror(errno) : "write failed");
+const char* kind_of(mode_t mode) {
+  if (S_ISCHR(mode)) return "a character device";
+  if (S_ISBLK(mode)) return "a block device";
+  if (S_ISFIFO(mode)) return "a FIFO";
+  if (S_ISSOCK(mode)) return "a socket";
+  return "not a regular file";
 }
 
-void write_one(const std::string& path, const std::string& contents) {
-  write_one(path, [&](std::ostream& out) { out.write(contents.data(), static_cast<std::streamsize>(contents.size())); });
+// A stream buffer over a file descriptor that keeps the errno of the first failed write.
+class FdBuf : public std::streambuf {
+ public:
+  explicit FdBuf(int fd) : fd_(fd) { setp(buf_, buf_ + sizeof buf_); }
+  int error() const { return error_; }
+  bool flush_all() { return drain(); }
+
+ protected:
+  int_type overflow(int_type c) override {
+    if (!drain()) return traits_type::eof();
+    if (!traits_type::eq_int_type(c, traits_type::eof())) {
+      *pptr() = traits_type::to_char_type(c);
+      pbump(1);
+    }
+    return traits_type::not_eof(c);
+  }
+  int sync() override { return drain() ? 0 : -1; }
+  std::streamsize xsputn(const char* s, std::streamsize n) override {
+    if (n < static_cast<std::streamsize>(sizeof buf_)) return std::streambuf::xsputn(s, n);
+    if (!drain() || !write_all(s, static_cast<size_t>(n))) return 0;  // large blocks: no copy
+    return n;
+  }
+
+ private:
+  bool drain() {
+    bool ok = write_all(pbase(), static_cast<size_t>(pptr() - pbase()));
+    setp(buf_, buf_ + sizeof buf_);
+    return ok;
+  }
+  bool write_all(const char* p, size_t n) {
+    while (n > 0 && error_ == 0) {
+      ssize_t w = ::write(fd_, p, n);
+      if (w < 0 && errno == EINTR) continue;
+      if (w <= 0) {
+        error_ = w < 0 ? errno : EIO;
+        break;
+      }
+      p += w;
+      n -= static_cast<size_t>(w);
+    }
+    return error_ == 0;
+  }
+  int fd_;
+  int error_ = 0;
+  char buf_[1 << 16];
+};
+
+// Streams `write` into a new temporary beside `path`.
+TempFile write_temporary(const std::string& path, const std::function<void(std::ostream&)>& write) {
+  remove_stale_temporaries(path);
+  TempFile temp(path);
+  FdBuf buf(temp.fd());
+  std::ostream out(&buf);
+  try {
+    write(out);
+    out.flush();
+  } catch (const Error&) {
+    if (buf.error()) throw cannot_write(path, std::strerror(buf.error()));
+    throw;
+  }
+  if (!out || !buf.flush_all() || buf.error())
+    throw cannot_write(path, buf.error() ? std::strerror(buf.error()) : "write failed");
+  if (int e = temp.close()) throw cannot_write(path, std::strerror(e));
+  return temp;
+}
+
+std::optional<struct stat> stat_of(const std::string& path) {
+  struct stat st {};
+  if (::stat(path.c_str(), &st) != 0) return std::nullopt;
+  return st;
+}
+
+bool same_file(const struct stat& a, const struct stat& b) { return a.st_dev == b.st_dev && a.st_ino == b.st_ino; }
+
+// One file renamed into place, with what it replaced kept aside until the commit.
+struct Renamed {
+  std::string target;
+  std::string backup;  // empty: there was no file before
+};
+
+void undo(const std::vector<Renamed>& done) {
+  for (auto it = done.rbegin(); it != done.rend(); ++it) {
+    if (it->backup.empty())
+      ::unlink(it->target.c_str());
+    else
+      ::rename(it->backup.c_str(), it->target.c_str());
+  }
+}
+
+// Renames `temp` over `target`, first keeping an old file there as a hard link (or, where
+// links are not supported, by moving it aside) under a fresh name of ours.
+Renamed rename_keeping_old(TempFile& temp, const std::string& target) {
+  Renamed r{target, ""};
+  struct stat st {};
+  if (::lstat(target.c_str(), &st) == 0 && !S_ISDIR(st.st_mode)) {  // over a folder, rename fails below
+    TempFile reserved(target);                                      // a fresh name; link() never follows or replaces
+    reserved.close();
+    std::string backup = reserved.path();
+    ::unlink(backup.c_str());
+    if (::link(target.c_str(), backup.c_str()) != 0 && ::rename(target.c_str(), backup.c_str()) != 0)
+      throw cannot_write(target, std::string("cannot keep the old file aside: ") + std::strerror(errno));
+    reserved.release();
+    r.backup = backup;
+  }
+  if (::rename(temp.path().c_str(), target.c_str()) != 0) {
+    int e = errno;
+    if (!r.backup.empty()) ::rename(r.backup.c_str(), target.c_str());
+    throw cannot_write(target, std::strerror(e));
+  }
+  temp.release();
+  return r;
+}
+
+void check_distinct(const std::vector<OutputFile>& files) {
+  for (size_t i = 0; i < files.size(); ++i)
+    for (size_t j = 0; j < i; ++j) {
+      auto a = stat_of(files[i].path), b = stat_of(files[j].path);
+      if (fs::absolute(files[i].path).lexically_normal() == fs::absolute(files[j].path).lexically_normal() ||
+          (a && b && same_file(*a, *b)))
+        throw cannot_write(files[i].path, "it is also the output '" + files[j].path + "'");
+    }
 }
 
 }  // namespace
 
-void check_writable(const std::string& path) {
+void check_writable(const std::string& path, const std::vector<std::string>& inputs) {
   fs::path p(path);
-  std::error_code ec;
   if (p.filename().empty()) throw cannot_write(path, "it names a folder, not a file");
-  if (fs::is_directory(p, ec)) throw cannot_write(path, "it is a folder");
+  if (p.filename().string().size() > kNameMax)
+    throw cannot_write(path, "its name is " + std::to_string(p.filename().string().size()) +
+                                 " bytes long, more than the " + std::to_string(kNameMax) + " a file name may have");
+  std::error_code ec;
   fs::path dir = p.has_parent_path() ? p.parent_path() : fs::path(".");
   if (!fs::exists(dir, ec)) throw cannot_write(path, "folder '" + dir.string() + "' does not exist");
   if (!fs::is_directory(dir, ec)) throw cannot_write(path, "'" + dir.string() + "' is not a folder");
-  std::string probe = temp_name(path);
-  write_one(probe, "");
-  fs::remove(probe, ec);
+  if (auto st = stat_of(path)) {
+    if (S_ISDIR(st->st_mode)) throw cannot_write(path, "it is a folder");
+    if (!S_ISREG(st->st_mode))
+      throw cannot_write(
+          path, std::string("it exists and is ") + kind_of(st->st_mode) + " (only a regular file is replaced)");
+    for (const auto& input : inputs)
+      if (auto in = stat_of(input); in && same_file(*st, *in))
+        throw cannot_write(path, input == path
+                                     ? "it is the command's input (an input is never overwritten)"
+                                     : "it is the command's input '" + input + "' (an input is never overwritten)");
+  }
+  remove_stale_temporaries(path);
+  TempFile probe(path);  // a new name, removed at once: never opens what is there
 }
 
 void write_files_atomically(const std::vector<std::pair<std::string, std::string>>& files) {
@@ -59,25 +193,25 @@ void write_files_atomically(const std::vector<std::pair<std::string, std::string
 }
 
 void write_outputs_atomically(const std::vector<OutputFile>& files) {
-  std::vector<std::string> temps;
-  auto cleanup = [&] {
-    std::error_code ec;
-    for (const auto& t : temps) fs::remove(t, ec);
-  };
+  if (files.empty()) return;
+  check_distinct(files);
+  std::vector<TempFile> temps;
+  temps.reserve(files.size());
+  for (const auto& f : files) temps.push_back(write_temporary(f.path, f.write));
+
+  SignalsDeferred deferred;
+  std::vector<Renamed> done;
   try {
-    for (const auto& f : files) {
-      temps.push_back(temp_name(f.path));
-      write_one(temps.back(), f.write);
-    }
-    for (size_t i = 0; i < files.size(); ++i) {
-      std::error_code ec;
-      fs::rename(temps[i], files[i].path, ec);
-      if (ec) throw cannot_write(files[i].path, ec.message());
-    }
+    for (size_t i = 1; i < files.size(); ++i) done.push_back(rename_keeping_old(temps[i], files[i].path));
+    if (::rename(temps[0].path().c_str(), files[0].path.c_str()) != 0)  // the commit point
+      throw cannot_write(files[0].path, std::strerror(errno));
+    temps[0].release();
   } catch (...) {
-    cleanup();
+    undo(done);
     throw;
   }
+  for (const auto& r : done)
+    if (!r.backup.empty()) ::unlink(r.backup.c_str());
 }
 
 }  // namespace mx

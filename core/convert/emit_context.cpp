@@ -89,6 +89,13 @@ bool EmitContext::is_none(size_t i) const { return i >= arg_count() || arg(i).ki
 
 bool EmitContext::is_shape_dynamic(size_t i) const { return i < arg_count() && arg(i).shape_dynamic; }
 
+bool EmitContext::has_dynamic_axes() const {
+  for (const auto& input : g_.trace().inputs)
+    for (const auto& label : g_.trace().values[input.value].dim_labels)
+      if (!label.empty()) return true;
+  return false;
+}
+
 // Converters that read an argument as a constant cannot follow a dynamic axis: say so
 // instead of baking the traced size into the graph.
 static void require_static(const EmitContext& cx, size_t i) {

@@ -44,6 +44,8 @@ class EmitContext {
   std::string int_input(size_t i, bool as_scalar = false);
   // True if argument i is computed from the size of a dynamic axis.
   bool is_shape_dynamic(size_t i) const;
+  // Some graph input has a dynamic axis (--dynamic): any dim computed from it may change.
+  bool has_dynamic_axes() const;
   // `v` with one value per spatial dim: a single value is repeated, as PyTorch does.
   std::vector<int64_t> per_dim(std::vector<int64_t> v, size_t n, const char* what) const;
 

@@ -9,6 +9,7 @@
 
 #include <boost/algorithm/string.hpp>
 
+#include "base/checked_number.h"
 #include "base/error.h"
 
 namespace mx {
@@ -94,7 +95,9 @@ DynamicAxis parse_dynamic_axis(const std::string& text) {
   d.input = parts[0];
   if (parts[1].empty() || parts[1].find_first_not_of("0123456789") != std::string::npos)
     throw fail("axis '" + parts[1] + "' is not a non-negative whole number");
-  d.axis = std::stoll(parts[1]);
+  auto axis = to_int64(parts[1], 0, 64);
+  if (!axis) throw fail("axis '" + parts[1] + "' is out of range (0 to 64)");
+  d.axis = *axis;
   d.label = parts.size() == 3 && !parts[2].empty() ? parts[2] : d.input + "_dim" + parts[1];
   return d;
 }

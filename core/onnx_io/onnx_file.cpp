@@ -16,6 +16,7 @@
 #include <filesystem>
 
 #include "base/error.h"
+#include "base/input_file.h"
 #include "onnx_io/weightless.h"
 
 namespace mx {
@@ -108,7 +109,7 @@ onnx::ModelProto parse_onnx(const char* data, size_t size, const std::string& la
 class MappedFile {
  public:
   explicit MappedFile(const std::string& path) {
-    int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+    int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK);  // swapped for a FIFO: fstat refuses it
     if (fd < 0) throw Error("cannot read '" + path + "': " + std::strerror(errno));
     struct stat st {};
     if (::fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
@@ -149,6 +150,7 @@ onnx::ModelProto read_onnx_file(const std::string& path, bool weights) {
   std::error_code ec;
   if (!std::filesystem::exists(path, ec)) throw Error("ONNX file '" + path + "' does not exist");
   if (std::filesystem::is_directory(path, ec)) throw Error("'" + path + "' is a folder, not an ONNX file");
+  check_regular_input(path, "ONNX file");  // by type, before open() could block on a FIFO
   MappedFile file(path);
   return parse_onnx(file.data(), file.size(), path, weights);
 }

@@ -103,7 +103,7 @@ CompareReport compare_strategies(const CompareOptions& o) {
     if (!names.count(s)) throw Error("--strategy-opt names strategy '" + s + "', which is not in --strategies");
   // Every plugin loads before the slow part, so that a missing or broken one fails fast.
   std::vector<const LoadedPlugin*> plugins;
-  for (const auto& s : o.strategies) plugins.push_back(&load_strategy(s, o.model.plugin_dirs));
+  for (const auto& s : o.strategies) plugins.push_back(&load_strategy(s, o.model.plugin_dirs, o.model.strategy_timeout));
   PluginEntries entries = plugin_entries(o.model.plugin_dirs);
 
   PhaseSeconds seconds;

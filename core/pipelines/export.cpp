@@ -5,6 +5,7 @@
 #include "base/phase_timer.h"
 #include "convert/convert.h"
 #include "base/error.h"
+#include "passes/declared_shapes.h"
 #include "passes/graph_cleanup.h"
 #include "onnx_io/model_io.h"
 #include "plugin/plugin_registry.h"
@@ -20,6 +21,7 @@ ConvertedModel convert_checked(const Trace& trace, const OpRegistry& registry, c
   ConvertedModel model = convert(trace, registry, copts);
   if (o.fold_batchnorm) fold_batchnorm(model);
   remove_dead_nodes(model);
+  if (!o.dynamic.empty()) relax_static_dims(model);
   try {
     check_converted(model);
   } catch (const std::exception& e) {
@@ -61,12 +63,13 @@ ExportReport export_model(const ExportOptions& o) {
   ExportReport r;
   PhaseTimer timer(r.seconds);
   // Everything that can fail cheaply fails before the model is loaded.
-  check_writable(o.output_path);
+  const std::vector<std::string> inputs{o.model_path, o.input_file};
+  check_writable(o.output_path, inputs);
   r.onnx_path = o.output_path;
   r.sidecar_path = sidecar_path_for(o.output_path);
-  check_writable(r.sidecar_path);
+  check_writable(r.sidecar_path, inputs);
   check_names(o.output_names, "--output-names");
-  const LoadedPlugin& plugin = load_strategy(o.strategy, o.plugin_dirs);
+  const LoadedPlugin& plugin = load_strategy(o.strategy, o.plugin_dirs, o.strategy_timeout);
   r.strategy = plugin.manifest.name;
   r.plugin_path = plugin.manifest.library_path;
   PluginEntries entries = plugin_entries(o.plugin_dirs);  // operator rows and auxiliary ops

@@ -114,12 +114,13 @@ std::vector<InputSpec> input_specs_from_onnx(const onnx::ModelProto& model, cons
 ForeignTagReport tag_foreign_model(const ForeignTagOptions& o) {
   ForeignTagReport r;
   PhaseTimer timer(r.seconds);
-  check_writable(o.output_path);
+  const std::vector<std::string> inputs{o.onnx_path, o.model_path};
+  check_writable(o.output_path, inputs);
   r.sidecar_path = sidecar_path_for(o.output_path);
-  check_writable(r.sidecar_path);
+  check_writable(r.sidecar_path, inputs);
   ConvertedModel model;
   model.model = read_onnx_file(o.onnx_path);
-  const LoadedPlugin& plugin = load_strategy(o.strategy, o.plugin_dirs);
+  const LoadedPlugin& plugin = load_strategy(o.strategy, o.plugin_dirs, o.strategy_timeout);
   r.strategy = plugin.manifest.name;
   PluginEntries entries = plugin_entries(o.plugin_dirs);  // auxiliary op types, as in export
   r.warnings = entries.conflicts;

@@ -9,6 +9,7 @@
 #include <chrono>
 #include <cmath>
 #include <csignal>
+#include <cstdio>
 #include <cstring>
 #include <sstream>
 
@@ -58,6 +59,7 @@ ChildOutcome run_in_child(const std::function<std::string()>& body, double timeo
   int fds[2];
   if (::pipe(fds) != 0)
     throw Error(std::string("cannot create a pipe for the plugin process: ") + std::strerror(errno));
+  std::fflush(nullptr);  // else plugin code calling exit() would write our buffered output again
   pid_t pid = ::fork();
   if (pid < 0) {
     int err = errno;

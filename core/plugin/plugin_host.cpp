@@ -9,6 +9,8 @@
 #include <deque>
 #include <map>
 
+#include "plugin/child_process.h"
+#include "plugin/elf_header.h"
 #include "base/error.h"
 
 namespace mx {
@@ -69,9 +71,36 @@ LoadedPlugin load(const PluginManifest& m) {
   return LoadedPlugin{m, p};
 }
 
+// Loads and checks the plugin in a child first, under the time limit: its constructors and
+// entry point are its code too, and the host only loads a library that loaded safely there.
+void probe(const PluginManifest& m, double timeout_seconds) {
+  const std::string& file = m.library_path;
+  if (std::string why = elf_mismatch(file); !why.empty()) throw Error("cannot load plugin '" + file + "': " + why);
+  ChildOutcome child = run_in_child(
+      [&]() -> std::string {
+        try {
+          load(m);
+          return "ok";
+        } catch (const std::exception& e) {
+          return e.what();
+        }
+      },
+      timeout_seconds);
+  if (!child.answered) {
+    std::string hint = child.timed_out_after > 0 ? " (see --strategy-timeout)" : "";
+    throw Error("plugin '" + file + "' " + describe_failure(child) +
+                " while loading (its constructors or " MX_ENTRY_SYMBOL "); the host is unharmed" + hint);
+  }
+  if (child.payload.empty())  // exit(0) from plugin code: it never got back to us
+    throw Error("plugin '" + file + "' ended the process (exit status 0) while loading, in its constructors or " +
+                MX_ENTRY_SYMBOL "; the host is unharmed");
+  if (child.payload != "ok") throw Error(child.payload);
+}
+
 }  // namespace
 
-const LoadedPlugin& load_strategy(const std::string& strategy, const std::vector<std::string>& dirs) {
+const LoadedPlugin& load_strategy(const std::string& strategy, const std::vector<std::string>& dirs,
+                                  double timeout_seconds) {
   const auto found = discover_plugins(dirs);
   const PluginManifest* broken = nullptr;
   for (const auto& m : found) {
@@ -81,7 +110,10 @@ const LoadedPlugin& load_strategy(const std::string& strategy, const std::vector
       continue;
     }
     auto it = loaded().find(m.library_path);
-    if (it == loaded().end()) it = loaded().emplace(m.library_path, load(m)).first;
+    if (it == loaded().end()) {
+      probe(m, timeout_seconds);
+      it = loaded().emplace(m.library_path, load(m)).first;
+    }
     return it->second;
   }
   // No good plugin of that name: the first broken one is the reason.

@@ -20,12 +20,17 @@ struct LoadedPlugin {
   const mx_plugin_t* plugin = nullptr;
 };
 
-// Loads the plugin named `strategy` (once per process; never unloaded). Throws mx::Error
-// naming the strategy and the folders searched, or the file and why it cannot be used.
-const LoadedPlugin& load_strategy(const std::string& strategy, const std::vector<std::string>& dirs);
-
-// How long a strategy may take to tag a model before it is stopped (--strategy-timeout).
+// How long a strategy may take to load or to tag a model before it is stopped
+// (--strategy-timeout).
 constexpr double kDefaultStrategyTimeout = 600;
+
+// Loads the plugin named `strategy` (once per process; never unloaded), after loading it in
+// a child process first (ELF header checked, constructors and entry point run, ABI checked,
+// within `timeout_seconds`): a plugin that crashes, hangs or exits there is reported and
+// never loaded here. Throws mx::Error naming the strategy and the folders searched, or the
+// file and why it cannot be used.
+const LoadedPlugin& load_strategy(const std::string& strategy, const std::vector<std::string>& dirs,
+                                  double timeout_seconds = kDefaultStrategyTimeout);
 
 // Runs the plugin's tag builder and tagger in a child process, so that a crashing or hanging
 // plugin cannot take the host down. Options: the manifest's settings, overridden by

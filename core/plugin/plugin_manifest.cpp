@@ -11,6 +11,8 @@
 #include <filesystem>
 #include <set>
 
+#include "base/checked_number.h"
+
 namespace fs = std::filesystem;
 
 namespace mx {
@@ -94,8 +96,10 @@ void check_abi(const std::string& abi) {
       abi.find_first_not_of("0123456789.") != abi.npos || abi.find('.', dot + 1) != abi.npos)
     throw Broken{"'abi' must look like \"1.0\", got '" + abi + "'"};
   const std::string host = std::to_string(MX_ABI_MAJOR) + "." + std::to_string(MX_ABI_MINOR);
-  const int32_t verdict = mx_abi_check(static_cast<uint32_t>(std::stoul(abi.substr(0, dot))),
-                                       static_cast<uint32_t>(std::stoul(abi.substr(dot + 1))), MX_ABI_MAJOR, MX_ABI_MINOR);
+  auto major = to_int64(abi.substr(0, dot), 0, UINT32_MAX), minor = to_int64(abi.substr(dot + 1), 0, UINT32_MAX);
+  if (!major || !minor) throw Broken{"'abi' \"" + abi + "\" has a version number too large to be one"};
+  const int32_t verdict =
+      mx_abi_check(static_cast<uint32_t>(*major), static_cast<uint32_t>(*minor), MX_ABI_MAJOR, MX_ABI_MINOR);
   if (verdict == MX_ABI_OTHER_MAJOR)
     throw Broken{"wrong ABI version: built for " + abi + ", this host speaks " + std::to_string(MX_ABI_MAJOR) + ".x"};
   if (verdict == MX_ABI_NEWER_MINOR)
@@ -126,6 +130,8 @@ PluginManifest read_manifest(const std::string& path) {
     m.error = "plugin manifest '" + m.manifest_path + "': " + b.why;
   } catch (const YAML::Exception& e) {
     m.error = "plugin manifest '" + m.manifest_path + "': not valid YAML: " + e.what();
+  } catch (const std::exception& e) {  // anything else (a bad value yaml-cpp converts) breaks this plugin alone
+    m.error = "plugin manifest '" + m.manifest_path + "': cannot be read: " + e.what();
   }
   return m;
 }
@@ -142,7 +148,11 @@ std::vector<std::string> plugin_search_path(const std::vector<std::string>& flag
       start = end + 1;
     }
   }
-  dirs.push_back(MX_PLUGIN_INSTALL_DIR);
+  // The installed folder, unless MODELEXPORT_INSTALLED_PLUGIN_DIR names another (a moved
+  // installation; the tests point it at an empty folder so that they never depend on what
+  // `meson install` put on this machine).
+  const char* installed = std::getenv("MODELEXPORT_INSTALLED_PLUGIN_DIR");
+  dirs.push_back(installed ? installed : MX_PLUGIN_INSTALL_DIR);
   return dirs;
 }
 

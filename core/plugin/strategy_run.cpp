@@ -6,6 +6,7 @@
 #include "plugin/child_process.h"
 #include "base/error.h"
 #include "plugin/plugin_host.h"
+#include "base/utf8.h"
 
 namespace mx {
 namespace {
@@ -42,10 +43,11 @@ class Reader {
     pos_ += n;
     return bytes_.substr(pos_ - n, n);
   }
+  bool at_end() const { return pos_ == bytes_.size(); }
 
  private:
   void need(uint64_t n) const {
-    if (n > bytes_.size() - pos_) throw Error("the plugin process sent a truncated answer");
+    if (n > bytes_.size() - pos_) throw Error("sent a truncated answer (or none)");
   }
   const std::string& bytes_;
   size_t pos_ = 0;
@@ -93,18 +95,41 @@ std::string tag_and_encode(const LoadedPlugin& lp, mx_graph_t& graph, const std:
   return w.bytes;
 }
 
-void decode(const std::string& bytes, TagResult& r, const std::string& who) {
+// The child is the plugin's process: everything it sends is checked like a file's contents.
+void decode_checked(const std::string& bytes, TagResult& r) {
   Reader in(bytes);
-  if (!in.get<uint8_t>()) throw Error(who + " " + in.get_string());
-  for (auto& tag : r.module_tags) {
+  if (!in.get<uint8_t>()) throw Error(in.get_string());  // the plugin's own failure message
+  for (size_t m = 0; m < r.module_tags.size(); ++m) {
     bool set = in.get<uint8_t>();
     std::string s = in.get_string();
-    if (set) tag = s;
+    if (!valid_utf8(s))
+      throw Error("gave module " + std::to_string(m) + " a tag that is not valid UTF-8 (ONNX strings must be)");
+    if (set) r.module_tags[m] = s;
   }
+  const auto modules = static_cast<int64_t>(r.module_tags.size());
   for (size_t n = 0; n < r.node_module.size(); ++n) {
     r.node_module[n] = in.get<int64_t>();
     r.node_decision[n] = in.get<int32_t>();
+    if (r.node_module[n] < -1 || r.node_module[n] >= modules)
+      throw Error("answered module " + std::to_string(r.node_module[n]) + " for node " + std::to_string(n) +
+                  ", outside the model's " + std::to_string(modules) + " modules");
+    if (r.node_module[n] >= 0 && (r.node_decision[n] < MX_DECISION_DIRECT || r.node_decision[n] > MX_DECISION_ROOT))
+      throw Error("answered decision " + std::to_string(r.node_decision[n]) + " for node " + std::to_string(n) +
+                  ", not one of MX_DECISION_*");
   }
+  if (!in.at_end()) throw Error("sent more than the answer (the process wrote to the answer pipe itself?)");
+}
+
+void decode(const std::string& bytes, TagResult& r, const std::string& who) {
+  std::string why;
+  try {
+    decode_checked(bytes, r);
+    return;
+  } catch (const Error& e) {
+    why = e.what();
+  }
+  if (!bytes.empty() && bytes[0] == 0) throw Error(who + " " + why);
+  throw Error(who + " " + why + "; the host is unharmed");
 }
 
 Options merge_options(const Options& settings, const Options& overrides) {

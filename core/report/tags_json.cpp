@@ -13,16 +13,8 @@ namespace {
 namespace pb = modelexport::tags;
 
 void fill_row(const TaggedModel& t, int m, bool with_nodes, pb::ModuleRow* row) {
-  const auto& mod = t.modules[m];
-  row->set_index(m);
-  row->set_path(mod.path);
-  row->set_class_name(mod.class_name);
-  row->set_tag(mod.tag);
-  row->set_parent(mod.parent);
-  row->set_depth(module_depth(t, m));
-  row->set_hidden(mod.hidden(t.modules));
-  row->set_direct_nodes(mod.direct_nodes);
-  row->set_total_nodes(mod.total_nodes);
+  fill_module_fields(t, m, row);
+  row->set_hidden(t.modules[m].hidden(t.modules));
   if (!with_nodes) return;
   for (int n : t.nodes_of(m)) {
     const auto& node = t.nodes[n];

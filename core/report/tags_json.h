@@ -29,4 +29,19 @@ std::string foreign_tagging_json(const ForeignTagOptions& options, const Foreign
 // Depth of module `m` in the tree (0 for the root).
 int module_depth(const TaggedModel& model, int m);
 
+// The fields every report's module row has (index, path, class_name, tag, parent, depth,
+// direct_nodes, total_nodes), for any of the .proto messages that carry them.
+template <typename Row>
+void fill_module_fields(const TaggedModel& t, int m, Row* row) {
+  const auto& mod = t.modules[m];
+  row->set_index(m);
+  row->set_path(mod.path);
+  row->set_class_name(mod.class_name);
+  row->set_tag(mod.tag);
+  row->set_parent(mod.parent);
+  row->set_depth(module_depth(t, m));
+  row->set_direct_nodes(mod.direct_nodes);
+  row->set_total_nodes(mod.total_nodes);
+}
+
 }  // namespace mx

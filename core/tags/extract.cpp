@@ -112,8 +112,9 @@ ExtractReport extract_modules(const TaggedModel& t, const ExtractRequest& r) {
   }
 
   // Fail on unwritable outputs before the slow part.
+  const std::vector<std::string> inputs{t.onnx_path, t.sidecar_path};
   if (r.all_of.empty()) {
-    check_writable(r.output);
+    check_writable(r.output, inputs);
   } else if (std::error_code ec;
              std::filesystem::exists(r.output, ec) && !std::filesystem::is_directory(r.output, ec)) {
     throw Error("cannot write into '" + r.output + "': it is a file, not a folder");
@@ -153,7 +154,7 @@ ExtractReport extract_modules(const TaggedModel& t, const ExtractRequest& r) {
     if (ec) throw Error("cannot create folder '" + r.output + "': " + ec.message());
   }
   try {
-    for (const auto& f : files) check_writable(f.first);
+    for (const auto& f : files) check_writable(f.first, inputs);
     write_files_atomically(files);
   } catch (...) {
     std::error_code ec;

@@ -22,7 +22,7 @@ void apply_tags(ConvertedModel& model, const Trace& trace, const TagResult& tags
     add_node_metadata(nodes[n], kTagKey, tag);
     add_node_metadata(nodes[n], kModuleKey, trace.modules[m].path);
     add_node_metadata(nodes[n], kDecisionKey, decision_name(tags.node_decision[n]));
-    add_node_metadata(nodes[n], kNamespaceKey, tag);
+    add_node_metadata(nodes[n], kNamespaceKey, namespace_for_tag(tag));
   }
 }
 
@@ -34,6 +34,8 @@ TagCounts count_tags(const TagResult& tags) {
   c.distinct_tags = static_cast<int>(distinct.size());
   return c;
 }
+
+std::string namespace_for_tag(const std::string& tag) { return tag.rfind('/', 0) == 0 ? tag.substr(1) : tag; }
 
 std::map<std::string, int> decision_counts(const TagResult& tags) {
   std::map<std::string, int> counts;

@@ -18,6 +18,11 @@ inline constexpr const char* kModuleKey = "modelexport.module";
 inline constexpr const char* kDecisionKey = "modelexport.decision";
 inline constexpr const char* kNamespaceKey = "namespace";  // Model Explorer folds by it
 
+// The namespace value of a node with `tag`: the tag without its leading '/'. Model
+// Explorer's ONNX adapter splits the value at '/' into layers (older releases keep an empty
+// first level for a leading '/'), and PyTorch's dynamo exporter writes no leading separator.
+std::string namespace_for_tag(const std::string& tag);
+
 constexpr int kSidecarSchemaVersion = 1;
 
 // Sets the four metadata keys on every node of `model` from `tags`.

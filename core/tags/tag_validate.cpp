@@ -11,6 +11,7 @@
 #include <map>
 #include <set>
 
+#include "onnx_io/external_data.h"
 #include "tags/sidecar.pb.h"
 #include "tags/tag_output.h"
 
@@ -57,9 +58,26 @@ void check_nodes(const TaggedModel& t, ValidationReport& r) {
     r.tagged++;
     if (auto why = tag_syntax_error(n.tag); !why.empty())
       r.problems.push_back(who + " has tag '" + n.tag + "' that does not parse: " + why);
-    if (n.ns != n.tag) r.problems.push_back(who + ": " + kNamespaceKey + " '" + n.ns + "' differs from its tag");
+    if (n.ns != namespace_for_tag(n.tag))
+      r.problems.push_back(who + ": " + kNamespaceKey + " '" + n.ns + "' is not its tag without the leading '/' ('" +
+                           namespace_for_tag(n.tag) + "')");
     if (decision_code(n.decision) == 0)
       r.problems.push_back(who + " has unknown " + kDecisionKey + " '" + n.decision + "'");
+  }
+}
+
+// The module list: not empty, paths unique (parents are checked on reading).
+void check_module_tree(const modelexport::sidecar::Hierarchy& h, const std::string& file, ValidationReport& r) {
+  if (h.modules_size() == 0) {
+    r.problems.push_back(file + " lists no modules (index 0 must be the root)");
+    return;
+  }
+  std::map<std::string, int> by_path;
+  for (int m = 1; m < h.modules_size(); ++m) {
+    const auto& mod = h.modules(m);
+    if (auto [it, fresh] = by_path.emplace(mod.path(), m); !fresh)
+      r.problems.push_back(file + ": modules " + std::to_string(it->second) + " and " + std::to_string(m) +
+                           " have the same path '" + mod.path() + "'");
   }
 }
 
@@ -68,8 +86,14 @@ void check_sidecar(const TaggedModel& t, const modelexport::sidecar::Hierarchy& 
   std::map<std::string, int> graph_index;
   for (size_t i = 0; i < t.nodes.size(); ++i) graph_index.emplace(t.nodes[i].name, static_cast<int>(i));
   std::set<std::string> listed;
+  if (h.nodes_size() != static_cast<int>(t.nodes.size()))
+    r.problems.push_back(file + " lists " + std::to_string(h.nodes_size()) + " nodes; the graph has " +
+                         std::to_string(t.nodes.size()));
   for (const auto& s : h.nodes()) {
-    listed.insert(s.name());
+    if (!listed.insert(s.name()).second) {
+      r.problems.push_back(file + " lists node '" + s.name() + "' more than once");
+      continue;
+    }
     auto it = graph_index.find(s.name());
     if (it == graph_index.end()) {
       r.problems.push_back(file + " names node '" + s.name() + "', which does not exist in the ONNX graph");
@@ -90,6 +114,7 @@ void check_sidecar(const TaggedModel& t, const modelexport::sidecar::Hierarchy& 
     r.problems.push_back(file + " summary says " + std::to_string(h.summary().nodes()) + " nodes; the graph has " +
                          std::to_string(t.nodes.size()));
 
+  check_module_tree(h, file, r);
   // Modules: tags parse and are unique among visible modules; each node's module is known
   // and carries the node's tag.
   std::map<std::string, int> tag_owner;
@@ -98,7 +123,12 @@ void check_sidecar(const TaggedModel& t, const modelexport::sidecar::Hierarchy& 
     if (auto why = tag_syntax_error(mod.tag); !why.empty())
       r.problems.push_back(file + ": module '" + t.label(static_cast<int>(m)) + "' has tag '" + mod.tag +
                            "' that does not parse: " + why);
-    if (mod.hidden(t.modules)) continue;
+    if (mod.hidden(t.modules)) {  // a container (ModuleList) shares its parent's tag and runs no op
+      if (mod.direct_nodes > 0)
+        r.problems.push_back(file + ": module '" + t.label(static_cast<int>(m)) + "' has its parent's tag '" +
+                             mod.tag + "' but nodes of its own");
+      continue;
+    }
     auto [it, fresh] = tag_owner.emplace(mod.tag, static_cast<int>(m));
     if (!fresh)
       r.problems.push_back(file + ": modules '" + t.label(it->second) + "' and '" + t.label(static_cast<int>(m)) +
@@ -145,6 +175,7 @@ ValidationReport validate_tags(const TaggedModel& t) {
     r.problems.push_back("ONNX's checker rejects '" + t.onnx_path + "': " + why);
   }
   check_nodes(t, r);
+  for (auto& p : external_data_problems(t.model, t.onnx_path)) r.problems.push_back(p);
   if (!t.sidecar_error.empty()) {
     r.problems.push_back(t.sidecar_error);
   } else if (!t.sidecar) {

@@ -10,6 +10,7 @@
 #include <sstream>
 
 #include "base/error.h"
+#include "base/input_file.h"
 #include "onnx_io/node_metadata.h"
 #include "onnx_io/onnx_file.h"
 #include "tags/sidecar.pb.h"
@@ -28,22 +29,29 @@ std::vector<std::string> split(const std::string& s, char sep) {
 
 // Parses the sidecar or says why it cannot be used.
 std::string read_sidecar(const std::string& path, modelexport::sidecar::Hierarchy& h) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return "cannot read sidecar '" + path + "'";
-  std::stringstream ss;
-  ss << in.rdbuf();
+  std::string text;
+  try {
+    text = read_input_file(path, "sidecar");
+  } catch (const Error& e) {
+    return e.what();
+  }
   google::protobuf::util::JsonParseOptions opts;
   opts.ignore_unknown_fields = true;  // newer files may add fields without a schema bump
-  auto status = google::protobuf::util::JsonStringToMessage(ss.str(), &h, opts);
+  auto status = google::protobuf::util::JsonStringToMessage(text, &h, opts);
   if (!status.ok()) return "sidecar '" + path + "' is not a valid hierarchy JSON: " + status.ToString();
   if (h.schema_version() < 1 || h.schema_version() > kSidecarSchemaVersion)
     return "sidecar '" + path + "' has schema_version " + std::to_string(h.schema_version()) +
            "; this modelexport reads version " + std::to_string(kSidecarSchemaVersion);
+  // Every index is range-checked before anything follows it; a parent must also contain
+  // its child by path, else extract would cut a module without part of it.
   for (int i = 0; i < h.modules_size(); ++i) {
     int p = h.modules(i).parent();
-    if ((i == 0) != (p == -1) || p >= i)
+    if (i == 0 ? p != -1 : (p < 0 || p >= i))
       return "sidecar '" + path + "': module " + std::to_string(i) + " ('" + h.modules(i).path() + "') has parent " +
              std::to_string(p) + " (index 0 must be the root and parents must come first)";
+    if (p > 0 && h.modules(i).path().rfind(h.modules(p).path() + ".", 0) != 0)
+      return "sidecar '" + path + "': module " + std::to_string(i) + " ('" + h.modules(i).path() + "') has parent " +
+             std::to_string(p) + " ('" + h.modules(p).path() + "'), whose path does not contain it";
   }
   return "";
 }
@@ -170,6 +178,13 @@ int TaggedModel::find_tag(const std::string& tag) const {
 std::string TaggedModel::label(int m) const {
   if (m == 0) return "<root>";
   return modules[m].path.empty() ? "? (" + modules[m].tag + ")" : modules[m].path;
+}
+
+std::string TaggedModel::tree_label(int m) const {
+  const auto& mod = modules[m];
+  if (mod.parent < 0) return mod.tag;
+  if (mod.hidden(modules)) return "[" + mod.class_name + "]";
+  return mod.tag.substr(mod.tag.rfind('/') + 1);
 }
 
 std::vector<int> TaggedModel::subtree(int m) const {

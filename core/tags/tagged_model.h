@@ -46,6 +46,9 @@ struct TaggedModel {
   int find_tag(const std::string& tag) const;    // the visible module with that tag; -1 if none
   // "layer2" or "<root>" for messages.
   std::string label(int module) const;
+  // The part of its tag a module adds ("BasicBlock.0"; the root's whole tag), or
+  // "[Class]" for a hidden one, for printed trees.
+  std::string tree_label(int module) const;
   // The nodes of module `m` and its descendants, in graph order.
   std::vector<int> nodes_of(int module) const;
   std::vector<int> subtree(int module) const;  // m first, then descendants, parents first

@@ -28,6 +28,11 @@ std::vector<int64_t> Interpreter::run(const jit::Module& root, const std::vector
     throw Error("model '" + trace_.model_path + "': forward takes " + std::to_string(expected) + " input(s) (" + args +
                 ") but " + std::to_string(inputs.size()) + " were given with --input");
   }
+  for (size_t i = 1; i < schema_args.size(); ++i)
+    if (schema_args[i].type()->kind() != c10::TypeKind::TensorType)
+      throw Error("model '" + trace_.model_path + "': forward's argument '" + schema_args[i].name() + "' is " +
+                  schema_args[i].type()->annotation_str() +
+                  "; modelexport feeds tensors only (one --input per Tensor argument)");
   std::vector<int64_t> args{pin(new_value(root._ivalue(), nullptr, -1))};
   for (size_t i = 0; i < inputs.size(); ++i) {
     int64_t id = pin(new_value(inputs[i], graph.inputs()[i + 1], -1));
@@ -241,11 +246,17 @@ void Interpreter::run_op(jit::Node* node, ValueMap& ids, const Stack& stack) {
     // An in-place op overwrites its input: keep the IR value's pre-op contents.
     if (writes_input(node, i) && rt_[id].isTensor()) rt_[id] = rt_[id].toTensor().clone();
   }
+  if (node->kind() == c10::prim::RaiseException) {  // LibTorch's text would lose the message
+    std::string text = !values.empty() && values[0].isString() ? values[0].toStringRef() : "";
+    std::string cls = values.size() > 1 && values[1].isString() ? values[1].toStringRef() + ": " : "";
+    throw Error("model '" + trace_.model_path + "': forward raised an exception in module '" +
+                trace_.module_label(stack.back()) + "': " + cls + first_line(text));
+  }
   try {
     call_node(node, values);
   } catch (const std::exception& e) {
     throw Error("running " + entry.op + " in module '" + trace_.module_label(stack.back()) +
-                "' failed: " + first_line(e.what()));
+                "' failed: " + message_of(e));
   }
   auto index = static_cast<int64_t>(trace_.entries.size());
   for (size_t i = 0; i < node->outputs().size(); ++i) {

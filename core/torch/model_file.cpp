@@ -4,21 +4,27 @@
 #include <filesystem>
 
 #include "base/error.h"
+#include "base/input_file.h"
+#include "base/zip_directory.h"
 #include "torch/tensor_bridge.h"
+#include "torch/tensor_checks.h"
 
 namespace mx {
 
 torch::jit::Module load_module(const std::string& path) {
   std::error_code ec;
   if (!std::filesystem::exists(path, ec)) throw Error("model file '" + path + "' does not exist");
-  if (!std::filesystem::is_regular_file(path, ec)) throw Error("model file '" + path + "' is not a regular file");
+  check_regular_input(path, "model file");
+  torch::jit::Module m;
   try {
-    auto m = torch::jit::load(path);
+    zip_record_sizes_of_file(path);  // LibTorch's reader trusts the archive's directory
+    m = torch::jit::load(path);
     m.eval();
-    return m;
   } catch (const std::exception& e) {
-    throw Error("model file '" + path + "' is not a TorchScript file that LibTorch can load: " + first_line(e.what()));
+    throw Error("model file '" + path + "' is not a TorchScript file that LibTorch can load: " + message_of(e));
   }
+  check_module_tensors(m, path);  // before anything reads a tensor's bytes
+  return m;
 }
 
 TorchModel::TorchModel(const std::string& path)

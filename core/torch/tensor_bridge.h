@@ -19,7 +19,7 @@ std::shared_ptr<TensorData> to_data(const at::Tensor& t, bool copy);
 // A tensor holding a copy of the bytes.
 at::Tensor from_data(const TensorData& d);
 
-// LibTorch's messages carry a C++ backtrace after the first line.
-std::string first_line(const std::string& s);
+// LibTorch's message without its backtrace and source excerpt (first_line in base/error.h).
+std::string message_of(const std::exception& e);
 
 }  // namespace mx

@@ -10,6 +10,17 @@ namespace {
 
 namespace jit = torch::jit;
 
+const char* kind_name(Value::Kind k) {
+  switch (k) {
+    case Value::Kind::Int: return "an int";
+    case Value::Kind::Double: return "a float";
+    case Value::Kind::Bool: return "a bool";
+    case Value::Kind::None: return "None";
+    case Value::Kind::String: return "a string";
+    default: return "not a tensor";
+  }
+}
+
 void flatten_outputs(const Trace& trace, int64_t id, std::vector<int64_t>& out) {
   const auto& v = trace.values[id];
   if (v.kind == Value::Kind::Tensor) {
@@ -17,9 +28,9 @@ void flatten_outputs(const Trace& trace, int64_t id, std::vector<int64_t>& out) 
     return;
   }
   if (v.kind != Value::Kind::Tuple && v.kind != Value::Kind::List)
-    throw Error("model '" + trace.model_path +
-                "': forward returns a value that is not a tensor or a tuple, list or dict of tensors (" + v.debug_name +
-                ")");
+    throw Error("model '" + trace.model_path + "': forward's output " + std::to_string(out.size()) + " is " +
+                kind_name(v.kind) +
+                "; modelexport exports tensor outputs (a tensor, or a tuple, list or dict of tensors)");
   for (auto e : v.elements) flatten_outputs(trace, e, out);
 }
 

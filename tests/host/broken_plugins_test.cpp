@@ -24,6 +24,15 @@ void broken(const fs::path& dir, const std::string& kind, const std::string& abi
   add_plugin(dir, test_plugin_library("broken_" + kind + ".so"), kind, abi);
 }
 
+// A copy of the htp library cut to its first 4 KiB: its ELF header is intact, what it
+// points at is past the end (SIGBUS inside dlopen, once mapped).
+void truncated_copy(const fs::path& dir, const std::string& name) {
+  copy_shipped_plugin(dir, "htp");
+  std::string bytes = read_file((dir / "htp.so").string()).substr(0, 4096);
+  std::ofstream(dir / (name + ".so"), std::ios::binary) << bytes;
+  std::ofstream(dir / (name + ".yaml")) << "name: " << name << "\nabi: \"1.0\"\n";
+}
+
 const std::string kNewerMinor = std::to_string(MX_ABI_MAJOR) + "." + std::to_string(MX_ABI_MINOR + 1);
 
 std::vector<Case> cases() {
@@ -55,6 +64,39 @@ std::vector<Case> cases() {
        "was killed by signal 11 (Segmentation fault) while tagging"},
       {"TaggerHangs", "hang", [](const fs::path& d) { broken(d, "hang"); }, "hang.so",
        "did not finish within 2 s and was stopped while tagging; the host is unharmed (see --strategy-timeout)"},
+      // Plugin code that runs when the library is loaded: in a probe child first.
+      {"ConstructorCrashes", "ctor_crash", [](const fs::path& d) { broken(d, "ctor_crash"); }, "ctor_crash.so",
+       "was killed by signal 11 (Segmentation fault) while loading (its constructors or modelexport_plugin_entry)"},
+      {"ConstructorHangs", "ctor_hang", [](const fs::path& d) { broken(d, "ctor_hang"); }, "ctor_hang.so",
+       "did not finish within 2 s and was stopped while loading"},
+      {"ConstructorExits", "ctor_exit", [](const fs::path& d) { broken(d, "ctor_exit"); }, "ctor_exit.so",
+       "ended the process (exit status 0) while loading"},
+      {"EntryCrashes", "entry_crash", [](const fs::path& d) { broken(d, "entry_crash"); }, "entry_crash.so",
+       "was killed by signal 11 (Segmentation fault) while loading"},
+      {"EntryHangs", "entry_hang", [](const fs::path& d) { broken(d, "entry_hang"); }, "entry_hang.so",
+       "did not finish within 2 s and was stopped while loading"},
+      {"EntryExits", "entry_exit", [](const fs::path& d) { broken(d, "entry_exit"); }, "entry_exit.so",
+       "ended the process (exit status 0) while loading"},
+      {"TruncatedLibrary", "truncated", [](const fs::path& d) { truncated_copy(d, "truncated"); }, "truncated.so",
+       "while loading"},
+      {"LibraryForAnotherMachine", "aarch64",
+       [](const fs::path& d) {
+         broken(d, "crash");
+         fs::rename(d / "crash.so", d / "aarch64.so");
+         std::ofstream(d / "aarch64.yaml") << "name: aarch64\nabi: \"1.0\"\n";
+         fs::remove(d / "crash.yaml");
+         std::fstream f(d / "aarch64.so", std::ios::in | std::ios::out | std::ios::binary);
+         f.seekp(18);
+         f.put(static_cast<char>(183)).put(0);  // e_machine = EM_AARCH64
+       },
+       "aarch64.so", "it is built for AArch64 (64-bit), this host runs x86-64 (64-bit)"},
+      // Answers forged onto the pipe by plugin code: range-checked, never trusted.
+      {"ForgedHugeModuleIndex", "forged_huge_index", [](const fs::path& d) { broken(d, "forged_huge_index"); },
+       "forged_huge_index.so", "answered module 1099511627776 for node 0, outside the model's"},
+      {"ForgedModuleIndex1000", "forged_index_1000", [](const fs::path& d) { broken(d, "forged_index_1000"); },
+       "forged_index_1000.so", "answered module 1000 for node 0, outside the model's"},
+      {"TagNotUtf8", "bad_utf8_tag", [](const fs::path& d) { broken(d, "bad_utf8_tag"); }, "bad_utf8_tag.so",
+       "gave module 0 a tag that is not valid UTF-8"},
   };
 }
 

@@ -21,7 +21,6 @@ class CompareOnModel : public ::testing::TestWithParam<ModelCase> {};
 
 TEST_P(CompareOnModel, FiguresMatchSeparateExports) {
   const auto& htp = export_with(GetParam(), "htp");
-  if (htp.unsupported) GTEST_SKIP() << GetParam().model << " does not export yet: " << htp.result.err;
   const auto& usage = export_with(GetParam(), "usage_based");
   ASSERT_EQ(htp.result.exit_code, 0) << htp.result.err;
   ASSERT_EQ(usage.result.exit_code, 0) << usage.result.err;

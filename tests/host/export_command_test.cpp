@@ -81,7 +81,8 @@ TEST_P(ExportTest, EveryNodeCarriesTagModuleDecisionAndNamespace) {
   for (const auto& node : e().proto.graph().node()) {
     std::string tag = node_metadata(node, kTagKey);
     EXPECT_EQ(tag.rfind('/', 0), 0u) << node.name() << " has tag '" << tag << "'";
-    EXPECT_EQ(node_metadata(node, kNamespaceKey), tag) << node.name();
+    // Model Explorer's layers: the tag's segments, without an empty first one.
+    EXPECT_EQ(node_metadata(node, kNamespaceKey), tag.substr(1)) << node.name();
     EXPECT_TRUE(decisions.count(node_metadata(node, kDecisionKey))) << node.name();
     EXPECT_EQ(node_metadata(node).size(), 4u) << node.name();
   }

@@ -70,7 +70,6 @@ class ExtractAgainstLibTorch : public ::testing::TestWithParam<ModuleCase> {};
 TEST_P(ExtractAgainstLibTorch, ReproducesTheModulesRealOutputsFromItsRealInputs) {
   const auto& c = GetParam();
   const auto& full = htp_export(c.model);
-  if (full.unsupported) GTEST_SKIP() << c.model << " does not export yet: " << full.result.err;
   ASSERT_EQ(full.result.exit_code, 0) << full.result.err;
   const Reference& ref = reference(c.model);
   // The in-test conversion is the export's: same nodes, same names.

@@ -45,6 +45,17 @@ TEST_F(PluginFolder, FolderWithoutTheStrategyNamesItAndTheFoldersSearched) {
   EXPECT_FALSE(fs::exists(out.file("m.onnx")));
 }
 
+// The installed folder comes last, and the tests point it elsewhere (tests/meson.build): a
+// `meson install` on this machine changes no test's outcome. Here it holds htp.
+TEST_F(PluginFolder, InstalledFolderIsSearchedLastAndCanBeMoved) {
+  auto r = run("env -u MODELEXPORT_PLUGIN_PATH MODELEXPORT_INSTALLED_PLUGIN_DIR=" + quote(plugins.path().string()) + " " +
+               export_cmd("--plugin-dir " + quote(empty.path().string())));
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  auto list = run("MODELEXPORT_INSTALLED_PLUGIN_DIR=" + quote(plugins.path().string()) + " " + quote(modelexport_bin()) +
+                  " plugins --verbose");
+  EXPECT_NE(list.out.find((plugins.path() / "htp.so").string()), std::string::npos) << list.out;
+}
+
 TEST_F(PluginFolder, UnknownStrategyIsNotFound) {
   auto r = run(export_cmd(in_folder() + " --strategy nosuch"));
   EXPECT_NE(r.exit_code, 0);

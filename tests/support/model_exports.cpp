@@ -2,6 +2,7 @@
 #include "model_exports.h"
 
 #include <map>
+#include <stdexcept>
 
 namespace mx::test {
 
@@ -25,9 +26,22 @@ const ModelExport& export_with(const ModelCase& c, const std::string& strategy) 
   e.sidecar = dir.file(key + "_hierarchy.json");
   e.result = run(quote(modelexport_bin()) + " export " + quote(fixture_model(c.model)) + " " + quote(e.onnx) +
                  " --strategy " + strategy + " --plugin-dir " + quote(plugin_build_dir()) + " " + c.input_args);
-  e.unsupported = e.result.exit_code != 0 && e.result.err.find("unsupported operator") != std::string::npos;
   if (e.result.exit_code == 0) e.proto.ParseFromString(read_file(e.onnx));
   return cache.emplace(key, std::move(e)).first->second;
+}
+
+ModelCase model_case(const std::string& model) {
+  for (const auto& c : strategy_model_cases())
+    if (c.model == model) return c;
+  throw std::runtime_error("no model case '" + model + "'");
+}
+
+CommandResult profile_in_onnxruntime(const std::string& onnx, const std::string& model, const std::string& dir,
+                                     const std::string& level, int runs) {
+  std::string cmd = "node " + quote(source_root() + "/tests/ort/profile_model.js") + " " + quote(onnx) + " " +
+                    quote(dir) + " " + level + " " + std::to_string(runs);
+  for (const auto& spec : fixture_inputs(model)) cmd += " " + quote(spec);
+  return run(cmd);
 }
 
 }  // namespace mx::test

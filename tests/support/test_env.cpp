@@ -131,6 +131,8 @@ std::vector<std::shared_ptr<TensorData>> run_onnxruntime(const std::string& onnx
   }
   auto r = run(cmd);
   if (r.exit_code != 0) throw std::runtime_error("ONNX Runtime failed on " + onnx_path + ": " + r.err);
+  if (r.err.find("Expected shape from model") != std::string::npos)
+    throw std::runtime_error("ONNX Runtime warns about a declared shape of " + onnx_path + ": " + r.err);
   std::vector<std::shared_ptr<TensorData>> out;
   auto listing = YAML::LoadFile(dir.file("out") + "/outputs.json");
   for (const auto& o : listing) {
@@ -145,6 +147,19 @@ std::vector<std::shared_ptr<TensorData>> run_onnxruntime(const std::string& onnx
     if (output_names) output_names->push_back(o["name"].as<std::string>());
   }
   return out;
+}
+
+std::string onnx_check_problems(const std::string& onnx_path) {
+  auto r = run("/usr/bin/python3 " + quote(source_root() + "/tests/support/check_onnx.py") + " " + quote(onnx_path));
+  if (r.exit_code == 0) return "";
+  return r.out + r.err + (r.out.empty() && r.err.empty() ? "check_onnx.py exited " + std::to_string(r.exit_code) : "");
+}
+
+double max_abs(const TensorData& t) {
+  double m = 0;
+  const auto* p = static_cast<const float*>(t.data);
+  for (int64_t i = 0; i < t.numel(); ++i) m = std::max(m, std::fabs(static_cast<double>(p[i])));
+  return m;
 }
 
 double max_abs_diff(const TensorData& a, const TensorData& b) {

@@ -51,11 +51,20 @@ class TempDir {
 
 // Runs MODEL.onnx in ONNX Runtime (tests/ort/run_model.js) on `inputs` named `names`; the
 // outputs in ORT's order, fetched by their names (put in `output_names` if given).
-// Throws std::runtime_error with ORT's message if it fails.
+// Throws std::runtime_error with ORT's message if it fails, or if ORT warns that an output's
+// shape differs from the one the model declares (a static dim that should be symbolic).
 std::vector<std::shared_ptr<TensorData>> run_onnxruntime(const std::string& onnx_path,
                                                          const std::vector<std::string>& names,
                                                          const std::vector<std::shared_ptr<TensorData>>& inputs,
                                                          std::vector<std::string>* output_names = nullptr);
+
+// ONNX's own checks on an exported file (tests/support/check_onnx.py): the full checker
+// with strict shape inference, and declared output dims against inferred ones. Empty if
+// the file passes, else the problems found, one a line.
+std::string onnx_check_problems(const std::string& onnx_path);
+
+// max |t| over a float32 tensor.
+double max_abs(const TensorData& t);
 
 // max |a - b| over float32 tensors of equal shape; +inf if shapes or types differ.
 double max_abs_diff(const TensorData& a, const TensorData& b);

@@ -103,7 +103,7 @@ inline onnx::ModelProto tiny_tagged_model() {
     add_node_metadata(*node, kTagKey, mod.tag);
     add_node_metadata(*node, kModuleKey, mod.path);
     add_node_metadata(*node, kDecisionKey, tn.module == 0 ? "root" : "direct");
-    add_node_metadata(*node, kNamespaceKey, mod.tag);
+    add_node_metadata(*node, kNamespaceKey, std::string(mod.tag).substr(1));
   }
   return m;
 }

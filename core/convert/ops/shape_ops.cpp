@@ -45,8 +45,19 @@ void emit_flatten(EmitContext& cx) {
   std::vector<int64_t> shape(start, 0);
   shape.push_back(-1);
   const auto& in = cx.arg(0).shape;
-  shape.insert(shape.end(), in.begin() + end + 1, in.end());
-  reshape_to(cx, shape, true);
+  // Under --dynamic any trailing dim may change (even one both traces agree on).
+  if (!cx.has_dynamic_axes() || end + 1 == static_cast<int64_t>(rank)) {
+    shape.insert(shape.end(), in.begin() + end + 1, in.end());
+    return reshape_to(cx, shape, true);
+  }
+  // The kept trailing dims are read at run time.
+  std::string dims = cx.fresh("Shape"), tail = cx.fresh("Slice"), full = cx.fresh("Concat");
+  cx.helper("Shape", {cx.tensor(0)}, {dims});
+  cx.helper("Slice", {dims, cx.const_ints({end + 1}), cx.const_ints({static_cast<int64_t>(rank)})}, {tail});
+  set_attr(cx.helper("Concat", {cx.const_ints(shape), tail}, {full}), "axis", static_cast<int64_t>(0));
+  std::string out = cx.fresh("Reshape");
+  cx.node("Reshape", {cx.tensor(0), full}, {out});
+  cx.set_output(0, out);
 }
 
 

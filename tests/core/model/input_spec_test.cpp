@@ -57,5 +57,26 @@ TEST(InputSpec, RejectsWhatItCannotRead) {
   expect_error("x:float32:2xx3", "dimension ''");
 }
 
+// Numbers that std::stoll refused with a bare "stoll" get a message naming the spec.
+TEST(InputSpec, NumbersOutOfRangeAreNamed) {
+  expect_error("x:float32:99999999999999999999", "dimension '99999999999999999999' is too large");
+  expect_error("x:int64:2:0..99999999999999999999", "range '0..99999999999999999999' is not LOW..HIGH");
+  expect_error("x:int8:2:0..300", "bound '300' of range '0..300' is outside what int8 holds (-128 to 127)");
+  expect_error("x:int32:2:0..4294967296", "outside what int32 holds");
+}
+
+TEST(InputSpec, TheFullInt64RangeIsRefusedNotWrapped) {
+  expect_error("x:int64:2:-9223372036854775808..9223372036854775807", "more values than an int64 can count");
+  expect_error("x:int64:2:0..9223372036854775807", "more values than an int64 can count");
+  expect_error("x:int64:2:1..9223372036854775807", "more values than an int64 can count");
+  EXPECT_EQ(parse_input_spec("x:int64:2:1..9223372036854775806").high, INT64_MAX - 1);
+}
+
+TEST(InputSpec, SizesThatCannotBeAllocatedAreRefusedWithTheBytes) {
+  expect_error("x:float32:100000x100000x12", "input 'x' needs 480000000000 bytes (447.0 GiB), more than this machine's");
+  expect_error("x:float32:4294967296x4294967296", "input 'x' would need more than 2^64 bytes (4 per element)");
+  EXPECT_EQ(parse_input_spec("x:float32:0x4294967296x4294967296").dims[0], 0);  // empty: no bytes
+}
+
 }  // namespace
 }  // namespace mx

@@ -102,6 +102,31 @@ TEST(FoldBatchnorm, ScalesWeightsAndBiasPerChannel) {
   EXPECT_EQ(m.folded.size(), 1u);
 }
 
+// The Conv's own bias goes through the BatchNorm too: b' = (b - mean) * k + shift.
+TEST(FoldBatchnorm, KeepsTheConvsOwnBias) {
+  ConvertedModel m;
+  m.model.mutable_graph()->add_output()->set_name("y");
+  add_floats(m, "conv.weight", {2, 1, 1, 1}, {2, 3}, true);
+  add_floats(m, "conv.bias", {2}, {5, -2}, true);
+  add_floats(m, "bn.weight", {2}, {1, 4});
+  add_floats(m, "bn.bias", {2}, {0.5f, -1});
+  add_floats(m, "bn.running_mean", {2}, {1, 2});
+  add_floats(m, "bn.running_var", {2}, {3, 15});
+  add(m, "Conv", {"x", "conv.weight", "conv.bias"}, {"c"}, 0);
+  auto* bn = add(m, "BatchNormalization", {"c", "bn.weight", "bn.bias", "bn.running_mean", "bn.running_var"}, {"y"}, 1);
+  auto* eps = bn->add_attribute();
+  eps->set_name("epsilon");
+  eps->set_type(onnx::AttributeProto::FLOAT);
+  eps->set_f(1.0f);
+  ASSERT_EQ(fold_batchnorm(m).size(), 1u);
+  ASSERT_EQ(m.model.graph().node_size(), 1);
+  const auto& conv = m.model.graph().node(0);
+  ASSERT_EQ(conv.input_size(), 3);
+  // k = {1/2, 1}: w' = {1, 3}; b' = {(5 - 1) / 2 + 0.5, (-2 - 2) * 1 - 1} = {2.5, -5}
+  EXPECT_EQ(floats(m, conv.input(1)), (std::vector<float>{1, 3}));
+  EXPECT_EQ(floats(m, conv.input(2)), (std::vector<float>{2.5f, -5}));
+}
+
 TEST(FoldBatchnorm, LeavesAConvWithOtherUsersAlone) {
   ConvertedModel m;
   m.model.mutable_graph()->add_output()->set_name("y");

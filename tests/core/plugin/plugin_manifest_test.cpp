@@ -72,6 +72,12 @@ TEST_F(Manifests, NewerMinorAbiIsRejected) {
   EXPECT_NE(m.error.find("built for ABI " + newer + ", newer than this host's"), std::string::npos) << m.error;
 }
 
+TEST_F(Manifests, AbiNumberTooLargeIsReportedNotThrown) {
+  auto m = manifest("name: p\nabi: \"99999999999999999999.0\"\n");
+  EXPECT_NE(m.error.find("'abi' \"99999999999999999999.0\" has a version number too large"), std::string::npos)
+      << m.error;
+}
+
 TEST_F(Manifests, ManifestWithoutLibraryIsReported) {
   auto m = manifest("name: p\nabi: \"1.0\"\n", false);
   EXPECT_NE(m.error.find("its library '" + dir.file("p.so") + "' does not exist"), std::string::npos) << m.error;

@@ -1,0 +1,149 @@
+#!/usr/bin/python3
+"""Mutation check: plants typical exporter bugs one at a time in a copy of the tree, builds
+it, runs the quick and e2e suites and reports which tests caught each bug.
+
+Usage:
+    /usr/bin/python3 tests/mutation/run_mutations.py [--work DIR] [--only a,b] [--full] [-j 2]
+    /usr/bin/python3 tests/mutation/run_mutations.py --in-place build [--only a,b]   # no copy
+
+The copy (the working tree without build/ and .git) and its build folder live in --work
+(default /tmp/modelexport-mutation); the build is reused between mutations, so each one
+costs a rebuild of the files it touches (ccache) plus the tests. For each mutation the
+tests named in `first` (a quick or e2e test, optionally with a GoogleTest filter) run
+first; if none of them fails, the whole quick and e2e suites run. --full always runs both
+whole suites. Prints a Markdown table; exit 1 if a mutation
+survived (no quick or e2e test failed) or could not be planted.
+"""
+
+import argparse
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.abspath(os.path.join(HERE, "..", ".."))
+sys.path.insert(0, HERE)
+from mutations import MUTATIONS  # noqa: E402 - the list beside this script
+
+
+def sh(cmd, cwd, log):
+    with open(log, "a") as out:
+        out.write("$ %s\n" % " ".join(cmd))
+        out.flush()
+        return subprocess.run(cmd, cwd=cwd, stdout=out, stderr=subprocess.STDOUT).returncode
+
+
+def copy_tree(src, dst):
+    if os.path.exists(dst):
+        shutil.rmtree(dst)
+    shutil.copytree(src, dst, ignore=shutil.ignore_patterns(".git", "build", "build-*", "node_modules", "__pycache__"),
+                    symlinks=True)
+    # ONNX Runtime for the tests: reuse the installed package instead of fetching it again.
+    nm = os.path.join(src, "tests", "ort", "node_modules")
+    if os.path.isdir(nm):
+        os.symlink(nm, os.path.join(dst, "tests", "ort", "node_modules"))
+
+
+def failed_tests(build, log):
+    """Names of the tests that failed in the last `meson test` run (from its JSON log)."""
+    path = os.path.join(build, "meson-logs", "testlog.json")
+    names = []
+    if os.path.exists(path):
+        import json
+        for line in open(path):
+            r = json.loads(line)
+            if r.get("result") not in ("OK", "SKIP", "EXPECTEDFAIL"):
+                names.append(r["name"])
+    return names
+
+
+def run_tests(build, tests, jobs, log):
+    """Runs `tests` ("NAME" or "NAME:GTEST_FILTER"; none: the quick and e2e suites); the
+    failing ones, each with its filter."""
+    if not tests:
+        sh(["meson", "test", "-C", build, "--num-processes", str(jobs), "--no-rebuild", "--suite", "quick",
+            "--suite", "e2e"], build, log)
+        return failed_tests(build, log)
+    failed = []
+    for t in tests:
+        name, _, gfilter = t.partition(":")
+        cmd = ["meson", "test", "-C", build, "--no-rebuild", name]
+        if gfilter:
+            cmd.append("--test-args=--gtest_filter=" + gfilter)
+        sh(cmd, build, log)
+        failed += [n + (" [" + gfilter + "]" if gfilter else "") for n in failed_tests(build, log)]
+    return failed
+
+
+def plant(src, m):
+    path = os.path.join(src, m["file"])
+    text = open(path).read()
+    count = text.count(m["old"])
+    if count != 1:
+        raise ValueError("%s: expected 1 occurrence of the planted text in %s, found %d" % (m["name"], m["file"], count))
+    open(path, "w").write(text.replace(m["old"], m["new"]))
+    return path, text
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--work", default="/tmp/modelexport-mutation")
+    parser.add_argument("--only", help="comma-separated mutation names")
+    parser.add_argument("--full", action="store_true", help="run the whole quick and e2e suites for every mutation")
+    parser.add_argument("-j", "--jobs", type=int, default=2)
+    parser.add_argument("--in-place", metavar="BUILD",
+                        help="plant the bugs in this tree itself and use its build folder BUILD (no copy, no full "
+                             "build; each file is restored after its run, also on an error or Ctrl-C)")
+    args = parser.parse_args()
+    # A kill runs the `finally` below too, so a planted bug never stays in the tree.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(1))
+    chosen = [m for m in MUTATIONS if not args.only or m["name"] in args.only.split(",")]
+    os.makedirs(args.work, exist_ok=True)
+    log = os.path.join(args.work, "log.txt")
+    open(log, "w").close()
+    if args.in_place:
+        src, build = ROOT, os.path.abspath(args.in_place)
+    else:
+        src, build = os.path.join(args.work, "src"), os.path.join(args.work, "build")
+        copy_tree(ROOT, src)
+        if sh(["meson", "setup", build, src], src, log):
+            print("run_mutations: meson setup failed (see %s)" % log, file=sys.stderr)
+            return 1
+    if sh(["meson", "compile", "-C", build, "-j", str(args.jobs)], src, log):
+        print("run_mutations: the unmutated tree does not build (see %s)" % log, file=sys.stderr)
+        return 1
+    rows, survived = [], 0
+    for m in chosen:
+        start = time.time()
+        try:
+            path, original = plant(src, m)
+        except ValueError as e:
+            rows.append((m["name"], m["file"], "NOT PLANTED: %s" % e, 0))
+            survived += 1
+            continue
+        try:
+            if sh(["meson", "compile", "-C", build, "-j", str(args.jobs)], src, log):
+                caught = ["(build failed)"]
+            else:
+                caught = [] if args.full else run_tests(build, m.get("first", []), args.jobs, log)
+                if not caught:
+                    caught = run_tests(build, [], args.jobs, log)
+        finally:
+            open(path, "w").write(original)
+        survived += not caught
+        rows.append((m["name"], m["file"], ", ".join(caught) if caught else "SURVIVED", time.time() - start))
+        print("%s: %s" % (m["name"], rows[-1][2]), flush=True)
+    sh(["meson", "compile", "-C", build, "-j", str(args.jobs)], src, log)  # leave the copy built unmutated
+    print("\n| bug planted | file | caught by (failing tests) | s |\n|---|---|---|---|")
+    for name, file, caught, secs in rows:
+        desc = next(m["what"] for m in MUTATIONS if m["name"] == name)
+        print("| %s: %s | %s | %s | %.0f |" % (name, desc, file, caught, secs))
+    print("\n%d of %d mutations caught" % (len(rows) - survived, len(rows)))
+    return 1 if survived else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

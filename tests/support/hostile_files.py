@@ -1,0 +1,118 @@
+"""Makes hostile or damaged files for the tests of issue 14, at test time:
+python3 hostile_files.py KIND OUT. Each kind is one way a file lies to its reader."""
+import io
+import sys
+import zipfile
+from typing import Dict, List
+
+import torch
+
+
+def rewrite_zip(path, change):
+    """Rewrites the ZIP archive at `path` with change(name, bytes) -> bytes for each record."""
+    with zipfile.ZipFile(path) as z:
+        records = [(i.filename, z.read(i.filename)) for i in z.infolist()]
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_STORED) as z:
+        for name, data in records:
+            z.writestr(name, change(name, data))
+
+
+def patch(data, old, new):
+    assert data.count(old) == 1, (old, data.count(old))
+    return data.replace(old, new)
+
+
+# A (7, 13) float tensor (364 bytes) pickled with sizes (7, 13) and strides (13, 1), as
+# Python's pickler writes 2-tuples (TUPLE2) and as TorchScript's writes them (MARK ... TUPLE);
+# made to claim a 100000 x 1000 view of those 364 bytes.
+K7, K13, K1 = b"K\x07", b"K\r", b"K\x01"
+J100000, J1000 = b"J\xa0\x86\x01\x00", b"J\xe8\x03\x00\x00"
+
+
+def widen_view(name, data):
+    if not name.endswith("data.pkl"):
+        return data
+    if (K7 + K13 + b"\x86") in data:
+        data = patch(data, K7 + K13 + b"\x86", J100000 + J1000 + b"\x86")
+        return patch(data, K13 + K1 + b"\x86", J1000 + K1 + b"\x86")
+    return patch(data, b"(" + K7 + K13 + b"t(" + K13 + K1 + b"t", b"(" + J100000 + J1000 + b"t(" + J1000 + K1 + b"t")
+
+
+def cut_record(name, data):
+    return data[:364] if "/data/" in name and not name.endswith(".pkl") else data
+
+
+class Weight(torch.nn.Module):
+    def __init__(self, shape):
+        super().__init__()
+        self.w = torch.nn.Parameter(torch.ones(shape))
+
+    def forward(self, x):
+        return x + self.w.sum()
+
+
+class Relu(torch.nn.Module):
+    def forward(self, x):
+        return torch.relu(x)
+
+
+class Raises(torch.nn.Module):
+    def forward(self, x):
+        if bool(x.sum() > -1e30):
+            raise RuntimeError("deliberate failure in forward")
+        return x
+
+
+class ListArg(torch.nn.Module):
+    def forward(self, xs: List[torch.Tensor]):
+        return xs[0]
+
+
+class DictArg(torch.nn.Module):
+    def forward(self, xs: Dict[str, torch.Tensor]):
+        return xs["a"]
+
+
+class ReturnsNone(torch.nn.Module):
+    def forward(self, x):
+        return None
+
+
+class ReturnsStr(torch.nn.Module):
+    def forward(self, x):
+        return "hello"
+
+
+class ReturnsInt(torch.nn.Module):
+    def forward(self, x):
+        return 3
+
+
+def save_module(module, out):
+    torch.jit.save(torch.jit.script(module.eval()), out)
+
+
+def main(kind, out):
+    if kind == "view_over_storage":
+        save_module(Weight((7, 13)), out)
+        rewrite_zip(out, widen_view)
+    elif kind == "truncated_record":
+        save_module(Weight((1000,)), out)
+        rewrite_zip(out, cut_record)
+    elif kind == "input_view_over_storage":
+        torch.save((torch.ones(7, 13),), out)
+        rewrite_zip(out, widen_view)
+    elif kind == "input_truncated_record":
+        torch.save((torch.ones(1000),), out)
+        rewrite_zip(out, cut_record)
+    elif kind == "unknown_op":
+        save_module(Relu(), out)
+        rewrite_zip(out, lambda n, d: d.replace(b"torch.relu(", b"torch.no_such_op(") if n.endswith(".py") else d)
+    else:
+        classes = {"raises": Raises, "list_arg": ListArg, "dict_arg": DictArg, "returns_none": ReturnsNone,
+                   "returns_str": ReturnsStr, "returns_int": ReturnsInt}
+        save_module(classes[kind](), out)
+
+
+if __name__ == "__main__":
+    main(sys.argv[1], sys.argv[2])

@@ -25,6 +25,13 @@ std::string construct_name(const torch::jit::Node* node) {
   return what + " at " + std::filesystem::path(file).filename().string() + ":" + std::to_string(line);
 }
 
+bool is_assertion(const torch::jit::Node* node) {
+  for (const auto* block : node->blocks())
+    for (const auto* n : block->nodes())
+      if (n->kind() == c10::prim::RaiseException) return true;
+  return false;
+}
+
 bool reads_tensor_data(c10::Symbol op) {
   static const std::set<std::string> metadata_only = {
       "aten::size",   "aten::dim",         "aten::len",        "aten::numel",      "aten::__is__",

@@ -12,6 +12,9 @@ namespace mx {
 // the user wrote it, located by the model's saved source ranges when it has them.
 std::string construct_name(const torch::jit::Node* node);
 
+// True for an if with a branch that raises (scripted `assert`, `if bad: raise ...`).
+bool is_assertion(const torch::jit::Node* node);
+
 // False for the ops that read only a tensor's metadata (size, dim, dtype, ...): a scalar
 // such an op makes from an input tensor is fixed by the example's sizes, not its values.
 bool reads_tensor_data(c10::Symbol op);

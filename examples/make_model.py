@@ -18,6 +18,7 @@ add it to BUILDERS.
 """
 
 import argparse
+import contextlib
 import math
 import os
 import sys
@@ -354,6 +355,12 @@ BUILDERS = {
     "transformer_encoder": build_transformer_encoder,
     "transformer_decoder": build_transformer_decoder,
     "rnn": build_rnn,
+    # The transformers again, traced under torch.no_grad() as the PyTorch tutorials trace:
+    # eval-mode attention and encoder layers take their fused fast paths there.
+    "bert_no_grad": build_bert,
+    "transformer_encoder_no_grad": build_transformer_encoder,
+    "transformer_decoder_no_grad": build_transformer_decoder,
+    "vit_b_32_no_grad": build_torchvision("vit_b_32"),
     # Test-only: contains aten::cumprod, which no converter handles.
     "unsupported": build_unsupported,
 }
@@ -414,7 +421,7 @@ def calibrate_batchnorm(model, inputs):
 # LayerNorms keep (1, 0): identical initializers are what makes torch.onnx.export emit the
 # scope-less nodes that the `tag` tests need; its Linear biases are random anyway, and the
 # LayerNormalization converter sees non-trivial parameters in the other transformers.
-KEEP_FLAT_PARAMETERS = {"bert"}
+KEEP_FLAT_PARAMETERS = {"bert", "bert_no_grad"}
 
 
 def make_nontrivial(model, flat_noise=True):
@@ -467,12 +474,13 @@ def build(name):
 
 def make(name, out_path):
     model, inputs, args = build(name)
-    # Traced with autograd on: under no_grad, eval-mode attention and transformer layers
-    # take PyTorch's fused fast paths (_native_multi_head_attention, ...), hiding their
-    # submodules' ops; users' models are exported from the module-level ops.
+    # Traced with autograd on, or for the *_no_grad names under torch.no_grad(), where
+    # eval-mode attention and transformer layers take PyTorch's fused fast paths
+    # (_native_multi_head_attention, _transformer_encoder_layer_fwd).
     # check_trace re-traces and compares graphs; it reports spurious differences in the
     # mangled class names of the decomposed attention path, so it is off.
-    traced = torch.jit.trace(model, args, check_trace=False)
+    with torch.no_grad() if name.endswith("_no_grad") else contextlib.nullcontext():
+        traced = torch.jit.trace(model, args, check_trace=False)
     tmp = out_path + ".tmp"
     try:
         torch.jit.save(traced, tmp)

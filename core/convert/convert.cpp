@@ -69,7 +69,7 @@ ConvertedModel convert(const Trace& trace, const OpRegistry& registry, const Con
 
   for (size_t i = 0; i < trace.entries.size(); ++i) {
     const auto& e = trace.entries[i];
-    if (e.folded || is_structural(e.op)) continue;
+    if (e.folded || e.part_of >= 0 || is_structural(e.op)) continue;
     const OpEntry* op = registry.find(e.op, options.opset);
     if (!op) throw unsupported(trace, e, registry, options.opset);
     EmitContext cx(g, static_cast<int64_t>(i), *op);

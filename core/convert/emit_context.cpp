@@ -67,7 +67,16 @@ void set_attr(onnx::NodeProto* node, const std::string& name, const std::string&
 }
 
 EmitContext::EmitContext(GraphBuilder& g, int64_t entry_index, const OpEntry& op)
-    : g_(g), index_(entry_index), entry_(g.trace().entries.at(entry_index)), op_(op) {}
+    : g_(g), index_(entry_index), node_entry_(entry_index), entry_(g.trace().entries.at(entry_index)), op_(op) {}
+
+int64_t EmitContext::part_entry(size_t i) const {
+  const auto& entries = g_.trace().entries;
+  int64_t id = entry_.inputs.at(i);
+  for (size_t k = static_cast<size_t>(index_) + 1; k < entries.size() && entries[k].part_of == index_; ++k)
+    for (auto in : entries[k].inputs)
+      if (in == id) return static_cast<int64_t>(k);
+  return index_;
+}
 
 std::string EmitContext::where() const {
   const auto& trace = g_.trace();
@@ -172,12 +181,16 @@ std::string EmitContext::tensor_as(size_t i, DType dtype) {
   return cast(tensor(i), v.dtype, dtype);
 }
 
-std::vector<std::string> EmitContext::tensor_list(size_t i) {
+std::vector<std::string> EmitContext::tensor_list(size_t i, bool allow_none) {
   const auto& v = arg(i);
   if (v.kind != Value::Kind::List && v.kind != Value::Kind::Tuple)
     throw error("argument " + std::to_string(i) + " should be a list of tensors but is " + kind_name(v.kind));
   std::vector<std::string> names;
   for (auto id : v.elements) {
+    if (allow_none && g_.trace().values[id].kind == Value::Kind::None) {
+      names.emplace_back();
+      continue;
+    }
     std::string name = g_.name_of(id);
     if (name.empty()) throw error("an element of argument " + std::to_string(i) + " has no ONNX value");
     names.push_back(name);
@@ -253,12 +266,12 @@ const Value& EmitContext::out(size_t i) const { return g_.trace().values.at(entr
 
 onnx::NodeProto* EmitContext::node(const std::string& op_type, const std::vector<std::string>& inputs,
                                    const std::vector<std::string>& outputs) {
-  return g_.add_node(op_type, inputs, outputs, NodeOrigin{index_, true});
+  return g_.add_node(op_type, inputs, outputs, NodeOrigin{node_entry_, true});
 }
 
 onnx::NodeProto* EmitContext::helper(const std::string& op_type, const std::vector<std::string>& inputs,
                                      const std::vector<std::string>& outputs) {
-  return g_.add_node(op_type, inputs, outputs, NodeOrigin{index_, false});
+  return g_.add_node(op_type, inputs, outputs, NodeOrigin{node_entry_, false});
 }
 
 std::string EmitContext::apply(const std::string& op_type, const std::vector<std::string>& inputs, bool primary) {

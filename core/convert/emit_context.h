@@ -58,12 +58,19 @@ class EmitContext {
   const Value& trace_value(int64_t id) const;
   // Raw bytes of one number of `dtype`; throws for types without a byte encoder here.
   std::string scalar_bytes(double value, DType dtype) const;
-  // ONNX names of the tensors in list argument i (e.g. aten::cat's tensors).
-  std::vector<std::string> tensor_list(size_t i);
+  // ONNX names of the tensors in list argument i (e.g. aten::cat's tensors); with
+  // allow_none, None elements (aten::index's unindexed dims) give "".
+  std::vector<std::string> tensor_list(size_t i, bool allow_none = false);
   // Rank of tensor argument i.
   size_t rank(size_t i) const { return arg(i).shape.size(); }
   // `d` as a dim in [0, rank); negative dims count from the end. Throws if out of range.
   int64_t norm_dim(int64_t d, size_t rank) const;
+
+  // Fused ops: the entry of the part of this op that reads parameter argument i (the
+  // submodule owning it, see TraceEntry::part_of), or this op's own entry. Nodes added after
+  // use_entry(e) belong to entry e, so they are named and tagged in that submodule.
+  int64_t part_entry(size_t i) const;
+  void use_entry(int64_t entry) { node_entry_ = entry; }
 
   // Adds a node that computes the op; returns it for attributes.
   onnx::NodeProto* node(const std::string& op_type, const std::vector<std::string>& inputs,
@@ -93,6 +100,7 @@ class EmitContext {
  private:
   GraphBuilder& g_;
   int64_t index_;
+  int64_t node_entry_;  // the entry new nodes belong to (index_ unless use_entry changed it)
   const TraceEntry& entry_;
   const OpEntry& op_;
 };

@@ -97,6 +97,12 @@ struct TraceEntry {
   std::vector<int64_t> outputs;       // value ids
   std::vector<int64_t> module_stack;  // module calls, outermost first; [0] is the root
   bool folded = false;                // all outputs known without the graph inputs: nothing to emit
+  // A fused op (kFusedOps in torchscript.cpp) also gets one part entry per submodule whose
+  // parameters it reads: same op, inputs = those parameters, no outputs, the call stack
+  // extended down to that submodule, part_of = the fused entry. Nothing is emitted for a
+  // part entry; the fused op's converter puts the nodes that read those parameters in it,
+  // so they are named and tagged as on the unfused path.
+  int64_t part_of = -1;
 
   int64_t module() const { return module_stack.back(); }
 };

@@ -2,7 +2,9 @@
 #include "passes/graph_cleanup.h"
 
 #include <cmath>
+#include <array>
 #include <cstring>
+#include <map>
 #include <memory>
 #include <set>
 #include <unordered_map>
@@ -64,6 +66,49 @@ void erase_nodes(ConvertedModel& m, const std::vector<bool>& drop) {
   m.origins = std::move(origins);
 }
 
+// `base` + `suffix`, or with _1, _2, ... appended if that initializer name is taken.
+std::string unique_name(std::set<std::string>& names, const std::string& base, const std::string& suffix) {
+  std::string name = base + suffix;
+  for (int k = 1; !names.insert(name).second; ++k) name = base + suffix + "_" + std::to_string(k);
+  return name;
+}
+
+// The Conv weight and bias with BatchNormalization (scale, shift, mean, var) folded in, as
+// new initializers (the originals may be used elsewhere and keep their meaning), named after
+// the Conv's parameter ("layer1.0.conv1.weight_folded"). Empty names if the shapes do not fit.
+std::pair<std::string, std::string> fold_pair(ConvertedModel& m, const onnx::TensorProto& w,
+                                              const onnx::TensorProto* bias,
+                                              const std::array<onnx::TensorProto*, 4>& bn, float eps,
+                                              std::set<std::string>& names) {
+  std::vector<float> weight = floats_of(m, w), scale = floats_of(m, *bn[0]), shift = floats_of(m, *bn[1]),
+                     mean = floats_of(m, *bn[2]), var = floats_of(m, *bn[3]);
+  size_t channels = w.dims_size() > 0 ? static_cast<size_t>(w.dims(0)) : 0;
+  if (weight.empty() || channels == 0 || scale.size() != channels || shift.size() != channels ||
+      mean.size() != channels || var.size() != channels)
+    return {};
+  std::vector<float> b_old = bias ? floats_of(m, *bias) : std::vector<float>(channels, 0.0f);
+  if (b_old.size() != channels) return {};
+  // y = (conv(x) + b - mean) * scale / sqrt(var + eps) + shift
+  size_t per_channel = weight.size() / channels;
+  std::vector<float> b_new(channels);
+  for (size_t c = 0; c < channels; ++c) {
+    float k = scale[c] / std::sqrt(var[c] + eps);
+    for (size_t i = 0; i < per_channel; ++i) weight[c * per_channel + i] *= k;
+    b_new[c] = (b_old[c] - mean[c]) * k + shift[c];
+  }
+  std::string base = w.name();
+  if (base.size() > 6 && base.compare(base.size() - 6, 6, "weight") == 0) base.resize(base.size() - 6);
+  std::vector<int64_t> w_dims(w.dims().begin(), w.dims().end());
+  std::string w_name = unique_name(names, base, "weight_folded"), b_name = unique_name(names, base, "bias_folded");
+  add_floats(m, w_name, w_dims, std::move(weight));
+  add_floats(m, b_name, {static_cast<int64_t>(channels)}, std::move(b_new));
+  if (auto owner = m.initializer_owner.find(w.name()); owner != m.initializer_owner.end()) {
+    m.initializer_owner[w_name] = owner->second;
+    m.initializer_owner[b_name] = owner->second;
+  }
+  return {w_name, b_name};
+}
+
 }  // namespace
 
 std::vector<FoldNote> fold_batchnorm(ConvertedModel& m) {
@@ -82,6 +127,9 @@ std::vector<FoldNote> fold_batchnorm(ConvertedModel& m) {
 
   std::vector<FoldNote> notes;
   std::vector<bool> drop(graph.node_size(), false);
+  std::map<std::string, std::pair<std::string, std::string>> folded_pairs;  // parameters -> folded weight, bias
+  std::set<std::string> names;
+  for (const auto& t : graph.initializer()) names.insert(t.name());
   for (int b = 0; b < graph.node_size(); ++b) {
     const auto& bn = graph.node(b);
     if (bn.op_type() != "BatchNormalization" || bn.input_size() != 5 || bn.output_size() != 1) continue;
@@ -93,41 +141,23 @@ std::vector<FoldNote> fold_batchnorm(ConvertedModel& m) {
     auto* bias = conv.input_size() > 2 ? init(conv.input(2)) : nullptr;
     if (!w || (conv.input_size() > 2 && !bias)) continue;
     if (!init(bn.input(1)) || !init(bn.input(2)) || !init(bn.input(3)) || !init(bn.input(4))) continue;
-    std::vector<float> weight = floats_of(m, *w), scale = floats_of(m, *init(bn.input(1))), shift, mean, var;
-    shift = floats_of(m, *init(bn.input(2)));
-    mean = floats_of(m, *init(bn.input(3)));
-    var = floats_of(m, *init(bn.input(4)));
-    size_t channels = w->dims_size() > 0 ? static_cast<size_t>(w->dims(0)) : 0;
-    if (weight.empty() || channels == 0 || scale.size() != channels || shift.size() != channels ||
-        mean.size() != channels || var.size() != channels)
-      continue;
-    std::vector<float> b_old = bias ? floats_of(m, *bias) : std::vector<float>(channels, 0.0f);
-    if (b_old.size() != channels) continue;
-    // y = (conv(x) + b - mean) * scale / sqrt(var + eps) + shift
+    // A module called twice folds the same parameters twice: make the pair once.
     float eps = attr_f(bn, "epsilon", 1e-5f);
-    size_t per_channel = weight.size() / channels;
-    std::vector<float> b_new(channels);
-    for (size_t c = 0; c < channels; ++c) {
-      float k = scale[c] / std::sqrt(var[c] + eps);
-      for (size_t i = 0; i < per_channel; ++i) weight[c * per_channel + i] *= k;
-      b_new[c] = (b_old[c] - mean[c]) * k + shift[c];
+    std::string key = conv.input(1) + "|" + (bias ? bias->name() : "") + "|" + bn.input(1) + "|" + bn.input(2) + "|" +
+                      bn.input(3) + "|" + bn.input(4) + "|" + std::to_string(eps);
+    auto made = folded_pairs.find(key);
+    if (made == folded_pairs.end()) {
+      auto pair = fold_pair(m, *w, bias, {init(bn.input(1)), init(bn.input(2)), init(bn.input(3)), init(bn.input(4))},
+                            eps, names);
+      if (pair.first.empty()) continue;
+      made = folded_pairs.emplace(key, pair).first;
     }
-    // New initializers: the originals may be used elsewhere and keep their meaning. Named
-    // after the Conv's parameter ("layer1.0.conv1.weight_folded").
-    std::string base = w->name();
-    if (base.size() > 6 && base.compare(base.size() - 6, 6, "weight") == 0) base.resize(base.size() - 6);
-    std::vector<int64_t> w_dims(w->dims().begin(), w->dims().end());
-    auto* w_new = add_floats(m, base + "weight_folded", w_dims, std::move(weight));
-    auto* b_folded = add_floats(m, base + "bias_folded", {static_cast<int64_t>(channels)}, std::move(b_new));
-    if (auto owner = m.initializer_owner.find(w->name()); owner != m.initializer_owner.end()) {
-      m.initializer_owner[w_new->name()] = owner->second;
-      m.initializer_owner[b_folded->name()] = owner->second;
-    }
-    conv.set_input(1, w_new->name());
+    const auto& [w_name, b_name] = made->second;
+    conv.set_input(1, w_name);
     if (conv.input_size() > 2)
-      conv.set_input(2, b_folded->name());
+      conv.set_input(2, b_name);
     else
-      conv.add_input(b_folded->name());
+      conv.add_input(b_name);
     m.value_ids.erase(conv.output(0));
     conv.set_output(0, bn.output(0));
     drop[b] = true;

@@ -5,6 +5,7 @@
 
 
 #include <filesystem>
+#include <set>
 
 #include "base/error.h"
 #include "onnx_io/node_metadata.h"
@@ -58,6 +59,24 @@ void add_specialised(const Trace& trace, modelexport::sidecar::Hierarchy& h) {
   }
 }
 
+// Modules that ran aten ops in the trace (themselves or below) but tag no node.
+void add_folded_away(modelexport::sidecar::Hierarchy& h, const Trace& trace, const std::vector<int>& total_nodes) {
+  std::vector<int> ops(trace.modules.size(), 0);
+  for (const auto& e : trace.entries) {
+    if (e.op.rfind("aten::", 0) != 0) continue;
+    std::set<int64_t> counted;  // a module called inside itself counts once per op
+    for (auto m : e.module_stack)
+      if (counted.insert(m).second) ops[m]++;
+  }
+  for (size_t i = 0; i < trace.modules.size(); ++i) {
+    if (ops[i] == 0 || total_nodes[i] > 0) continue;
+    auto* out = h.add_folded_away();
+    out->set_module(trace.modules[i].path);
+    out->set_class_name(trace.modules[i].class_name);
+    out->set_ops(ops[i]);
+  }
+}
+
 }  // namespace
 
 std::string sidecar_json(const ConvertedModel& model, const Trace& trace, const TagResult& tags,
@@ -108,6 +127,7 @@ std::string sidecar_json(const ConvertedModel& model, const Trace& trace, const 
     out->set_module(m >= 0 ? trace.modules[m].path : "");
     out->set_decision(decision_name(tags.node_decision[n]));
   }
+  add_folded_away(h, trace, total);
   for (const auto& f : model.folded) {
     auto* out = h.add_folded();
     out->set_node(f.node);

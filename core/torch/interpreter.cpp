@@ -2,6 +2,7 @@
 #include "torch/interpreter.h"
 
 #include "base/error.h"
+#include "model/trace_rules.h"
 #include "torch/control_flow.h"
 #include "torch/op_call.h"
 #include "torch/tensor_bridge.h"
@@ -263,7 +264,9 @@ void Interpreter::run_op(jit::Node* node, ValueMap& ids, const Stack& stack) {
   auto index = static_cast<int64_t>(trace_.entries.size());
   for (size_t i = 0; i < node->outputs().size(); ++i) {
     int64_t id = new_value(values.at(i), node->output(i), index);
-    if (!dynamic) fold(id);
+    // Random ops (rand, bernoulli, dropout with train=True) are never folded: that would
+    // bake one draw into the file. They reach the converter, which refuses them.
+    if (!dynamic && !keeps_lookup(trace_, entry) && !node->isNondeterministic()) fold(id);
     entry.outputs.push_back(id);
     bind_value(ids, node->output(i), id);
   }
@@ -285,6 +288,7 @@ void Interpreter::run_op(jit::Node* node, ValueMap& ids, const Stack& stack) {
     set_elements(entry.outputs[0], values_in_order);
   }
   trace_.entries.push_back(std::move(entry));
+  add_part_entries(trace_, index);
 }
 
 }  // namespace mx

@@ -183,6 +183,36 @@ TEST(ExportResnet18, BatchNormIsFoldedIntoConvAndTheSidecarSaysSo) {
   EXPECT_TRUE(found);
 }
 
+TEST(ExportResnet18, TheSidecarListsTheBatchnormsAsFoldedAway) {
+  const auto& e = exported({"resnet18", "x:float32:1x3x224x224", 0});
+  ASSERT_EQ(e.result.exit_code, 0) << e.result.err;
+  auto sidecar = YAML::LoadFile(e.sidecar);
+  ASSERT_EQ(sidecar["folded_away"].size(), 20u);  // every BatchNorm2d, and nothing else
+  for (const auto& f : sidecar["folded_away"]) {
+    EXPECT_EQ(f["class_name"].as<std::string>(), "BatchNorm2d") << f["module"].as<std::string>();
+    EXPECT_EQ(f["ops"].as<int>(), 1);
+  }
+}
+
+// BERT's position embeddings are looked up at constant positions (a slice of a buffer):
+// the lookup stays a Gather of the embedding's own table, as in torch.onnx.export, so the
+// module has a node and no activation-sized constant takes the table's place.
+TEST(ExportBert, PositionEmbeddingLookupAtConstantPositionsStaysANode) {
+  const auto& e = exported({"bert", "input_ids:int64:1x16:0..99 --input attention_mask:int64:1x16:0..1", 0});
+  ASSERT_EQ(e.result.exit_code, 0) << e.result.err;
+  int gathers = 0;
+  for (const auto& node : e.proto.graph().node())
+    if (node_metadata(node, kModuleKey) == "embeddings.position_embeddings") {
+      ++gathers;
+      EXPECT_EQ(node.op_type(), "Gather");
+      EXPECT_EQ(node.input(0), "embeddings.position_embeddings.weight");
+    }
+  EXPECT_EQ(gathers, 1);
+  auto sidecar = YAML::LoadFile(e.sidecar);
+  for (const auto& f : sidecar["folded_away"])
+    EXPECT_NE(f["module"].as<std::string>(), "embeddings.position_embeddings");
+}
+
 TEST(ExportInputFile, TracesTheFilesTensorsUnderTheGivenNames) {
   TempDir dir;
   std::string inputs_pt = dir.file("inputs.pt");

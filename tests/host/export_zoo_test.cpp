@@ -162,7 +162,19 @@ INSTANTIATE_TEST_SUITE_P(
                                {"tgt:0:batch", "tgt:1:tgt_seq", "memory:0:batch", "memory:1:mem_seq",
                                 "memory_key_padding_mask:0:batch", "memory_key_padding_mask:1:mem_seq"},
                                {"tgt:float32:2x9x32", "memory:float32:2x7x32", "memory_key_padding_mask:bool:2x7"}},
-                      ZooModel{"rnn", 1e-5, {"x:0:batch", "x:1:seq"}, {"x:float32:3x5x16"}}),
+                      ZooModel{"rnn", 1e-5, {"x:0:batch", "x:1:seq"}, {"x:float32:3x5x16"}},
+                      // Traced under torch.no_grad(): fused attention and encoder layers.
+                      ZooModel{"vit_b_32_no_grad", 1e-5, kBatch, image(2, 224)},
+                      ZooModel{"bert_no_grad", 1e-5,
+                               {"input_ids:0:batch", "input_ids:1:seq", "attention_mask:0:batch", "attention_mask:1:seq"},
+                               {"input_ids:int64:2x9:0..99", "attention_mask:int64:2x9:0..1"}},
+                      ZooModel{"transformer_encoder_no_grad", 1e-5,
+                               {"x:0:batch", "x:1:seq", "padding_mask:0:batch", "padding_mask:1:seq"},
+                               {"x:float32:3x7x32", "padding_mask:bool:3x7"}},
+                      ZooModel{"transformer_decoder_no_grad", 1e-5,
+                               {"tgt:0:batch", "tgt:1:tgt_seq", "memory:0:batch", "memory:1:mem_seq",
+                                "memory_key_padding_mask:0:batch", "memory_key_padding_mask:1:mem_seq"},
+                               {"tgt:float32:2x9x32", "memory:float32:2x7x32", "memory_key_padding_mask:bool:2x7"}}),
     [](const auto& info) { return info.param.name; });
 
 }  // namespace

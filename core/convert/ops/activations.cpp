@@ -83,6 +83,7 @@ MX_OPS({
     {"aten::silu", 13, emit_silu},
     {"aten::softmax", 13, emit_softmax},
     {"aten::log_softmax", 13, emit_log_softmax},
+    {"aten::_log_softmax", 13, emit_log_softmax},
 })
 
 }  // namespace mx

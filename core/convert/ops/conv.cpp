@@ -88,11 +88,27 @@ void emit_convnd(EmitContext& cx) {
   emit_conv_common(cx, a);
 }
 
+// aten::conv_transpose{1,2,3}d(input, weight, bias, stride, padding, output_padding, groups, dilation)
+void emit_conv_transpose_nd(EmitContext& cx) {
+  ConvArgs a;
+  a.stride = cx.ints_arg(3);
+  a.padding = cx.ints_arg(4);
+  a.output_padding = cx.ints_arg(5);
+  a.groups = cx.int_arg(6);
+  a.dilation = cx.ints_arg(7);
+  a.transposed = true;
+  emit_conv_common(cx, a);
+}
+
 }  // namespace
 
 // What conv*d with padding='same'/'valid' records: conv*d's arguments, padding a string.
 MX_OPS({
     {"aten::_convolution", 11, emit_convolution},
+    {"aten::convolution", 11, emit_convolution},  // _convolution's first nine arguments
+    {"aten::conv_transpose1d", 11, emit_conv_transpose_nd},
+    {"aten::conv_transpose2d", 11, emit_conv_transpose_nd},
+    {"aten::conv_transpose3d", 11, emit_conv_transpose_nd},
     {"aten::conv1d", 11, emit_convnd},
     {"aten::conv2d", 11, emit_convnd},
     {"aten::conv3d", 11, emit_convnd},

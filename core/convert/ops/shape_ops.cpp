@@ -140,6 +140,11 @@ void fill_like(EmitContext& cx, double value) {
 }
 
 void emit_zeros_like(EmitContext& cx) { fill_like(cx, 0.0); }
+// fill(self, value): self's shape, every entry value (a number or a 0-d tensor's value).
+void emit_fill(EmitContext& cx) {
+  DType t = cx.out().dtype;
+  cx.set_output(0, cx.apply("Expand", {cx.tensor_as(1, t), cx.apply("Shape", {cx.tensor(0)}, false)}));
+}
 void emit_ones_like(EmitContext& cx) { fill_like(cx, 1.0); }
 void emit_full_like(EmitContext& cx) { fill_like(cx, cx.double_arg(1)); }
 
@@ -159,6 +164,9 @@ MX_OPS({
     {"aten::to", 13, emit_to},
     {"aten::type_as", 13, emit_to},
     {"aten::zeros_like", 9, emit_zeros_like},
+    {"aten::empty_like", 9, emit_zeros_like},
+    {"aten::zero", 9, emit_zeros_like},  // recorded as its in-place form aten::zero_
+    {"aten::fill", 9, emit_fill},
     {"aten::ones_like", 9, emit_ones_like},
     {"aten::full_like", 9, emit_full_like},
 })

@@ -35,6 +35,8 @@ void emit_zeros(EmitContext& cx) { fill(cx, 0, 0.0); }
 void emit_ones(EmitContext& cx) { fill(cx, 0, 1.0); }
 void emit_full(EmitContext& cx) { fill(cx, 0, cx.double_arg(1)); }
 void emit_new_zeros(EmitContext& cx) { fill(cx, 1, 0.0); }
+// new_full(self, size, fill_value, ...); empty/new_empty leave values unspecified: zeros.
+void emit_new_full(EmitContext& cx) { fill(cx, 1, cx.double_arg(2)); }
 void emit_new_ones(EmitContext& cx) { fill(cx, 1, 1.0); }
 
 // arange(end, ...), arange.start(start, end, ...), arange.start_step(start, end, step, ...)
@@ -71,6 +73,9 @@ MX_OPS({
     {"aten::full", 9, emit_full},
     {"aten::new_zeros", 9, emit_new_zeros},
     {"aten::new_ones", 9, emit_new_ones},
+    {"aten::new_full", 9, emit_new_full},
+    {"aten::empty", 9, emit_zeros},
+    {"aten::new_empty", 9, emit_new_zeros},
     {"aten::arange", 11, emit_arange},
 })
 

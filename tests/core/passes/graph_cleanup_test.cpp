@@ -6,6 +6,7 @@
 
 #include <cstring>
 #include <memory>
+#include <set>
 
 #include "onnx_io/model_io.h"
 
@@ -136,6 +137,39 @@ TEST(FoldBatchnorm, LeavesAConvWithOtherUsersAlone) {
   add(m, "BatchNormalization", {"c", "s", "b", "mu", "var"}, {"y"}, 1);
   EXPECT_TRUE(fold_batchnorm(m).empty());
   EXPECT_EQ(m.model.graph().node_size(), 2);
+}
+
+// A module called twice (the same Conv and BatchNorm parameters, two pairs of nodes): the
+// folded weights are made once and shared, so initializer names stay unique.
+TEST(FoldBatchnorm, AModuleCalledTwiceSharesOneFoldedPair) {
+  ConvertedModel m;
+  m.model.mutable_graph()->add_output()->set_name("y2");
+  for (auto n : {"w", "s", "b", "mu", "var"}) add_floats(m, n, {1, 1, 1, 1}, {1});
+  add(m, "Conv", {"x", "w"}, {"c1"}, 0);
+  add(m, "BatchNormalization", {"c1", "s", "b", "mu", "var"}, {"y1"}, 1);
+  add(m, "Conv", {"y1", "w"}, {"c2"}, 2);
+  add(m, "BatchNormalization", {"c2", "s", "b", "mu", "var"}, {"y2"}, 3);
+  EXPECT_EQ(fold_batchnorm(m).size(), 2u);
+  ASSERT_EQ(m.model.graph().node_size(), 2);
+  std::set<std::string> names;
+  for (const auto& t : m.model.graph().initializer()) EXPECT_TRUE(names.insert(t.name()).second) << t.name();
+  EXPECT_EQ(m.model.graph().node(0).input(1), m.model.graph().node(1).input(1));
+  EXPECT_EQ(m.model.graph().node(0).input(2), m.model.graph().node(1).input(2));
+}
+
+// One Conv's weights followed by two different BatchNorms: two folded pairs, distinct names.
+TEST(FoldBatchnorm, OneConvWeightWithTwoBatchnormsGetsTwoNames) {
+  ConvertedModel m;
+  m.model.mutable_graph()->add_output()->set_name("y2");
+  for (auto n : {"w", "s", "b", "mu", "var", "var2"}) add_floats(m, n, {1, 1, 1, 1}, {1});
+  add(m, "Conv", {"x", "w"}, {"c1"}, 0);
+  add(m, "BatchNormalization", {"c1", "s", "b", "mu", "var"}, {"y1"}, 1);
+  add(m, "Conv", {"y1", "w"}, {"c2"}, 2);
+  add(m, "BatchNormalization", {"c2", "s", "b", "mu", "var2"}, {"y2"}, 3);
+  EXPECT_EQ(fold_batchnorm(m).size(), 2u);
+  std::set<std::string> names;
+  for (const auto& t : m.model.graph().initializer()) EXPECT_TRUE(names.insert(t.name()).second) << t.name();
+  EXPECT_NE(m.model.graph().node(0).input(1), m.model.graph().node(1).input(1));
 }
 
 }  // namespace

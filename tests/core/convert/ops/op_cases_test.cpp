@@ -6,16 +6,29 @@
 #include <fstream>
 #include <sstream>
 
+#include "base/error.h"
 #include "convert/convert.h"
+#include "convert/op_registry.h"
 #include "model/input_spec.h"
 #include "onnx_io/model_io.h"
 #include "pipelines/export.h"
-#include "convert/op_registry.h"
+#include "refused_cases.h"
 #include "support/test_env.h"
 #include "torch/torchscript.h"
 
 namespace mx::test {
 namespace {
+
+// Traces case `name` of tests/fixtures/`file` into `pt`; returns its input specs.
+std::vector<InputSpec> make_case(const std::string& file, const std::string& name, const std::string& pt) {
+  auto made = run("/usr/bin/python3 " + quote(source_root() + "/tests/fixtures/" + file) + " " + quote(name) + " " +
+                  quote(pt));
+  EXPECT_EQ(made.exit_code, 0) << made.err;
+  std::vector<InputSpec> specs;
+  std::istringstream words(made.out);
+  for (std::string w; words >> w;) specs.push_back(parse_input_spec(w));
+  return specs;
+}
 
 class OpCase : public ::testing::TestWithParam<std::string> {};
 
@@ -23,17 +36,10 @@ TEST_P(OpCase, OnnxRuntimeMatchesLibTorch) {
   TempDir dir;
   std::string pt = dir.file("case.pt");
   const std::string& id = GetParam();  // "op_cases.py/add_alpha_broadcast"
-  std::string file = id.substr(0, id.find('/')), name = id.substr(id.find('/') + 1);
-  auto made = run("/usr/bin/python3 " + quote(source_root() + "/tests/fixtures/" + file) + " " + quote(name) + " " +
-                  quote(pt));
-  ASSERT_EQ(made.exit_code, 0) << made.err;
-  std::vector<InputSpec> specs;
+  auto specs = make_case(id.substr(0, id.find('/')), id.substr(id.find('/') + 1), pt);
+  ASSERT_FALSE(HasFailure());
   std::vector<std::string> names;
-  std::istringstream words(made.out);
-  for (std::string w; words >> w;) {
-    specs.push_back(parse_input_spec(w));
-    names.push_back(specs.back().name);
-  }
+  for (const auto& s : specs) names.push_back(s.name);
   auto inputs = make_inputs(specs, 3);
   Trace trace = trace_model(pt, names, inputs);
   // As the exporter converts: BatchNorm folded into its Conv, dead nodes removed, checked.
@@ -55,6 +61,31 @@ TEST_P(OpCase, OnnxRuntimeMatchesLibTorch) {
     EXPECT_LE(max_abs_diff(*actual[i], *expected[i]), 1e-5) << "output " << i;
   }
 }
+
+// Ops refused on purpose (tests/fixtures/refused_cases.py): conversion fails with one line
+// naming the op and the reason.
+class RefusedOp : public ::testing::TestWithParam<std::pair<const char*, const char*>> {};
+
+TEST_P(RefusedOp, ConversionSaysWhy) {
+  TempDir dir;
+  std::string pt = dir.file("case.pt");
+  auto specs = make_case("refused_cases.py", GetParam().first, pt);
+  ASSERT_FALSE(HasFailure());
+  std::vector<std::string> names;
+  for (const auto& s : specs) names.push_back(s.name);
+  Trace trace = trace_model(pt, names, make_inputs(specs, 3));
+  try {
+    convert(trace, OpRegistry::builtin(), ConvertOptions{});
+    FAIL() << "converted";
+  } catch (const Error& e) {
+    std::string what = e.what();
+    EXPECT_NE(what.find(GetParam().second), std::string::npos) << what;
+    EXPECT_EQ(what.find('\n'), std::string::npos) << what;
+  }
+}
+
+INSTANTIATE_TEST_SUITE_P(Refused, RefusedOp, ::testing::ValuesIn(kRefusedCases),
+                         [](const auto& info) { return std::string(info.param.first); });
 
 // Every case of every tests/fixtures/op_cases*.py file, as "file/case".
 std::vector<std::string> discover_cases() {

@@ -60,22 +60,27 @@ void check_names(const std::vector<std::string>& names, const std::string& optio
 }
 
 ConvertedModel convert(const Trace& trace, const OpRegistry& registry, const ConvertOptions& options) {
+  return convert(trace, DynamicMarks{}, registry, options);
+}
+
+ConvertedModel convert(const Trace& trace, const DynamicMarks& dynamic, const OpRegistry& registry,
+                       const ConvertOptions& options) {
   if (options.opset < kMinOpset || options.opset > kMaxOpset)
     throw Error("opset " + std::to_string(options.opset) + " is not supported (supported: " +
                 std::to_string(kMinOpset) + " to " + std::to_string(kMaxOpset) + ")");
-  GraphBuilder g(trace, options.opset);
+  GraphBuilder g(trace, dynamic, options.opset);
   std::vector<std::string> output_names = graph_output_names(trace, options.output_names);
   g.declare_inputs_and_outputs(output_names);
 
   for (size_t i = 0; i < trace.entries.size(); ++i) {
     const auto& e = trace.entries[i];
-    if (e.folded || e.part_of >= 0 || is_structural(e.op)) continue;
+    if (e.part_of >= 0 || is_folded(trace, dynamic, static_cast<int64_t>(i)) || is_structural(e.op)) continue;
     const OpEntry* op = registry.find(e.op, options.opset);
     if (!op) throw unsupported(trace, e, registry, options.opset);
     EmitContext cx(g, static_cast<int64_t>(i), *op);
     op->emit(cx);
     for (auto out : e.outputs)
-      if ((trace.values[out].is_tensor() || trace.values[out].shape_dynamic) && trace.values[out].elements.empty() &&
+      if ((trace.values[out].is_tensor() || dynamic.is_shape_dynamic(out)) && trace.values[out].elements.empty() &&
           g.name_of(out).empty())
         throw cx.error("the converter (" + op->source + ") produced no ONNX value for output " +
                        trace.values[out].debug_name);

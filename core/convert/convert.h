@@ -6,6 +6,7 @@
 
 #include "convert/onnx_graph.h"
 #include "convert/op_registry.h"
+#include "model/dynamic_marks.h"
 #include "model/trace.h"
 
 namespace mx {
@@ -25,6 +26,10 @@ void check_names(const std::vector<std::string>& names, const std::string& optio
 
 // Throws mx::Error for an op no registry entry converts (naming the op, its overload and
 // its module), for arguments an emitter does not handle and for bad output names.
+// `dynamic`: what depends on dynamic axes (analyze_dynamic_axes), read beside the trace.
+ConvertedModel convert(const Trace& trace, const DynamicMarks& dynamic, const OpRegistry& registry,
+                       const ConvertOptions& options);
+// A static export: nothing depends on a dynamic axis.
 ConvertedModel convert(const Trace& trace, const OpRegistry& registry, const ConvertOptions& options);
 
 }  // namespace mx

@@ -96,11 +96,17 @@ const Value& EmitContext::arg(size_t i) const {
 
 bool EmitContext::is_none(size_t i) const { return i >= arg_count() || arg(i).kind == Value::Kind::None; }
 
-bool EmitContext::is_shape_dynamic(size_t i) const { return i < arg_count() && arg(i).shape_dynamic; }
+const std::vector<std::string>& EmitContext::dim_labels(size_t i) const {
+  return g_.dynamic().labels(entry_.inputs.at(i));
+}
+
+bool EmitContext::is_shape_dynamic(size_t i) const {
+  return i < arg_count() && g_.dynamic().is_shape_dynamic(entry_.inputs[i]);
+}
 
 bool EmitContext::has_dynamic_axes() const {
   for (const auto& input : g_.trace().inputs)
-    for (const auto& label : g_.trace().values[input.value].dim_labels)
+    for (const auto& label : g_.dynamic().labels(input.value))
       if (!label.empty()) return true;
   return false;
 }
@@ -153,7 +159,7 @@ std::vector<int64_t> EmitContext::per_dim(std::vector<int64_t> v, size_t n, cons
 
 std::string EmitContext::tensor(size_t i) {
   const auto& v = arg(i);
-  if (v.shape_dynamic && v.kind != Value::Kind::Tensor) {
+  if (is_shape_dynamic(i) && v.kind != Value::Kind::Tensor) {
     if (v.kind == Value::Kind::IntList) return ints_input(i);
     std::string name = g_.name_of(entry_.inputs[i]);
     if (name.empty()) throw error("argument " + std::to_string(i) + " (" + v.debug_name + ") has no ONNX value");
@@ -174,8 +180,8 @@ std::string EmitContext::tensor(size_t i) {
 
 std::string EmitContext::tensor_as(size_t i, DType dtype) {
   const auto& v = arg(i);
-  if (v.shape_dynamic && v.kind == Value::Kind::Int) return cast(tensor(i), DType::Int64, dtype);
-  if (v.shape_dynamic && v.kind == Value::Kind::Double) return cast(tensor(i), DType::Double, dtype);
+  if (is_shape_dynamic(i) && v.kind == Value::Kind::Int) return cast(tensor(i), DType::Int64, dtype);
+  if (is_shape_dynamic(i) && v.kind == Value::Kind::Double) return cast(tensor(i), DType::Double, dtype);
   if (v.kind == Value::Kind::Int || v.kind == Value::Kind::Bool) return const_scalar(static_cast<double>(v.i), dtype);
   if (v.kind == Value::Kind::Double) return const_scalar(v.d, dtype);
   return cast(tensor(i), v.dtype, dtype);
@@ -217,7 +223,7 @@ std::string EmitContext::initializer(const std::string& hint, const TensorData& 
 
 std::string EmitContext::ints_input(size_t i, bool minus_one_to_one) {
   const auto& v = arg(i);
-  if (!v.shape_dynamic) {
+  if (!is_shape_dynamic(i)) {
     auto values = ints_arg(i);
     if (minus_one_to_one)
       for (auto& x : values) x = x == -1 ? 1 : x;
@@ -232,7 +238,7 @@ std::string EmitContext::ints_input(size_t i, bool minus_one_to_one) {
   std::vector<std::string> parts;
   for (auto id : v.elements) {
     const auto& e = trace_value(id);
-    if (!e.shape_dynamic) {
+    if (!g_.dynamic().is_shape_dynamic(id)) {
       parts.push_back(const_ints({minus_one_to_one && e.i == -1 ? 1 : e.i}));
       continue;
     }
@@ -249,12 +255,14 @@ std::string EmitContext::ints_input(size_t i, bool minus_one_to_one) {
 
 std::string EmitContext::int_input(size_t i, bool as_scalar) {
   const auto& v = arg(i);
-  if (!v.shape_dynamic) return const_ints({int_arg(i)}, as_scalar);
+  if (!is_shape_dynamic(i)) return const_ints({int_arg(i)}, as_scalar);
   std::string name = cast(tensor(i), v.kind == Value::Kind::Tensor ? v.dtype : DType::Int64, DType::Int64);
   return as_scalar ? name : apply("Reshape", {name, const_ints({1})}, false);
 }
 
 const Value& EmitContext::trace_value(int64_t id) const { return g_.trace().values.at(id); }
+
+const TensorData* EmitContext::constant_data(int64_t id) const { return mx::constant_data(g_.trace(), g_.dynamic(), id); }
 
 std::string EmitContext::scalar_bytes(double value, DType dtype) const {
   std::string raw = encode_scalar(value, dtype);

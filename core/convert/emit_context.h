@@ -44,6 +44,8 @@ class EmitContext {
   std::string int_input(size_t i, bool as_scalar = false);
   // True if argument i is computed from the size of a dynamic axis.
   bool is_shape_dynamic(size_t i) const;
+  // Tensor argument i: per dim, "" if static, else the dynamic dim's label (dim_param).
+  const std::vector<std::string>& dim_labels(size_t i) const;
   // Some graph input has a dynamic axis (--dynamic): any dim computed from it may change.
   bool has_dynamic_axes() const;
   // `v` with one value per spatial dim: a single value is repeated, as PyTorch does.
@@ -56,6 +58,8 @@ class EmitContext {
   const Value& out(size_t i = 0) const;
   // Any value of the trace by id (e.g. an element of a list argument).
   const Value& trace_value(int64_t id) const;
+  // The bytes of trace value `id` if it is a constant of the graph, else null.
+  const TensorData* constant_data(int64_t id) const;
   // Raw bytes of one number of `dtype`; throws for types without a byte encoder here.
   std::string scalar_bytes(double value, DType dtype) const;
   // ONNX names of the tensors in list argument i (e.g. aten::cat's tensors); with

@@ -8,14 +8,15 @@ namespace mx {
 namespace {
 
 // Type and shape of a graph input or output; dynamic dims get their label (dim_param).
-void set_value_info(onnx::ValueInfoProto& info, const std::string& name, const Value& v) {
+void set_value_info(onnx::ValueInfoProto& info, const std::string& name, const Value& v,
+                    const std::vector<std::string>& dim_labels) {
   info.set_name(name);
   auto* tensor = info.mutable_type()->mutable_tensor_type();
   tensor->set_elem_type(static_cast<int32_t>(v.dtype));
   auto* dims = tensor->mutable_shape();
   for (size_t d = 0; d < v.shape.size(); ++d) {
-    if (d < v.dim_labels.size() && !v.dim_labels[d].empty())
-      dims->add_dim()->set_dim_param(v.dim_labels[d]);
+    if (d < dim_labels.size() && !dim_labels[d].empty())
+      dims->add_dim()->set_dim_param(dim_labels[d]);
     else
       dims->add_dim()->set_dim_value(v.shape[d]);
   }
@@ -23,12 +24,8 @@ void set_value_info(onnx::ValueInfoProto& info, const std::string& name, const V
 
 }  // namespace
 
-void set_tensor_header(onnx::TensorProto& proto, const TensorData& data) {
-  proto.set_data_type(static_cast<int32_t>(data.dtype));
-  for (auto d : data.shape) proto.add_dims(d);
-}
-
-GraphBuilder::GraphBuilder(const Trace& trace, int opset) : trace_(trace), opset_(opset) {}
+GraphBuilder::GraphBuilder(const Trace& trace, const DynamicMarks& dynamic, int opset)
+    : trace_(trace), dynamic_(dynamic), opset_(opset) {}
 
 std::string GraphBuilder::scope_of(int64_t entry) const {
   std::string scope;
@@ -64,23 +61,20 @@ std::string GraphBuilder::fresh_name(int64_t entry, const std::string& hint) {
 std::string GraphBuilder::name_of(int64_t id) {
   if (auto it = names_.find(id); it != names_.end()) return it->second;
   const auto& v = trace_.values.at(id);
-  if (!v.is_constant_tensor()) return "";
+  const TensorData* data = constant_data(trace_, dynamic_, id);
+  if (!data) return "";
   std::string name = v.param_name;
   if (name.empty() || !value_names_.insert(name).second) {
     name = fresh_name(v.producer, "Constant");
   }
-  add_initializer(name, *v.data, v.owner_module);
+  add_initializer(name, *data, v.owner_module);
   names_[id] = name;
   return name;
 }
 
 std::string GraphBuilder::add_initializer(const std::string& name, const TensorData& data, int64_t owner) {
   value_names_.insert(name);
-  auto* init = graph().add_initializer();
-  init->set_name(name);
-  set_tensor_header(*init, data);
-  model_.external_data[name] = data;
-  if (owner >= 0) model_.initializer_owner[name] = owner;
+  model_.add_initializer(name, data, owner);
   return name;
 }
 
@@ -108,7 +102,7 @@ void GraphBuilder::bind(int64_t id, const std::string& name, int64_t entry) {
 void GraphBuilder::declare_inputs_and_outputs(const std::vector<std::string>& output_names) {
   for (const auto& input : trace_.inputs) {
     const auto& v = trace_.values[input.value];
-    set_value_info(*graph().add_input(), input.name, v);
+    set_value_info(*graph().add_input(), input.name, v, dynamic_.labels(input.value));
     names_[input.value] = input.name;
     value_names_.insert(input.name);
   }
@@ -129,7 +123,7 @@ ConvertedModel GraphBuilder::finish(const std::vector<std::string>& output_names
       NodeOrigin origin{v.producer, false};
       add_node("Identity", {name}, {wanted}, origin);
     }
-    set_value_info(*graph().add_output(), wanted, v);
+    set_value_info(*graph().add_output(), wanted, v, dynamic_.labels(id));
   }
   for (const auto& [id, name] : names_) model_.value_ids.emplace(name, id);
   auto& model = model_.model;

@@ -10,42 +10,19 @@
 #include <unordered_set>
 #include <vector>
 
+#include "convert/converted_model.h"
+#include "model/dynamic_marks.h"
 #include "model/trace.h"
 
 namespace mx {
 
-// Where an ONNX node came from.
-struct NodeOrigin {
-  int64_t trace_entry = -1;  // -1: not from any traced op
-  bool primary = false;      // computes the op itself (not a helper the converter added)
-};
-
-// A node that a clean-up pass folded into another (see graph_cleanup.h).
-struct FoldNote {
-  std::string node;     // the node that disappeared
-  std::string into;     // the node that now does its work
-  int64_t trace_entry;  // where the disappeared node came from
-};
-
-// The converted model and the provenance of its nodes (parallel to graph().node()).
-struct ConvertedModel {
-  onnx::ModelProto model;
-  std::vector<NodeOrigin> origins;
-  std::unordered_map<std::string, int64_t> initializer_owner;  // initializer -> module
-  std::unordered_map<std::string, int64_t> value_ids;          // ONNX value -> trace value
-  std::vector<FoldNote> folded;                                // what clean-up passes folded
-  // Initializer bytes left where they are (mostly the module's own parameters, held by
-  // LibTorch) instead of copied into the proto: such a TensorProto has no data field, and
-  // model_io.h reads, checks and writes it with these bytes. Copying them would double the
-  // peak memory of a model with large weights.
-  std::unordered_map<std::string, TensorData> external_data;
-};
-
 class GraphBuilder {
  public:
-  GraphBuilder(const Trace& trace, int opset);
+  // `dynamic`: what depends on dynamic axes (empty for a static export); both outlive this.
+  GraphBuilder(const Trace& trace, const DynamicMarks& dynamic, int opset);
 
   const Trace& trace() const { return trace_; }
+  const DynamicMarks& dynamic() const { return dynamic_; }
   int opset() const { return opset_; }
   onnx::GraphProto& graph() { return *model_.model.mutable_graph(); }
 
@@ -73,6 +50,7 @@ class GraphBuilder {
   std::string scope_of(int64_t entry) const;
 
   const Trace& trace_;
+  const DynamicMarks& dynamic_;
   int opset_;
   ConvertedModel model_;
   std::unordered_map<int64_t, std::string> names_;         // trace value -> ONNX name
@@ -80,8 +58,5 @@ class GraphBuilder {
   std::unordered_map<std::string, int> node_name_counts_;
   std::unordered_set<std::string> value_names_;
 };
-
-// Type and shape of `data` on `proto`, without its bytes.
-void set_tensor_header(onnx::TensorProto& proto, const TensorData& data);
 
 }  // namespace mx

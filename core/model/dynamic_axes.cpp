@@ -26,42 +26,49 @@ bool differs(const Value& a, const Value& b) {
 
 class Marker {
  public:
-  Marker(Trace& a, const Trace& b) : a_(a), b_(b) {}
+  Marker(const Trace& a, const Trace& b, DynamicMarks& marks) : a_(a), b_(b), marks_(marks) {
+    marks_.shape_dynamic.assign(a.values.size(), 0);
+  }
 
   bool any_shape_dynamic(int64_t id) const {
-    const auto& v = a_.values[id];
-    if (v.shape_dynamic) return true;
-    for (auto e : v.elements)
+    if (marks_.shape_dynamic[id]) return true;
+    for (auto e : a_.values[id].elements)
       if (any_shape_dynamic(e)) return true;
     return false;
   }
 
-  // Marks a result of entry `entry`; `from_sizes`: an input depends on a dynamic size.
+  // Marks a result of entry `entry`; `from_sizes`: an input depends on a dynamic size (a
+  // tensor so marked is no longer a constant of the graph: see constant_data()).
   // List elements that are the op's inputs (prim::ListConstruct) keep their own marks.
   void mark_output(int64_t id, bool from_sizes, int64_t entry) {
-    auto& v = a_.values[id];
+    const auto& v = a_.values[id];
+    char& mark = marks_.shape_dynamic[id];
     if (v.kind == Value::Kind::Tensor) {
-      v.shape_dynamic = from_sizes;
-      if (from_sizes) v.data.reset();  // no longer a constant
+      mark = from_sizes;
     } else if (is_number_like(v)) {
-      v.shape_dynamic = from_sizes || differs(v, b_.values[id]);
+      mark = from_sizes || differs(v, b_.values[id]);
     }
     for (auto e : v.elements)
       if (a_.values[e].producer == entry) mark_output(e, from_sizes, entry);
-    if (!v.elements.empty() && !v.shape_dynamic) v.shape_dynamic = any_shape_dynamic(id);
+    if (!v.elements.empty() && !mark) mark = any_shape_dynamic(id);
   }
 
  private:
-  Trace& a_;
+  const Trace& a_;
   const Trace& b_;
+  DynamicMarks& marks_;
 };
 
-bool depends_on_inputs(const Trace& t, int64_t id) {
-  const auto& v = t.values[id];
-  if (v.kind == Value::Kind::Tensor) return v.data == nullptr;
-  for (auto e : v.elements)
-    if (depends_on_inputs(t, e)) return true;
-  return v.shape_dynamic;
+// Throws mx::Error unless the two traces ran the same ops.
+void check_same_ops(const Trace& a, const Trace& b) {
+  if (a.entries.size() != b.entries.size() || a.values.size() != b.values.size())
+    throw Error("model '" + a.model_path + "': the traced graph changes with the size of the dynamic axes (" +
+                std::to_string(a.entries.size()) + " vs " + std::to_string(b.entries.size()) +
+                " ops): its forward has control flow that depends on a size, so it cannot be exported with --dynamic");
+  for (size_t i = 0; i < a.entries.size(); ++i)
+    if (a.entries[i].op != b.entries[i].op)
+      throw Error("model '" + a.model_path + "': op " + std::to_string(i) + " is " + a.entries[i].op + " in one trace and " +
+                  b.entries[i].op + " in the other: its forward depends on a size, so it cannot be exported with --dynamic");
 }
 
 // The first if or loop that went another way at the other sizes, named with its module:
@@ -115,52 +122,48 @@ std::vector<InputSpec> resized_inputs(const std::vector<InputSpec>& specs, const
   return out;
 }
 
-void mark_dynamic(Trace& a, const Trace& b, const std::vector<DynamicAxis>& axes) {
+DynamicMarks analyze_dynamic_axes(const Trace& a, const Trace& b, const std::vector<DynamicAxis>& axes) {
   check_same_control_flow(a, b);
-  if (a.entries.size() != b.entries.size() || a.values.size() != b.values.size())
-    throw Error("model '" + a.model_path + "': the traced graph changes with the size of the dynamic axes (" +
-                std::to_string(a.entries.size()) + " vs " + std::to_string(b.entries.size()) +
-                " ops): its forward has control flow that depends on a size, so it cannot be exported with --dynamic");
-  for (size_t i = 0; i < a.entries.size(); ++i)
-    if (a.entries[i].op != b.entries[i].op)
-      throw Error("model '" + a.model_path + "': op " + std::to_string(i) + " is " + a.entries[i].op + " in one trace and " +
-                  b.entries[i].op + " in the other: its forward depends on a size, so it cannot be exported with --dynamic");
+  check_same_ops(a, b);
+  DynamicMarks marks;
+  marks.dim_labels.resize(a.values.size());
   // Labels: declared on the inputs; elsewhere a dim that follows an input's dynamic dim in
   // both traces takes its label.
   std::vector<std::pair<std::pair<int64_t, int64_t>, std::string>> known;  // (size in a, size in b) -> label
   for (const auto& d : axes) {
     for (const auto& in : a.inputs) {
       if (in.name != d.input) continue;
-      auto& v = a.values[in.value];
-      v.dim_labels.resize(v.shape.size());
-      v.dim_labels[d.axis] = d.label;
+      const auto& v = a.values[in.value];
+      auto& labels = marks.dim_labels[in.value];
+      labels.resize(v.shape.size());
+      labels[d.axis] = d.label;
       known.push_back({{v.shape[d.axis], b.values[in.value].shape[d.axis]}, d.label});
     }
   }
-  Marker marker(a, b);
+  Marker marker(a, b, marks);
   for (size_t i = 0; i < a.entries.size(); ++i) {
-    auto& e = a.entries[i];
+    const auto& e = a.entries[i];
     bool from_sizes = false;
     for (auto in : e.inputs) from_sizes = from_sizes || marker.any_shape_dynamic(in);
     for (auto out : e.outputs) marker.mark_output(out, from_sizes, static_cast<int64_t>(i));
-    e.folded = true;
-    for (auto out : e.outputs) e.folded = e.folded && !depends_on_inputs(a, out);
   }
   int fresh = 0;
   for (size_t id = 0; id < a.values.size(); ++id) {
-    auto& v = a.values[id];
-    if (v.kind != Value::Kind::Tensor || !v.dim_labels.empty()) continue;
+    const auto& v = a.values[id];
+    auto& labels = marks.dim_labels[id];
+    if (v.kind != Value::Kind::Tensor || !labels.empty()) continue;
     const auto& other = b.values[id].shape;
     if (other.size() != v.shape.size()) continue;
     for (size_t d = 0; d < v.shape.size(); ++d) {
       if (v.shape[d] == other[d]) continue;
-      v.dim_labels.resize(v.shape.size());
+      labels.resize(v.shape.size());
       std::string label;
       for (const auto& [sizes, name] : known)
         if (sizes.first == v.shape[d] && sizes.second == other[d]) label = name;
-      v.dim_labels[d] = label.empty() ? "dim_" + std::to_string(fresh++) : label;
+      labels[d] = label.empty() ? "dim_" + std::to_string(fresh++) : label;
     }
   }
+  return marks;
 }
 
 }  // namespace mx

@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "model/dynamic_marks.h"
 #include "model/input_spec.h"
 #include "model/trace.h"
 
@@ -25,10 +26,9 @@ DynamicAxis parse_dynamic_axis(const std::string& text);
 // axis that names no input or a dim the input does not have.
 std::vector<InputSpec> resized_inputs(const std::vector<InputSpec>& specs, const std::vector<DynamicAxis>& axes);
 
-// Marks values of `trace` that depend on dynamic axes (Value::shape_dynamic, dim_labels),
-// comparing it with `resized`, the same model traced on resized_inputs(). Entries whose
-// results depend on an axis are no longer folded. Throws mx::Error if the two traces ran
-// different ops (control flow that depends on a size).
-void mark_dynamic(Trace& trace, const Trace& resized, const std::vector<DynamicAxis>& axes);
+// What of `trace` depends on dynamic axes, found by comparing it with `resized`, the same
+// model traced on resized_inputs(); neither trace changes. Throws mx::Error if the two
+// traces ran different ops (control flow that depends on a size).
+DynamicMarks analyze_dynamic_axes(const Trace& trace, const Trace& resized, const std::vector<DynamicAxis>& axes);
 
 }  // namespace mx

@@ -80,11 +80,8 @@ struct Value {
 
   int64_t producer = -1;  // trace entry that produced it, -1 for inputs and constants
 
-  // With dynamic axes (see dynamic_axes.h): a number, list or tensor computed from the size
-  // of a dynamic axis, which the graph must compute instead of taking the traced value.
-  bool shape_dynamic = false;
-  // Tensors: per dim, "" if static, else the name of the dynamic dim (dim_param).
-  std::vector<std::string> dim_labels;
+  // What depends on a dynamic axis is not recorded here: dynamic-axis analysis returns it
+  // apart (DynamicMarks, model/dynamic_marks.h), and the trace stays as tracing made it.
 
   bool is_tensor() const { return kind == Kind::Tensor; }
   bool is_constant_tensor() const { return kind == Kind::Tensor && data != nullptr; }
@@ -96,7 +93,7 @@ struct TraceEntry {
   std::vector<int64_t> inputs;        // value ids
   std::vector<int64_t> outputs;       // value ids
   std::vector<int64_t> module_stack;  // module calls, outermost first; [0] is the root
-  bool folded = false;                // all outputs known without the graph inputs: nothing to emit
+  // Whether it is folded (nothing to emit) is is_folded() in model/dynamic_marks.h.
   // A fused op (kFusedOps in torchscript.cpp) also gets one part entry per submodule whose
   // parameters it reads: same op, inputs = those parameters, no outputs, the call stack
   // extended down to that submodule, part_of = the fused entry. Nothing is emitted for a

@@ -46,7 +46,6 @@ void add_part_entries(Trace& trace, int64_t index) {
       part.overload = fused.overload;
       part.module_stack = fused.module_stack;
       part.module_stack.insert(part.module_stack.end(), chain.rbegin(), chain.rend());
-      part.folded = true;
       part.part_of = index;
       trace.entries.push_back(std::move(part));
     }

@@ -59,6 +59,13 @@ onnx::GraphProto inferred_outputs(const onnx::ModelProto& model) {
 
 }  // namespace
 
+bool has_data_dependent_sizes(const ConvertedModel& model) {
+  static const std::set<std::string> ops{"NonZero", "Unique", "Compress", "NonMaxSuppression"};
+  for (const auto& n : model.model.graph().node())
+    if (ops.count(n.op_type())) return true;
+  return false;
+}
+
 void relax_static_dims(ConvertedModel& model) {
   auto* g = model.model.mutable_graph();
   std::set<std::string> labels;  // every dim_param in use, so fresh ones do not clash

@@ -11,7 +11,12 @@ namespace mx {
 // output size. So every output dim still declared static is checked with ONNX shape
 // inference (with data propagation) on the converted graph: it stays static only if
 // inference proves that value; otherwise it becomes symbolic (the input's label when
-// inference says it follows one, else a fresh "dim_N"). Call it only under --dynamic.
+// inference says it follows one, else a fresh "dim_N"). Call it under --dynamic, or when
+// has_data_dependent_sizes says some size follows the input's values.
 void relax_static_dims(ConvertedModel& model);
+
+// True if a node's output size depends on the values of its inputs (NonZero, Unique,
+// Compress, NonMaxSuppression): the traced sizes are the example's, not the model's.
+bool has_data_dependent_sizes(const ConvertedModel& model);
 
 }  // namespace mx

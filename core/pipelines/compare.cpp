@@ -108,9 +108,10 @@ CompareReport compare_strategies(const CompareOptions& o) {
 
   PhaseSeconds seconds;
   PhaseTimer timer(seconds);
-  Trace trace = trace_for_export(o.model);  // the export's inputs and tracing, exactly
+  TracedModel traced = trace_for_export(o.model);  // the export's inputs and tracing, exactly
+  const Trace& trace = traced.trace;
   timer.done("trace");
-  ConvertedModel model = convert_checked(trace, entries.registry, o.model);
+  ConvertedModel model = convert_checked(trace, traced.dynamic, entries.registry, o.model);
   timer.done("convert");
 
   std::vector<TagResult> results;

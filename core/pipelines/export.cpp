@@ -6,7 +6,8 @@
 #include "convert/convert.h"
 #include "base/error.h"
 #include "passes/declared_shapes.h"
-#include "passes/graph_cleanup.h"
+#include "passes/fold_batchnorm.h"
+#include "passes/remove_dead_nodes.h"
 #include "onnx_io/model_io.h"
 #include "plugin/plugin_registry.h"
 #include "tags/tag_output.h"
@@ -14,14 +15,15 @@
 
 namespace mx {
 
-ConvertedModel convert_checked(const Trace& trace, const OpRegistry& registry, const ExportOptions& o) {
+ConvertedModel convert_checked(const Trace& trace, const DynamicMarks& dynamic, const OpRegistry& registry,
+                               const ExportOptions& o) {
   ConvertOptions copts;
   copts.opset = o.opset;
   copts.output_names = o.output_names;
-  ConvertedModel model = convert(trace, registry, copts);
+  ConvertedModel model = convert(trace, dynamic, registry, copts);
   if (o.fold_batchnorm) fold_batchnorm(model);
   remove_dead_nodes(model);
-  if (!o.dynamic.empty()) relax_static_dims(model);
+  if (!o.dynamic.empty() || has_data_dependent_sizes(model)) relax_static_dims(model);
   try {
     check_converted(model);
   } catch (const std::exception& e) {
@@ -30,7 +32,7 @@ ConvertedModel convert_checked(const Trace& trace, const OpRegistry& registry, c
   return model;
 }
 
-Trace trace_for_export(const ExportOptions& o, const std::function<void()>& loaded) {
+TracedModel trace_for_export(const ExportOptions& o, const std::function<void()>& loaded) {
   std::vector<std::shared_ptr<TensorData>> file_inputs;
   std::vector<std::string> names;
   if (!o.input_file.empty()) {
@@ -50,13 +52,17 @@ Trace trace_for_export(const ExportOptions& o, const std::function<void()>& load
   }
   TorchModel model(o.model_path);
   if (loaded) loaded();
-  if (!o.input_file.empty()) return trace_model(model, names, file_inputs);
-  Trace trace = trace_model(model, names, make_inputs(o.inputs, o.seed));
+  TracedModel traced;
+  if (!o.input_file.empty()) {
+    traced.trace = trace_model(model, names, file_inputs);
+    return traced;
+  }
+  traced.trace = trace_model(model, names, make_inputs(o.inputs, o.seed));
   if (!o.dynamic.empty()) {  // the same loaded model: its weights are not loaded twice
     Trace resized = trace_model(model, names, make_inputs(resized_inputs(o.inputs, o.dynamic), o.seed));
-    mark_dynamic(trace, resized, o.dynamic);
+    traced.dynamic = analyze_dynamic_axes(traced.trace, resized, o.dynamic);
   }
-  return trace;
+  return traced;
 }
 
 ExportReport export_model(const ExportOptions& o) {
@@ -76,10 +82,11 @@ ExportReport export_model(const ExportOptions& o) {
   r.warnings = entries.conflicts;
   timer.done("plugin");
 
-  Trace trace = trace_for_export(o, [&] { timer.done("load"); });
+  TracedModel traced = trace_for_export(o, [&] { timer.done("load"); });
+  const Trace& trace = traced.trace;
   timer.done("trace");
 
-  ConvertedModel model = convert_checked(trace, entries.registry, o);
+  ConvertedModel model = convert_checked(trace, traced.dynamic, entries.registry, o);
   timer.done("convert");
 
   TagResult tags = run_strategy(plugin, trace, model, o.strategy_options, entries.auxiliary, o.strategy_timeout);

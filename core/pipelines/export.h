@@ -40,15 +40,22 @@ struct ExportReport {
   std::string control_flow;                             // Trace::control_flow_summary()
 };
 
+// A trace and, beside it, what of it depends on dynamic axes (empty without --dynamic).
+struct TracedModel {
+  Trace trace;
+  DynamicMarks dynamic;
+};
+
 // Traces the model on the example inputs; with dynamic axes, traces it again with those
-// axes resized and marks what depends on them (see dynamic_axes.h). `loaded`, if given, is
+// axes resized and finds what depends on them (see dynamic_axes.h). `loaded`, if given, is
 // called once the model is loaded (the summary times loading apart from tracing).
-Trace trace_for_export(const ExportOptions& options, const std::function<void()>& loaded = {});
+TracedModel trace_for_export(const ExportOptions& options, const std::function<void()>& loaded = {});
 
 // Throws mx::Error with a complete message; on error no output file exists.
 ExportReport export_model(const ExportOptions& options);
 
 // Converts with `registry` (opset and output names from `options`) and runs ONNX's checker.
-ConvertedModel convert_checked(const Trace& trace, const OpRegistry& registry, const ExportOptions& options);
+ConvertedModel convert_checked(const Trace& trace, const DynamicMarks& dynamic, const OpRegistry& registry,
+                               const ExportOptions& options);
 
 }  // namespace mx

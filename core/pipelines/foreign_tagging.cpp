@@ -11,6 +11,7 @@
 #include "onnx_io/model_io.h"
 #include "onnx_io/onnx_file.h"
 #include "convert/onnx_graph.h"
+#include "model/dynamic_marks.h"
 #include "plugin/plugin_host.h"
 #include "tags/scope_names.h"
 #include "tags/tag_output.h"
@@ -40,8 +41,9 @@ Trace scope_trace(const Trace& real) {
 // nodes its passes create without a scope; only the former are the root's. The trace tells
 // whether the root's forward computes anything itself (ResNet's flatten, BERT's mask).
 bool root_computes_itself(const Trace& trace) {
-  for (const auto& e : trace.entries)
-    if (e.module_stack.size() == 1 && !e.folded) return true;
+  for (size_t i = 0; i < trace.entries.size(); ++i)
+    if (trace.entries[i].module_stack.size() == 1 && !is_folded(trace, DynamicMarks{}, static_cast<int64_t>(i)))
+      return true;
   return false;
 }
 

@@ -216,6 +216,8 @@ const mx_host_api_t kHostApi = {
 
 const mx_host_api_t* host_api() { return &kHostApi; }
 
+int32_t status_code(const mx_status_t* status) { return status ? status->code : 0; }
+
 }  // namespace mx
 
 mx_graph_t::mx_graph_t(const mx::Trace& t, const mx::ConvertedModel& m, const std::string& p)

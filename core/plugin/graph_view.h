@@ -28,6 +28,9 @@ struct TagResult {
 // The host's function table, shared by every plugin.
 const mx_host_api_t* host_api();
 
+// The MX_STATUS_* code of a status the host made (0 for NULL); plugins see only messages.
+int32_t status_code(const mx_status_t* status);
+
 }  // namespace mx
 
 // Defined here, opaque to plugins: read-only indexes over one converted model, plus the

@@ -75,31 +75,19 @@ SubgraphExtractor::SubgraphExtractor(onnx::ModelProto full) : full_(std::move(fu
   }
 }
 
-Subgraph SubgraphExtractor::extract(const std::vector<int>& nodes, const std::string& graph_name) const {
+const onnx::ValueInfoProto& SubgraphExtractor::type_of(const std::string& name, const char* role,
+                                                        const std::string& graph_name) const {
+  auto it = types_.find(name);
+  if (it == types_.end() || !it->second->has_type())
+    throw Error("cannot extract " + graph_name + ": the type of " + role + " tensor '" + name +
+                "' is unknown (ONNX shape inference gives none)");
+  return *it->second;
+}
+
+std::vector<int> SubgraphExtractor::topological_order(const std::vector<int>& nodes, const std::vector<char>& inside,
+                                                      std::vector<int>& region, const std::string& graph_name) const {
   const auto& g = full_.graph();
-  std::vector<char> inside(g.node_size(), 0);
-  for (int n : nodes) inside[n] = 1;
-  std::set<std::string> graph_outputs;
-  for (const auto& o : g.output()) graph_outputs.insert(o.name());
-
-  Subgraph s;
-  s.model.set_ir_version(full_.ir_version());
-  *s.model.mutable_opset_import() = full_.opset_import();
-  *s.model.mutable_functions() = full_.functions();
-  *s.model.mutable_metadata_props() = full_.metadata_props();
-  s.model.set_producer_name("modelexport extract");
-  auto* out = s.model.mutable_graph();
-  out->set_name(graph_name);
-
-  auto type_of = [&](const std::string& name, const char* role) -> const onnx::ValueInfoProto& {
-    auto it = types_.find(name);
-    if (it == types_.end() || !it->second->has_type())
-      throw Error("cannot extract " + graph_name + ": the type of " + role + " tensor '" + name +
-                  "' is unknown (ONNX shape inference gives none)");
-    return *it->second;
-  };
-
-  // Topological order among the selected nodes; ties keep graph order.
+  // Ties keep graph order.
   std::map<int, int> pending;  // node -> selected producers not yet placed
   std::priority_queue<int, std::vector<int>, std::greater<int>> ready;
   std::vector<int> sorted_nodes(nodes);
@@ -114,8 +102,6 @@ Subgraph SubgraphExtractor::extract(const std::vector<int>& nodes, const std::st
     if (producers.empty()) ready.push(n);
   }
   std::vector<int> order;
-  std::vector<int> region(g.node_size());
-  std::iota(region.begin(), region.end(), 0);
   while (!ready.empty()) {
     int n = ready.top();
     ready.pop();
@@ -132,7 +118,13 @@ Subgraph SubgraphExtractor::extract(const std::vector<int>& nodes, const std::st
     }
   }
   if (order.size() != sorted_nodes.size()) throw Error("cannot extract " + graph_name + ": its nodes form a cycle");
+  return order;
+}
 
+void SubgraphExtractor::add_nodes_and_inputs(const std::vector<int>& order, const std::vector<char>& inside,
+                                             Subgraph& s) const {
+  const auto& g = full_.graph();
+  auto* out = s.model.mutable_graph();
   std::set<std::string> seen_inputs, seen_inits;
   for (int n : order) {
     *out->add_node() = g.node(n);
@@ -154,11 +146,18 @@ Subgraph SubgraphExtractor::extract(const std::vector<int>& nodes, const std::st
         }
       }
       if (seen_inputs.insert(in).second) {
-        *out->add_input() = type_of(in, "input");
+        *out->add_input() = type_of(in, "input", out->name());
         s.inputs.push_back(in);
       }
     }
   }
+}
+
+void SubgraphExtractor::add_outputs(const std::vector<int>& order, const std::vector<char>& inside, Subgraph& s) const {
+  const auto& g = full_.graph();
+  auto* out = s.model.mutable_graph();
+  std::set<std::string> graph_outputs;
+  for (const auto& o : g.output()) graph_outputs.insert(o.name());
   for (int n : order) {
     for (const auto& o : g.node(n).output()) {
       if (o.empty()) continue;
@@ -170,16 +169,36 @@ Subgraph SubgraphExtractor::extract(const std::vector<int>& nodes, const std::st
           *out->add_value_info() = *it->second;
         continue;
       }
-      *out->add_output() = type_of(o, "output");
+      *out->add_output() = type_of(o, "output", out->name());
       s.outputs.push_back(o);
     }
   }
   if (s.outputs.empty())
-    throw Error("cannot extract " + graph_name + ": its nodes produce nothing that is used outside them");
+    throw Error("cannot extract " + out->name() + ": its nodes produce nothing that is used outside them");
+}
+
+Subgraph SubgraphExtractor::extract(const std::vector<int>& nodes, const std::string& graph_name) const {
+  const auto& g = full_.graph();
+  std::vector<char> inside(g.node_size(), 0);
+  for (int n : nodes) inside[n] = 1;
+
+  Subgraph s;
+  s.model.set_ir_version(full_.ir_version());
+  *s.model.mutable_opset_import() = full_.opset_import();
+  *s.model.mutable_functions() = full_.functions();
+  *s.model.mutable_metadata_props() = full_.metadata_props();
+  s.model.set_producer_name("modelexport extract");
+  s.model.mutable_graph()->set_name(graph_name);
+
+  std::vector<int> region(g.node_size());  // union-find over selected nodes joined by a tensor
+  std::iota(region.begin(), region.end(), 0);
+  std::vector<int> order = topological_order(nodes, inside, region, graph_name);
+  add_nodes_and_inputs(order, inside, s);
+  add_outputs(order, inside, s);
   std::set<int> roots;
   for (int n : order) roots.insert(find_root(region, n));
   s.nodes = static_cast<int>(order.size());
-  s.initializers = out->initializer_size();
+  s.initializers = s.model.graph().initializer_size();
   s.regions = static_cast<int>(roots.size());
   return s;
 }

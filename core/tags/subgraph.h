@@ -34,6 +34,16 @@ class SubgraphExtractor {
   const onnx::ModelProto& model() const { return full_; }
 
  private:
+  // The type of boundary tensor `name`; throws mx::Error naming its role if unknown.
+  const onnx::ValueInfoProto& type_of(const std::string& name, const char* role, const std::string& graph_name) const;
+  // The selected nodes in topological order (stable); joins connected ones in `region`.
+  std::vector<int> topological_order(const std::vector<int>& nodes, const std::vector<char>& inside,
+                                     std::vector<int>& region, const std::string& graph_name) const;
+  // Copies the nodes in `order`, and the inputs and initializers they read from outside.
+  void add_nodes_and_inputs(const std::vector<int>& order, const std::vector<char>& inside, Subgraph& s) const;
+  // Declares what the nodes produce for use outside as outputs; the rest as value_info.
+  void add_outputs(const std::vector<int>& order, const std::vector<char>& inside, Subgraph& s) const;
+
   onnx::ModelProto full_;
   std::map<std::string, const onnx::ValueInfoProto*> types_;
   std::map<std::string, int> producer_;

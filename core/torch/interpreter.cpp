@@ -3,6 +3,7 @@
 
 #include "base/error.h"
 #include "model/trace_rules.h"
+#include "model/dynamic_marks.h"
 #include "torch/control_flow.h"
 #include "torch/op_call.h"
 #include "torch/tensor_bridge.h"
@@ -101,14 +102,9 @@ int64_t Interpreter::new_value(const c10::IValue& iv, const jit::Value* ir, int6
   return id;
 }
 
-// True when the value, or any element of it, is a tensor that depends on the inputs.
-bool Interpreter::is_dynamic(int64_t id) const {
-  const auto& v = trace_.values[id];
-  if (v.kind == Value::Kind::Tensor) return v.data == nullptr;
-  for (auto e : v.elements)
-    if (is_dynamic(e)) return true;
-  return false;
-}
+// True when the value, or any element of it, is a tensor that depends on the inputs (the
+// rule conversion uses too, without dynamic axes here: those are found after tracing).
+bool Interpreter::is_dynamic(int64_t id) const { return depends_on_inputs(trace_, DynamicMarks{}, id); }
 
 void Interpreter::fold(int64_t id) {
   auto& v = trace_.values[id];
@@ -275,10 +271,6 @@ void Interpreter::run_op(jit::Node* node, ValueMap& ids, const Stack& stack) {
   bool data = false;
   for (auto id : entry.inputs) data = data || from_data_[id] || (is_dynamic(id) && reads_tensor_data(node->kind()));
   for (auto out : entry.outputs) from_data_[out] = data && trace_.values[out].kind != Value::Kind::Tensor;
-  // Nothing to emit when no output depends on the inputs (sizes and other scalars are
-  // known in a static export; constant tensors become initializers where used).
-  entry.folded = true;
-  for (auto out : entry.outputs) entry.folded = entry.folded && !is_dynamic(out);
   if (node->kind() == c10::prim::ListConstruct || node->kind() == c10::prim::TupleConstruct) {
     // Elements are the inputs themselves, so converters can see through the list.
     set_elements(entry.outputs[0], entry.inputs);

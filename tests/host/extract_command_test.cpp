@@ -45,7 +45,7 @@ const Reference& reference(const std::string& model) {
   keep.keep_values = true;
   r.trace = trace_model(fixture_model(model), names, make_inputs(specs, 0), keep);
   ExportOptions options;  // the export's defaults: opset 17, clean-up passes on
-  r.converted = convert_checked(r.trace, plugin_entries(plugin_search_path({plugin_build_dir()})).registry, options);
+  r.converted = convert_checked(r.trace, DynamicMarks{}, plugin_entries(plugin_search_path({plugin_build_dir()})).registry, options);
   return cache.emplace(model, std::move(r)).first->second;
 }
 

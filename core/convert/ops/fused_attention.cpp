@@ -130,6 +130,7 @@ void emit_encoder_layer(EmitContext& cx) {
   double eps = cx.double_arg(9);
   auto ffn = [&](const std::string& x) {
     std::string h = linear(cx, x, 14, 15);
+    cx.use_entry(cx.part_entry(0));  // the activation is the layer's own call, not linear1's
     if (gelu) {  // exact gelu: x/2 * (1 + erf(x/sqrt(2)))
       DType t = cx.arg(14).dtype;
       std::string e = cx.apply("Erf", {cx.apply("Div", {h, cx.const_scalar(std::sqrt(2.0), t)}, false)});

@@ -99,8 +99,8 @@ Moments bind_moments(const EmitContext& cx) {
     throw cx.error("overload '" + o + "' is not supported");
   }
   for (auto a : m.axes)
-    if (cx.arg(0).dim_labels.size() > static_cast<size_t>(a) && !cx.arg(0).dim_labels[a].empty())
-      throw cx.error("reducing over the dynamic axis '" + cx.arg(0).dim_labels[a] + "' is not supported");
+    if (cx.dim_labels(0).size() > static_cast<size_t>(a) && !cx.dim_labels(0)[a].empty())
+      throw cx.error("reducing over the dynamic axis '" + cx.dim_labels(0)[a] + "' is not supported");
   return m;
 }
 

@@ -24,10 +24,10 @@ std::string concat(EmitContext& cx, const std::vector<std::string>& parts, int64
 
 // The size of dim d of tensor argument i; throws if it follows a dynamic axis.
 int64_t static_size(const EmitContext& cx, size_t i, int64_t d) {
-  const auto& v = cx.arg(i);
-  if (v.dim_labels.size() > static_cast<size_t>(d) && !v.dim_labels[d].empty())
-    throw cx.error("needs the size of dim " + std::to_string(d) + ", which is the dynamic axis '" + v.dim_labels[d] + "'");
-  return v.shape.at(d);
+  const auto& labels = cx.dim_labels(i);
+  if (labels.size() > static_cast<size_t>(d) && !labels[d].empty())
+    throw cx.error("needs the size of dim " + std::to_string(d) + ", which is the dynamic axis '" + labels[d] + "'");
+  return cx.arg(i).shape.at(d);
 }
 
 // narrow(self, dim, start, length): start may count from the end.

@@ -61,9 +61,9 @@ void emit_rnn(EmitContext& cx, const RnnKind& kind) {
   if (params.size() != static_cast<size_t>(layers * dirs) * per_dir)
     throw cx.error("expected " + std::to_string(layers * dirs * per_dir) + " weight tensors, got " + std::to_string(params.size()));
   auto weight = [&](size_t k) -> const TensorData& {
-    const auto& v = cx.trace_value(params[k]);
-    if (!v.is_constant_tensor()) throw cx.error("weights must be constant (parameters), not computed from the inputs");
-    return *v.data;
+    const TensorData* data = cx.constant_data(params[k]);
+    if (!data) throw cx.error("weights must be constant (parameters), not computed from the inputs");
+    return *data;
   };
   if (weight(1).shape.size() != 2 || cx.trace_value(params[0]).shape.size() != 2) throw cx.error("weights must be 2-d (no projections)");
   int64_t hidden = weight(1).shape[1];

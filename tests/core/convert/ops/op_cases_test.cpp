@@ -43,7 +43,7 @@ TEST_P(OpCase, OnnxRuntimeMatchesLibTorch) {
   auto inputs = make_inputs(specs, 3);
   Trace trace = trace_model(pt, names, inputs);
   // As the exporter converts: BatchNorm folded into its Conv, dead nodes removed, checked.
-  ConvertedModel model = convert_checked(trace, OpRegistry::builtin(), ExportOptions{});
+  ConvertedModel model = convert_checked(trace, DynamicMarks{}, OpRegistry::builtin(), ExportOptions{});
   std::string onnx_path = dir.file("case.onnx");
   {
     std::ofstream out(onnx_path, std::ios::binary);

@@ -1,8 +1,8 @@
-// BatchNormalization folding and dead node removal (see graph_cleanup.h).
-#include "passes/graph_cleanup.h"
+// BatchNormalization folding (see fold_batchnorm.h).
+#include "passes/fold_batchnorm.h"
 
-#include <cmath>
 #include <array>
+#include <cmath>
 #include <cstring>
 #include <map>
 #include <memory>
@@ -10,6 +10,7 @@
 #include <unordered_map>
 
 #include "onnx_io/model_io.h"
+#include "passes/remove_dead_nodes.h"
 
 namespace mx {
 namespace {
@@ -30,9 +31,7 @@ std::vector<float> floats_of(const ConvertedModel& m, const onnx::TensorProto& t
 
 // A new float32 initializer `name` of shape `dims`, its values kept beside the proto.
 onnx::TensorProto* add_floats(ConvertedModel& m, const std::string& name, std::vector<int64_t> dims,
-                              std::vector<float> values) {
-  auto* t = m.model.mutable_graph()->add_initializer();
-  t->set_name(name);
+                              std::vector<float> values, int64_t owner) {
   auto kept = std::make_shared<std::vector<float>>(std::move(values));
   TensorData data;
   data.dtype = DType::Float;
@@ -40,30 +39,13 @@ onnx::TensorProto* add_floats(ConvertedModel& m, const std::string& name, std::v
   data.data = kept->data();
   data.nbytes = kept->size() * sizeof(float);
   data.owner = kept;
-  set_tensor_header(*t, data);
-  m.external_data[name] = std::move(data);
-  return t;
+  return m.add_initializer(name, data, owner);
 }
 
 float attr_f(const onnx::NodeProto& n, const std::string& name, float fallback) {
   for (const auto& a : n.attribute())
     if (a.name() == name) return a.f();
   return fallback;
-}
-
-// Removes the nodes marked in `drop`, keeping origins parallel.
-void erase_nodes(ConvertedModel& m, const std::vector<bool>& drop) {
-  auto* nodes = m.model.mutable_graph()->mutable_node();
-  std::vector<onnx::NodeProto> kept;
-  std::vector<NodeOrigin> origins;
-  for (int i = 0; i < nodes->size(); ++i) {
-    if (drop[i]) continue;
-    kept.push_back(std::move((*nodes)[i]));
-    origins.push_back(m.origins[i]);
-  }
-  nodes->Clear();
-  for (auto& n : kept) *nodes->Add() = std::move(n);
-  m.origins = std::move(origins);
 }
 
 // `base` + `suffix`, or with _1, _2, ... appended if that initializer name is taken.
@@ -99,13 +81,11 @@ std::pair<std::string, std::string> fold_pair(ConvertedModel& m, const onnx::Ten
   std::string base = w.name();
   if (base.size() > 6 && base.compare(base.size() - 6, 6, "weight") == 0) base.resize(base.size() - 6);
   std::vector<int64_t> w_dims(w.dims().begin(), w.dims().end());
+  auto owner = m.initializer_owner.find(w.name());
+  int64_t owner_module = owner == m.initializer_owner.end() ? -1 : owner->second;
   std::string w_name = unique_name(names, base, "weight_folded"), b_name = unique_name(names, base, "bias_folded");
-  add_floats(m, w_name, w_dims, std::move(weight));
-  add_floats(m, b_name, {static_cast<int64_t>(channels)}, std::move(b_new));
-  if (auto owner = m.initializer_owner.find(w.name()); owner != m.initializer_owner.end()) {
-    m.initializer_owner[w_name] = owner->second;
-    m.initializer_owner[b_name] = owner->second;
-  }
+  add_floats(m, w_name, w_dims, std::move(weight), owner_module);
+  add_floats(m, b_name, {static_cast<int64_t>(channels)}, std::move(b_new), owner_module);
   return {w_name, b_name};
 }
 
@@ -158,42 +138,14 @@ std::vector<FoldNote> fold_batchnorm(ConvertedModel& m) {
       conv.set_input(2, b_name);
     else
       conv.add_input(b_name);
-    m.value_ids.erase(conv.output(0));
-    conv.set_output(0, bn.output(0));
+    m.replace_output(p->second, 0, bn.output(0));
     drop[b] = true;
     notes.push_back({bn.name(), conv.name(), m.origins[b].trace_entry});
   }
-  erase_nodes(m, drop);
+  m.remove_nodes(drop);
   remove_dead_nodes(m);
   m.folded.insert(m.folded.end(), notes.begin(), notes.end());
   return notes;
-}
-
-int remove_dead_nodes(ConvertedModel& m) {
-  auto& graph = *m.model.mutable_graph();
-  std::set<std::string> needed;
-  for (const auto& o : graph.output()) needed.insert(o.name());
-  std::vector<bool> drop(graph.node_size(), true);
-  int removed = 0;
-  // Backwards: a node is live if one of its outputs is needed (nodes are in graph order).
-  for (int i = graph.node_size() - 1; i >= 0; --i) {
-    for (const auto& o : graph.node(i).output())
-      if (needed.count(o)) drop[i] = false;
-    if (drop[i]) {
-      ++removed;
-      continue;
-    }
-    for (const auto& in : graph.node(i).input()) needed.insert(in);
-  }
-  erase_nodes(m, drop);
-  auto* inits = graph.mutable_initializer();
-  for (int i = inits->size() - 1; i >= 0; --i)
-    if (!needed.count((*inits)[i].name())) {
-      m.initializer_owner.erase((*inits)[i].name());
-      m.external_data.erase((*inits)[i].name());
-      inits->DeleteSubrange(i, 1);
-    }
-  return removed;
 }
 
 }  // namespace mx

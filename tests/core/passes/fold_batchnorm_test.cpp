@@ -1,81 +1,19 @@
-// Clean-up passes: BatchNormalization folding (its numerics are checked in ONNX Runtime by
-// the zoo and export tests) and dead node removal, on hand-built graphs.
-#include "passes/graph_cleanup.h"
+// BatchNormalization folding on hand-built graphs (its numerics are checked in ONNX Runtime
+// by the zoo and export tests).
+#include "passes/fold_batchnorm.h"
 
 #include <gtest/gtest.h>
 
-#include <cstring>
-#include <memory>
 #include <set>
 
-#include "onnx_io/model_io.h"
+#include "core/passes/pass_models.h"
 
 namespace mx {
 namespace {
 
-onnx::NodeProto* add(ConvertedModel& m, const std::string& op, std::vector<std::string> ins,
-                     std::vector<std::string> outs, int64_t entry) {
-  auto* n = m.model.mutable_graph()->add_node();
-  n->set_op_type(op);
-  n->set_name("/" + op + "_" + std::to_string(entry));
-  for (auto& i : ins) n->add_input(i);
-  for (auto& o : outs) n->add_output(o);
-  m.origins.push_back({entry, true});
-  return n;
-}
-
-// In raw_data, or (external) beside the proto as GraphBuilder keeps parameters.
-void add_floats(ConvertedModel& m, const std::string& name, std::vector<int64_t> dims, std::vector<float> values,
-                bool external = false) {
-  auto* t = m.model.mutable_graph()->add_initializer();
-  t->set_name(name);
-  t->set_data_type(onnx::TensorProto::FLOAT);
-  for (auto d : dims) t->add_dims(d);
-  if (!external) {
-    t->set_raw_data(values.data(), values.size() * sizeof(float));
-    return;
-  }
-  auto kept = std::make_shared<std::vector<float>>(std::move(values));
-  m.external_data[name] = TensorData{DType::Float, dims, kept, kept->data(), kept->size() * sizeof(float)};
-}
-
-std::vector<float> floats(const ConvertedModel& m, const std::string& name) {
-  for (const auto& t : m.model.graph().initializer())
-    if (t.name() == name) {
-      std::string_view bytes = initializer_bytes(m, t);
-      std::vector<float> v(bytes.size() / 4);
-      std::memcpy(v.data(), bytes.data(), bytes.size());
-      return v;
-    }
-  return {};
-}
-
-TEST(RemoveDeadNodes, DropsUnusedChainsKeepsOriginsParallel) {
-  ConvertedModel m;
-  m.model.mutable_graph()->add_output()->set_name("y");
-  add(m, "Relu", {"x"}, {"a"}, 0);
-  add(m, "Shape", {"x"}, {"dead1"}, 1);  // used only by a dead node
-  add(m, "Gather", {"dead1", "k"}, {"dead2"}, 2);
-  add(m, "Neg", {"a"}, {"y"}, 3);
-  add_floats(m, "k", {}, {0});
-  EXPECT_EQ(remove_dead_nodes(m), 2);
-  ASSERT_EQ(m.model.graph().node_size(), 2);
-  EXPECT_EQ(m.model.graph().node(1).op_type(), "Neg");
-  ASSERT_EQ(m.origins.size(), 2u);
-  EXPECT_EQ(m.origins[1].trace_entry, 3);
-  EXPECT_EQ(m.model.graph().initializer_size(), 0);  // "k" was only used by the dead Gather
-}
-
-TEST(RemoveDeadNodes, ForgetsTheBytesOfUnusedExternalInitializers) {
-  ConvertedModel m;
-  m.model.mutable_graph()->add_output()->set_name("y");
-  add(m, "Add", {"x", "used"}, {"y"}, 0);
-  add_floats(m, "used", {1}, {1}, true);
-  add_floats(m, "unused", {1}, {2}, true);
-  remove_dead_nodes(m);
-  EXPECT_EQ(m.external_data.count("used"), 1u);
-  EXPECT_EQ(m.external_data.count("unused"), 0u);
-}
+using test::add;
+using test::add_floats;
+using test::floats;
 
 TEST(FoldBatchnorm, ScalesWeightsAndBiasPerChannel) {
   ConvertedModel m;
@@ -103,6 +41,17 @@ TEST(FoldBatchnorm, ScalesWeightsAndBiasPerChannel) {
   EXPECT_EQ(m.folded.size(), 1u);
 }
 
+TEST(FoldBatchnorm, LeavesAConvWithOtherUsersAlone) {
+  ConvertedModel m;
+  m.model.mutable_graph()->add_output()->set_name("y");
+  m.model.mutable_graph()->add_output()->set_name("c");
+  for (auto n : {"w", "s", "b", "mu", "var"}) add_floats(m, n, {1, 1, 1, 1}, {1});
+  add(m, "Conv", {"x", "w"}, {"c"}, 0);
+  add(m, "BatchNormalization", {"c", "s", "b", "mu", "var"}, {"y"}, 1);
+  EXPECT_TRUE(fold_batchnorm(m).empty());
+  EXPECT_EQ(m.model.graph().node_size(), 2);
+}
+
 // The Conv's own bias goes through the BatchNorm too: b' = (b - mean) * k + shift.
 TEST(FoldBatchnorm, KeepsTheConvsOwnBias) {
   ConvertedModel m;
@@ -126,17 +75,6 @@ TEST(FoldBatchnorm, KeepsTheConvsOwnBias) {
   // k = {1/2, 1}: w' = {1, 3}; b' = {(5 - 1) / 2 + 0.5, (-2 - 2) * 1 - 1} = {2.5, -5}
   EXPECT_EQ(floats(m, conv.input(1)), (std::vector<float>{1, 3}));
   EXPECT_EQ(floats(m, conv.input(2)), (std::vector<float>{2.5f, -5}));
-}
-
-TEST(FoldBatchnorm, LeavesAConvWithOtherUsersAlone) {
-  ConvertedModel m;
-  m.model.mutable_graph()->add_output()->set_name("y");
-  m.model.mutable_graph()->add_output()->set_name("c");
-  for (auto n : {"w", "s", "b", "mu", "var"}) add_floats(m, n, {1, 1, 1, 1}, {1});
-  add(m, "Conv", {"x", "w"}, {"c"}, 0);
-  add(m, "BatchNormalization", {"c", "s", "b", "mu", "var"}, {"y"}, 1);
-  EXPECT_TRUE(fold_batchnorm(m).empty());
-  EXPECT_EQ(m.model.graph().node_size(), 2);
 }
 
 // A module called twice (the same Conv and BatchNorm parameters, two pairs of nodes): the

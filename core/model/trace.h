@@ -112,6 +112,17 @@ struct Module {
   int64_t parent = -1;
   std::vector<int64_t> children;
   int64_t calls = 0;
+  // A module object registered under several names (self.emb and self.seq[0]) has one
+  // Module per path, so that it is tagged by the path its calls take; each lists the
+  // others here. Its parameters are named by the first path, as named_parameters() does.
+  std::vector<std::string> other_paths;
+};
+
+// A forward argument that is no graph input: a number, bool, string or None given with
+// --arg, or left to its default. The export holds for this value only.
+struct ConstantArgument {
+  std::string name, type, value;  // "n", "int", "3"
+  bool defaulted = false;         // its default, not given
 };
 
 struct GraphInput {
@@ -139,6 +150,7 @@ struct Trace {
   std::vector<std::shared_ptr<TensorData>> input_data;   // example inputs, in order
   std::vector<std::shared_ptr<TensorData>> output_data;  // what the trace computed
   std::vector<ControlFlow> control_flow;                  // in the order they ran
+  std::vector<ConstantArgument> constant_args;            // in forward's order of --arg, then defaults
 
   // Distinct branches (ifs) and loops the trace went through, each counted once however
   // often it ran: what the export is specialised to.

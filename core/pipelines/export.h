@@ -28,6 +28,7 @@ struct ExportOptions {
   bool fold_batchnorm = true;            // --keep-batchnorm turns it off
   std::string input_file;                // --input-file: tensors saved with torch.save, instead of `inputs`
   std::vector<std::string> input_names;  // --input-names for the file's tensors (default: forward's)
+  std::vector<ArgSpec> args;             // --arg NAME=VALUE: forward's number, bool and string arguments
 };
 
 struct ExportReport {

@@ -27,6 +27,7 @@ Trace scope_trace(const Trace& real) {
   Trace t;
   t.model_path = real.model_path;
   t.modules = real.modules;
+  t.constant_args = real.constant_args;
   for (size_t m = 0; m < t.modules.size(); ++m) {
     TraceEntry e;
     e.op = "onnx::scope";
@@ -62,6 +63,8 @@ int default_opset(const onnx::ModelProto& model) {
 // The model run on the given inputs, or on random ones made to the ONNX graph's inputs;
 // a model whose ops need valid values (sorted lengths, ids in range) fails on random ones.
 Trace trace_for_tagging(const ForeignTagOptions& o, const onnx::ModelProto& onnx) {
+  TraceOptions topts;
+  topts.args = o.args;
   if (!o.input_file.empty()) {
     if (!o.inputs.empty()) throw Error("give either --input or --input-file, not both");
     auto data = load_inputs(o.input_file);
@@ -71,7 +74,7 @@ Trace trace_for_tagging(const ForeignTagOptions& o, const onnx::ModelProto& onnx
     for (const auto& in : onnx.graph().input())
       if (!initializers.count(in.name())) names.push_back(in.name());
     names.resize(data.size());
-    return trace_model(o.model_path, names, data);
+    return trace_model(o.model_path, names, data, topts);
   }
   TorchModel model(o.model_path);  // a file that does not load is not the inputs' fault
   bool random = o.inputs.empty();
@@ -79,7 +82,7 @@ Trace trace_for_tagging(const ForeignTagOptions& o, const onnx::ModelProto& onnx
   std::vector<std::string> names;
   for (const auto& s : specs) names.push_back(s.name);
   try {
-    return trace_model(model, names, make_inputs(specs, o.seed));
+    return trace_model(model, names, make_inputs(specs, o.seed), topts);
   } catch (const Error& e) {
     throw Error(std::string(e.what()) + " (on random example inputs" + (random ? " made to the ONNX graph's inputs" : "") +
                 "; give real ones with --input-file FILE, tensors saved with torch.save)");

@@ -97,6 +97,13 @@ std::string sidecar_json(const ConvertedModel& model, const Trace& trace, const 
   s->set_opset(info.opset);
   s->set_control_flow(trace.control_flow_summary());
   add_specialised(trace, h);
+  for (const auto& a : trace.constant_args) {
+    auto* out = h.add_arguments();
+    out->set_name(a.name);
+    out->set_type(a.type);
+    out->set_value(a.value);
+    out->set_defaulted(a.defaulted);
+  }
   for (const auto& [k, v] : decision_counts(tags)) (*s->mutable_decisions())[k] = v;
   for (const auto& [k, v] : info.seconds) (*s->mutable_seconds())[k] = v;
 
@@ -117,6 +124,7 @@ std::string sidecar_json(const ConvertedModel& model, const Trace& trace, const 
     out->set_calls(static_cast<int>(m.calls));
     out->set_direct_nodes(direct[i]);
     out->set_total_nodes(total[i]);
+    for (const auto& p : m.other_paths) out->add_other_paths(p);
   }
   for (int n = 0; n < graph.node_size(); ++n) {
     auto* out = h.add_nodes();

@@ -5,6 +5,7 @@
 #include "model/trace_rules.h"
 #include "model/dynamic_marks.h"
 #include "torch/control_flow.h"
+#include "torch/forward_args.h"
 #include "torch/op_call.h"
 #include "torch/tensor_bridge.h"
 #include "torch/value_capture.h"
@@ -19,31 +20,19 @@ Interpreter::Interpreter(const jit::Module& root, Trace& trace, bool keep_values
 }
 
 std::vector<int64_t> Interpreter::run(const jit::Module& root, const std::vector<at::Tensor>& inputs,
-                                      const std::vector<std::string>& names) {
+                                      const std::vector<std::string>& names, const std::vector<ArgSpec>& args) {
   auto& forward = root.get_method("forward").function();
   auto& graph = *jit::toGraphFunction(forward).graph();
-  size_t expected = graph.inputs().size() - 1;
-  const auto& schema_args = forward.getSchema().arguments();
-  if (expected != inputs.size()) {
-    std::string args;
-    for (size_t i = 1; i < schema_args.size(); ++i) args += (i > 1 ? ", " : "") + schema_args[i].name();
-    throw Error("model '" + trace_.model_path + "': forward takes " + std::to_string(expected) + " input(s) (" + args +
-                ") but " + std::to_string(inputs.size()) + " were given with --input");
+  ForwardCall call = bind_forward(forward.getSchema(), names, inputs, args, trace_.model_path);
+  std::vector<int64_t> ids{pin(new_value(root._ivalue(), nullptr, -1))};
+  for (size_t i = 0; i < call.args.size(); ++i) ids.push_back(pin(new_value(call.args[i], graph.inputs()[i + 1], -1)));
+  for (const auto& in : call.inputs) {
+    int64_t id = ids[in.arg + 1];
+    trace_.inputs.push_back({in.name, in.element < 0 ? id : trace_.values[id].elements.at(in.element)});
   }
-  for (size_t i = 1; i < schema_args.size(); ++i)
-    if (schema_args[i].type()->kind() != c10::TypeKind::TensorType)
-      throw Error("model '" + trace_.model_path + "': forward's argument '" + schema_args[i].name() + "' is " +
-                  schema_args[i].type()->annotation_str() +
-                  "; modelexport feeds tensors only (one --input per Tensor argument)");
-  std::vector<int64_t> args{pin(new_value(root._ivalue(), nullptr, -1))};
-  for (size_t i = 0; i < inputs.size(); ++i) {
-    int64_t id = pin(new_value(inputs[i], graph.inputs()[i + 1], -1));
-    std::string name = i < names.size() && !names[i].empty() ? names[i] : schema_args.at(i + 1).name();
-    trace_.inputs.push_back({name, id});
-    args.push_back(id);
-  }
+  trace_.constant_args = std::move(call.constants);
   trace_.modules[0].calls++;
-  return run_graph(graph, args, {0});  // held by run_graph: kept for runtime()
+  return run_graph(graph, ids, {0});  // held by run_graph: kept for runtime()
 }
 
 int64_t Interpreter::pin(int64_t id) {
@@ -212,11 +201,19 @@ int64_t Interpreter::constant(const c10::IValue& iv, const jit::Value* ir) {
 
 int64_t Interpreter::get_attr(int64_t owner_id, const std::string& name, const jit::Value* ir) {
   int64_t owner = trace_.values[owner_id].module;
+  const auto& object = rt_[owner_id].toObject();
+  c10::IValue iv = object->getAttr(name);
+  // A submodule is the owner's child of that name: the path this call goes through, also
+  // for an instance registered under several names. Anything else belongs to the object,
+  // named by its first path as named_parameters() names it, and is read once.
+  if (!iv.isModule() && owner >= 0) owner = module_index_.at(object.get());
   auto key = std::make_pair(owner, name);
   if (auto it = attrs_.find(key); it != attrs_.end()) return it->second;
-  c10::IValue iv = rt_[owner_id].toObject()->getAttr(name);
   int64_t id = pin(new_value(iv, ir, -1));  // parameters and modules: the module keeps them anyway
   auto& v = trace_.values[id];
+  if (iv.isModule() && owner >= 0)
+    for (auto c : trace_.modules[owner].children)
+      if (trace_.modules[c].attr == name) v.module = c;
   if (iv.isTensor()) {
     v.data = to_data(iv.toTensor(), false);
     const std::string& path = owner >= 0 ? trace_.modules[owner].path : "";
@@ -257,6 +254,7 @@ void Interpreter::run_op(jit::Node* node, ValueMap& ids, const Stack& stack) {
     throw Error("running " + entry.op + " in module '" + trace_.module_label(stack.back()) +
                 "' failed: " + message_of(e));
   }
+  if (bind_items(node, entry.inputs, values, ids)) return;
   auto index = static_cast<int64_t>(trace_.entries.size());
   for (size_t i = 0; i < node->outputs().size(); ++i) {
     int64_t id = new_value(values.at(i), node->output(i), index);

@@ -66,5 +66,19 @@ TEST(ScriptedControlFlow, TripCountOnADynamicSizeIsRefusedNamingTheLoopAndItsMod
   EXPECT_EQ(fixed.exit_code, 0) << fixed.err;
 }
 
+TEST(ScriptedControlFlow, LoopOverAStaticSizeStaysSpecialisedUnderDynamicBatch) {
+  TempDir dir;
+  auto r = export_scripted("grow_loop", dir.file("m.onnx"), " --dynamic x:0");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.out.find("1 branch and 1 loop specialised to the example input"), std::string::npos) << r.out;
+  // Batch 5, not the traced 2: the loop (two doublings of 8 features) holds at any batch.
+  auto inputs = make_inputs({parse_input_spec("x:float32:5x8")}, 7);
+  auto expected = run_reference(scripted_fixture_model("grow_loop"), inputs);
+  auto actual = run_onnxruntime(dir.file("m.onnx"), {"x"}, inputs);
+  ASSERT_EQ(actual.size(), 1u);
+  EXPECT_EQ(actual[0]->shape, (std::vector<int64_t>{5, 4}));
+  EXPECT_LE(max_abs_diff(*actual[0], *expected[0]), 1e-5);
+}
+
 }  // namespace
 }  // namespace mx::test

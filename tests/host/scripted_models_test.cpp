@@ -53,14 +53,7 @@ class ScriptedModelTest : public ::testing::TestWithParam<Case> {
   const Exported& e() { return exported(GetParam().model); }
 };
 
-// A converter another issue adds (aten::pad for reflection padding) is not there yet: the
-// test says so and skips, as the zoo's tests do (support/model_exports.h).
-#define SKIP_IF_UNSUPPORTED(r)                                                               \
-  if ((r).exit_code != 0 && (r).err.find("unsupported operator") != std::string::npos) \
-  GTEST_SKIP() << (r).err
-
 TEST_P(ScriptedModelTest, ExportsAndOnnxRuntimeMatchesLibTorch) {
-  SKIP_IF_UNSUPPORTED(e().result);
   ASSERT_EQ(e().result.exit_code, 0) << e().result.err;
   auto inputs = make_inputs(e().specs, 0);  // what the exporter traced with (seed 0)
   std::vector<std::string> names;
@@ -75,7 +68,6 @@ TEST_P(ScriptedModelTest, ExportsAndOnnxRuntimeMatchesLibTorch) {
 }
 
 TEST_P(ScriptedModelTest, TagTracesTheScriptedModel) {
-  SKIP_IF_UNSUPPORTED(e().result);
   ASSERT_EQ(e().result.exit_code, 0) << e().result.err;
   EXPECT_EQ(e().tag_result.exit_code, 0) << e().tag_result.err;
   EXPECT_TRUE(fs::exists(e().retagged));

@@ -102,6 +102,7 @@ const Fixture& fixture(const std::string& name, const std::string& script) {
 
 const char* const kMakeModel = "examples/make_model.py";
 const char* const kScriptedModels = "tests/fixtures/scripted_models.py";
+const char* const kForwardSignatures = "tests/fixtures/forward_signatures.py";
 
 }  // namespace
 
@@ -112,6 +113,12 @@ std::vector<std::string> fixture_inputs(const std::string& name) { return fixtur
 std::string scripted_fixture_model(const std::string& name) { return fixture(name, kScriptedModels).path; }
 
 std::vector<std::string> scripted_fixture_inputs(const std::string& name) { return fixture(name, kScriptedModels).inputs; }
+
+std::string signature_fixture_model(const std::string& name) { return fixture(name, kForwardSignatures).path; }
+
+std::vector<std::string> signature_fixture_inputs(const std::string& name) {
+  return fixture(name, kForwardSignatures).inputs;
+}
 
 std::vector<std::shared_ptr<TensorData>> run_onnxruntime(const std::string& onnx_path,
                                                          const std::vector<std::string>& names,

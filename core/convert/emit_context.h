@@ -11,6 +11,7 @@
 
 #include "base/error.h"
 #include "convert/onnx_graph.h"
+#include "convert/node_attrs.h"
 #include "convert/op_registry.h"
 #include "model/trace.h"
 
@@ -108,10 +109,5 @@ class EmitContext {
   const TraceEntry& entry_;
   const OpEntry& op_;
 };
-
-void set_attr(onnx::NodeProto* node, const std::string& name, int64_t value);
-void set_attr(onnx::NodeProto* node, const std::string& name, float value);
-void set_attr(onnx::NodeProto* node, const std::string& name, const std::vector<int64_t>& values);
-void set_attr(onnx::NodeProto* node, const std::string& name, const std::string& value);
 
 }  // namespace mx

@@ -20,22 +20,33 @@
 namespace mx {
 namespace {
 
-// A trace with the real module tree and one pseudo entry per module, whose call stack is the
-// module's ancestry: a node resolved by its scope points at its module's entry, so that the
-// strategy sees it like a node of an op traced in that module.
-Trace scope_trace(const Trace& real) {
-  Trace t;
-  t.model_path = real.model_path;
-  t.modules = real.modules;
-  t.constant_args = real.constant_args;
-  for (size_t m = 0; m < t.modules.size(); ++m) {
-    TraceEntry e;
-    e.op = "onnx::scope";
-    for (int64_t a = static_cast<int64_t>(m); a >= 0; a = t.modules[a].parent)
-      e.module_stack.insert(e.module_stack.begin(), a);
-    t.entries.push_back(e);
+// The module calls that lead to module `m`, outermost (the root) first.
+std::vector<int64_t> call_stack(const std::vector<Module>& modules, int64_t m) {
+  std::vector<int64_t> stack;
+  for (int64_t a = m; a >= 0; a = modules[a].parent) stack.insert(stack.begin(), a);
+  return stack;
+}
+
+// Records `node` as an op that ran in module `m`: a trace entry for the node itself (its
+// ONNX op, its module's call stack), the values it makes produced by that entry.
+void add_node_entry(Trace& t, ConvertedModel& model, const onnx::NodeProto& node, int64_t m) {
+  TraceEntry e;
+  const bool standard = node.domain().empty() || node.domain() == "ai.onnx";
+  e.op = (standard ? std::string("onnx") : node.domain()) + "::" + node.op_type();
+  e.module_stack = call_stack(t.modules, m);
+  const auto id = static_cast<int64_t>(t.entries.size());
+  for (const auto& name : node.output()) {
+    if (name.empty()) continue;
+    Value v;
+    v.kind = Value::Kind::Tensor;
+    v.debug_name = name;
+    v.producer = id;
+    e.outputs.push_back(static_cast<int64_t>(t.values.size()));
+    model.value_ids[name] = static_cast<int64_t>(t.values.size());
+    t.values.push_back(std::move(v));
   }
-  return t;
+  t.entries.push_back(std::move(e));
+  model.origins.push_back({id, true});
 }
 
 // PyTorch gives the root scope ("/Op") both to ops of the root module's own forward and to
@@ -52,6 +63,42 @@ bool root_computes_itself(const Trace& trace) {
 // initializers): they are placed through the graph even at the root scope.
 bool carries_no_computation(const onnx::NodeProto& node) {
   return node.op_type() == "Constant" || node.op_type() == "Identity";
+}
+
+// The strategies' input for a foreign file, built from its node scopes: the real module
+// tree, and an entry for every node that its scope (or the root's own forward) places;
+// the other nodes get no entry and are placed by the strategy's graph rules.
+Trace place_by_scope(const Trace& real, ConvertedModel& model, ForeignTagReport& r) {
+  Trace trace;
+  trace.model_path = real.model_path;
+  trace.modules = real.modules;
+  trace.constant_args = real.constant_args;
+  ScopeResolver resolver(trace.modules);
+  const bool root_computes = root_computes_itself(real);
+  std::set<std::string> unknown;
+  for (const auto& node : model.model.graph().node()) {
+    ScopedName s = parse_scoped_name(node.name());
+    ScopeResolver::Result res;
+    if (s.has_scope && !s.scopes.empty()) res = resolver.resolve(s.scopes);
+    if (res.module >= 0) {
+      add_node_entry(trace, model, node, res.module);
+      (res.repeated_call ? r.by_repeated_call : r.by_scope)++;
+      continue;
+    }
+    if (s.has_scope && s.scopes.empty() && root_computes && !carries_no_computation(node)) {
+      add_node_entry(trace, model, node, 0);
+      r.by_root_scope++;
+      continue;
+    }
+    if (s.has_scope && !s.scopes.empty()) {
+      std::string path;
+      for (const auto& scope : s.scopes) path += "/" + scope;
+      if (unknown.insert(path).second && r.unknown_scopes.size() < 5) r.unknown_scopes.push_back(path);
+    }
+    model.origins.push_back({});
+    r.by_graph++;
+  }
+  return trace;
 }
 
 int default_opset(const onnx::ModelProto& model) {
@@ -132,46 +179,19 @@ ForeignTagReport tag_foreign_model(const ForeignTagOptions& o) {
   timer.done("read");
 
   Trace real = trace_for_tagging(o, model.model);
-  Trace trace = scope_trace(real);
   for (const auto& v : real.values)  // parameters the exporter kept by name (not folded)
     if (!v.param_name.empty()) model.initializer_owner.emplace(v.param_name, v.owner_module);
   timer.done("trace");
 
-  ScopeResolver resolver(trace.modules);
-  const bool root_computes = root_computes_itself(real);
   const auto& graph = model.model.graph();
-  std::vector<char> by_graph(graph.node_size(), 0);
-  std::set<std::string> unknown;
-  for (const auto& node : graph.node()) {
-    ScopedName s = parse_scoped_name(node.name());
-    ScopeResolver::Result res;
-    if (s.has_scope && !s.scopes.empty()) res = resolver.resolve(s.scopes);
-    if (res.module >= 0) {
-      model.origins.push_back({res.module, true});
-      (res.repeated_call ? r.by_repeated_call : r.by_scope)++;
-      continue;
-    }
-    if (s.has_scope && s.scopes.empty() && root_computes && !carries_no_computation(node)) {
-      model.origins.push_back({0, true});
-      r.by_root_scope++;
-      continue;
-    }
-    if (s.has_scope && !s.scopes.empty()) {
-      std::string path;
-      for (const auto& scope : s.scopes) path += "/" + scope;
-      if (unknown.insert(path).second && r.unknown_scopes.size() < 5) r.unknown_scopes.push_back(path);
-    }
-    by_graph[model.origins.size()] = 1;
-    model.origins.push_back({});
-    r.by_graph++;
-  }
+  Trace trace = place_by_scope(real, model, r);
   if (graph.node_size() > 0 && r.by_scope + r.by_repeated_call == 0)
     r.warnings.push_back("no node name in '" + o.onnx_path + "' names a module of '" + o.model_path +
                          "': every node was placed through the graph. Was the file written by torch.onnx.export "
                          "(PyTorch 1.13 or later) from this model as an nn.Module?");
   TagResult tags = run_strategy(plugin, trace, model, o.strategy_options, entries.auxiliary, o.strategy_timeout);
   for (int n = 0; n < graph.node_size(); ++n)
-    if (by_graph[n]) r.graph_decisions[decision_name(tags.node_decision[n])]++;
+    if (model.origins[n].trace_entry < 0) r.graph_decisions[decision_name(tags.node_decision[n])]++;
   apply_tags(model, trace, tags);
   timer.done("tag");
 

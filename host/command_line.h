@@ -21,6 +21,15 @@ boost::program_options::typed_value<double>* strategy_timeout_value(double* targ
 constexpr const char* kStrategyTimeoutHelp =
     "seconds a strategy may take to tag the model before it is stopped (0: no limit)";
 
+// --input and --arg, as export, compare and tag explain them.
+constexpr const char* kInputHelp =
+    "example input NAME:DTYPE:DIMS[:LOW..HIGH] (repeatable): NAME is forward's argument, or ARG.0, ARG.1, ... "
+    "for the items of a List[Tensor] or Tuple argument and ARG.KEY for a Dict[str, Tensor] one (each becomes a "
+    "graph input of that name); inputs not named by forward's arguments fill its tensor arguments in order";
+constexpr const char* kArgHelp =
+    "NAME=VALUE: forward's int, float, bool or str argument NAME (repeatable); the export is fixed to that value, "
+    "and the sidecar records it. Arguments with defaults may be left out";
+
 // The names of --output-names a,b split at commas, empty ones kept so that core rejects them
 // (`--output-names ''` is one empty name); no names when the option is absent.
 std::vector<std::string> split_names(const boost::optional<std::string>& text);

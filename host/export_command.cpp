@@ -32,7 +32,13 @@ device, FIFO or folder is refused, never written to) and is not MODEL.pt or --in
 Example inputs are random with a fixed seed: floats ~ N(0,1), integers uniform in [0, 9]
 (or LOW..HIGH: ids:int64:1x16:0..99), bools. DTYPE is one of float32, float16, float64,
 bfloat16, int64, int32, int16, int8, uint8, bool; DIMS is like 1x3x224x224 (empty for a
-0-d tensor). Give one --input per forward argument, in order.
+0-d tensor). Give one --input per tensor argument of forward, named as forward names them
+(or in forward's order). Arguments with defaults may be left out (an Optional[Tensor] is
+then None). A List[Tensor] or Tuple argument takes one --input per item, 'xs.0:float32:2x8',
+'xs.1:float32:2x8', and a Dict[str, Tensor] one per key, 'feats.image:float32:1x3x32x32':
+each becomes a graph input of that name. An int, float, bool or str argument is a constant:
+--arg n=3 (the sidecar's "arguments" records it, and each default that was used). Forward's
+outputs must be tensors, or tuples, lists and dicts of them.
 
 options)";
 
@@ -54,6 +60,7 @@ void print_summary(const ExportOptions& o, const ExportReport& r, double total) 
     out << (first ? "" : ", ") << d << " " << n;
     first = false;
   }
+  if (!r.control_flow.empty()) out << "\n  control     " << r.control_flow;
   out << "\n  sidecar     " << r.sidecar_path << "\n";
   if (!r.data_path.empty())
     out << "  data        " << r.data_path << " (" << std::setprecision(1) << r.data_bytes / 1048576.0

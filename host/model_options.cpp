@@ -13,10 +13,11 @@ namespace mx::cli {
 void ModelOptions::add_to(po::options_description& desc, bool dynamic) {
   // clang-format off
   desc.add_options()
-      ("input,i", po::value(&inputs_)->composing(), "example input NAME:DTYPE:DIMS[:LOW..HIGH] (repeatable, in forward's order)")
+      ("input,i", po::value(&inputs_)->composing(), kInputHelp)
       ("input-file", po::value(&o_.input_file),
        "example inputs from a file Python's torch.save wrote: a tensor or a tuple of tensors (instead of --input)")
       ("input-names", po::value(&input_names_), "comma-separated graph input names for --input-file (default: forward's)")
+      ("arg", po::value(&args_)->composing(), kArgHelp)
       ("strategy-timeout", strategy_timeout_value(&o_.strategy_timeout), kStrategyTimeoutHelp)
       ("plugin-dir", po::value(&plugin_dirs_)->composing(),
        "folder with strategy plugins, searched before MODELEXPORT_PLUGIN_PATH and the installed folder (repeatable)")
@@ -36,6 +37,7 @@ void ModelOptions::add_to(po::options_description& desc, bool dynamic) {
 
 void ModelOptions::apply() {
   for (const auto& spec : inputs_) o_.inputs.push_back(parse_input_spec(spec));
+  for (const auto& a : args_) o_.args.push_back(parse_arg_spec(a));
   for (const auto& d : dynamic_) o_.dynamic.push_back(parse_dynamic_axis(d));
   o_.output_names = split_names(output_names_);
   o_.fold_batchnorm = !keep_batchnorm_;

@@ -15,7 +15,7 @@ class ModelOptions {
  public:
   explicit ModelOptions(ExportOptions& target) : o_(target) {}
 
-  // --input, --input-file, --input-names, --strategy-timeout, --plugin-dir, --opset, --seed,
+  // --input, --arg, --input-file, --input-names, --strategy-timeout, --plugin-dir, --opset, --seed,
   // --output-names, --keep-batchnorm, and with `dynamic` also --dynamic.
   void add_to(boost::program_options::options_description& desc, bool dynamic);
   // After parsing: parses the specs into the target. Throws mx::Error naming a bad value.
@@ -23,7 +23,7 @@ class ModelOptions {
 
  private:
   ExportOptions& o_;
-  std::vector<std::string> inputs_, plugin_dirs_, dynamic_;
+  std::vector<std::string> inputs_, plugin_dirs_, dynamic_, args_;
   std::string input_names_;
   boost::optional<std::string> output_names_;
   bool keep_batchnorm_ = false;

@@ -39,8 +39,10 @@ Rules, in order:
   graph          the rest (no '/' in the name, a scope naming no module, root-scope
                  constants): the strategy's tagger places the node from its consumers,
                  else producers, else the root, as it places auxiliary nodes of an export
-Example inputs default to the ONNX file's graph inputs (names, dtypes, fixed shapes);
-give --input NAME:DTYPE:DIMS if they have dynamic dimensions. Nothing is written on error.
+Example inputs default to random ones made to the ONNX file's graph inputs (names, dtypes,
+fixed shapes); give --input NAME:DTYPE:DIMS (as for export) if they have dynamic dimensions,
+or real ones with --input-file when the model's ops need valid values (sorted lengths,
+ids in range). Nothing is written on error.
 
 options)";
 
@@ -83,7 +85,7 @@ void print_summary(const ForeignTagOptions& o, const ForeignTagReport& r) {
 
 int tag_command(const std::vector<std::string>& args) {
   ForeignTagOptions o;
-  std::vector<std::string> inputs, strategy_opts, plugin_dirs, positional;
+  std::vector<std::string> inputs, constants, strategy_opts, plugin_dirs, positional;
   bool json = false, quiet = false;
   po::options_description desc(kHelp);
   // clang-format off
@@ -91,7 +93,10 @@ int tag_command(const std::vector<std::string>& args) {
       ("help,h", "show this help")
       ("model", po::value(&o.model_path), "the same model as a TorchScript file (needed unless the file has torch 2.x's module metadata)")
       ("output,o", po::value(&o.output_path), "the tagged ONNX file to write (required)")
-      ("input,i", po::value(&inputs)->composing(), "example input NAME:DTYPE:DIMS (repeatable; default: the ONNX graph inputs)")
+      ("input,i", po::value(&inputs)->composing(), kInputHelp)
+      ("arg", po::value(&constants)->composing(), kArgHelp)
+      ("input-file", po::value(&o.input_file),
+       "example inputs from a file Python's torch.save wrote: a tensor or a tuple of tensors (instead of --input)")
       ("seed", po::value(&o.seed)->default_value(0), "seed of the random example inputs")
       ("strategy,s", po::value(&o.strategy)->default_value("htp"), "strategy whose tag builder and graph rules to use")
       ("strategy-opt", po::value(&strategy_opts)->composing(), "KEY=VALUE option for the strategy (repeatable)")
@@ -111,6 +116,7 @@ int tag_command(const std::vector<std::string>& args) {
   try {
     external_options.apply();
     for (const auto& spec : inputs) o.inputs.push_back(parse_input_spec(spec));
+    for (const auto& a : constants) o.args.push_back(parse_arg_spec(a));
     for (const auto& kv : strategy_opts) o.strategy_options.push_back(parse_strategy_opt(kv));
     o.plugin_dirs = plugin_search_path(plugin_dirs);
     ForeignTagReport r = tag_foreign_model(o);

@@ -28,7 +28,8 @@ SUBCOMMAND is one of (the subcommand may also come before FILE.onnx):
   tree            the module hierarchy with node counts per module: direct (tagged with
                   exactly that module) and total (with its descendants) (the default)
   stats           nodes, coverage, distinct tags, decisions, op types, largest modules
-  query PATTERN   modules whose tag, class name or module path matches the shell glob
+  query PATTERN   modules whose tag, class name or module path (or another name of the
+                  same module object) matches the shell glob
                   PATTERN ('*' also crosses '/' and '.'): e.g. 'BertLayer',
                   'encoder.layer.*.attention', '*/Conv2d.conv1'; exit 1 if none
   html -o OUT.html  one self-contained HTML page (no network, no external scripts): the
@@ -102,7 +103,10 @@ int print_query(const TaggedModel& t, const std::vector<int>& matches, bool with
   for (int m : matches) {
     const auto& mod = t.modules[m];
     std::cout << t.label(m) << "  " << mod.class_name << "  " << mod.tag << (mod.hidden(t.modules) ? " (shared)" : "")
-              << "  direct " << mod.direct_nodes << ", total " << mod.total_nodes << "\n";
+              << "  direct " << mod.direct_nodes << ", total " << mod.total_nodes;
+    for (size_t i = 0; i < mod.other_paths.size(); ++i)
+      std::cout << (i ? ", " : "  also named ") << mod.other_paths[i];
+    std::cout << "\n";
     if (!with_nodes) continue;
     for (int n : t.nodes_of(m))
       std::cout << "    " << t.nodes[n].name << "  " << t.nodes[n].op_type << "  " << t.nodes[n].tag << "\n";

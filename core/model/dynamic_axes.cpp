@@ -71,6 +71,24 @@ void check_same_ops(const Trace& a, const Trace& b) {
                   b.entries[i].op + " in the other: its forward depends on a size, so it cannot be exported with --dynamic");
 }
 
+// The first if or loop that went another way at the other sizes, named with its module:
+// the construct the user has to look at.
+void check_same_control_flow(const Trace& a, const Trace& b) {
+  for (size_t i = 0; i < a.control_flow.size(); ++i) {
+    const auto& c = a.control_flow[i];
+    const ControlFlow* other = i < b.control_flow.size() ? &b.control_flow[i] : nullptr;
+    if (other && other->construct == c.construct && other->taken == c.taken) continue;
+    std::string what = !other || other->construct != c.construct ? "is reached in one trace and not the other"
+                       : c.loop ? "runs " + std::to_string(c.taken) + " times at one size and " +
+                                      std::to_string(other->taken) + " at the other"
+                                : "takes another branch at the other size";
+    throw Error("model '" + a.model_path + "': the " + c.construct + " in module '" + a.module_label(c.module) + "' (" +
+                a.modules.at(c.module).class_name + ") " + what +
+                " of the dynamic axes: its condition depends on a dynamic size, and ONNX If/Loop are not emitted, "
+                "so it cannot be exported with --dynamic");
+  }
+}
+
 }  // namespace
 
 DynamicAxis parse_dynamic_axis(const std::string& text) {
@@ -105,6 +123,7 @@ std::vector<InputSpec> resized_inputs(const std::vector<InputSpec>& specs, const
 }
 
 DynamicMarks analyze_dynamic_axes(const Trace& a, const Trace& b, const std::vector<DynamicAxis>& axes) {
+  check_same_control_flow(a, b);
   check_same_ops(a, b);
   DynamicMarks marks;
   marks.dim_labels.resize(a.values.size());

@@ -1,4 +1,4 @@
-// Parses --input NAME:DTYPE:DIMS[:LOW..HIGH].
+// Parses --input NAME:DTYPE:DIMS[:LOW..HIGH] and --arg NAME=VALUE.
 #include "model/input_spec.h"
 
 #include <boost/algorithm/string.hpp>
@@ -110,6 +110,13 @@ InputSpec parse_input_spec(const std::string& text) {
   }
   check_input_bytes(spec, text);
   return spec;
+}
+
+ArgSpec parse_arg_spec(const std::string& text) {
+  auto eq = text.find('=');
+  if (eq == std::string::npos || eq == 0)
+    throw Error("bad --arg '" + text + "': expected NAME=VALUE (e.g. n=3, scale=0.5, causal=true, mode=nearest)");
+  return {text.substr(0, eq), text.substr(eq + 1)};
 }
 
 }  // namespace mx

@@ -1,6 +1,8 @@
 // Element type names and small helpers of the trace data structures.
 #include "model/trace.h"
 
+#include <set>
+
 namespace mx {
 namespace {
 
@@ -48,6 +50,22 @@ int64_t TensorData::numel() const {
 std::string Trace::module_label(int64_t module) const {
   if (module <= 0 || module >= static_cast<int64_t>(modules.size())) return "<root>";
   return modules[module].path;
+}
+
+std::pair<int64_t, int64_t> Trace::specialised_control_flow() const {
+  std::set<std::pair<std::string, int64_t>> branches, loops;
+  for (const auto& c : control_flow) (c.loop ? loops : branches).insert({c.construct, c.module});
+  return {static_cast<int64_t>(branches.size()), static_cast<int64_t>(loops.size())};
+}
+
+std::string Trace::control_flow_summary() const {
+  auto [branches, loops] = specialised_control_flow();
+  if (branches == 0 && loops == 0) return "";
+  auto count = [](int64_t n, const char* one, const char* many) { return std::to_string(n) + " " + (n == 1 ? one : many); };
+  std::string text;
+  if (branches > 0) text = count(branches, "branch", "branches");
+  if (loops > 0) text += (text.empty() ? "" : " and ") + count(loops, "loop", "loops");
+  return text + " specialised to the example input";
 }
 
 }  // namespace mx

@@ -112,11 +112,32 @@ struct Module {
   int64_t parent = -1;
   std::vector<int64_t> children;
   int64_t calls = 0;
+  // A module object registered under several names (self.emb and self.seq[0]) has one
+  // Module per path, so that it is tagged by the path its calls take; each lists the
+  // others here. Its parameters are named by the first path, as named_parameters() does.
+  std::vector<std::string> other_paths;
+};
+
+// A forward argument that is no graph input: a number, bool, string or None given with
+// --arg, or left to its default. The export holds for this value only.
+struct ConstantArgument {
+  std::string name, type, value;  // "n", "int", "3"
+  bool defaulted = false;         // its default, not given
 };
 
 struct GraphInput {
   std::string name;
   int64_t value = -1;
+};
+
+// One prim::If or prim::Loop as it ran. The export is specialised to what it did: the
+// branch it took, the number of trips; a --dynamic export checks that a second trace at
+// other sizes did the same.
+struct ControlFlow {
+  bool loop = false;
+  std::string construct;  // "while loop at model.py:12", "if at model.py:40"
+  int64_t module = 0;     // the module whose code holds it
+  int64_t taken = 0;      // branch 0 (then) or 1 (else); trips for a loop
 };
 
 struct Trace {
@@ -128,6 +149,14 @@ struct Trace {
   std::vector<int64_t> outputs;                          // tensor value ids, tuples and lists flattened in order
   std::vector<std::shared_ptr<TensorData>> input_data;   // example inputs, in order
   std::vector<std::shared_ptr<TensorData>> output_data;  // what the trace computed
+  std::vector<ControlFlow> control_flow;                  // in the order they ran
+  std::vector<ConstantArgument> constant_args;            // in forward's order of --arg, then defaults
+
+  // Distinct branches (ifs) and loops the trace went through, each counted once however
+  // often it ran: what the export is specialised to.
+  std::pair<int64_t, int64_t> specialised_control_flow() const;
+  // "2 branches and 1 loop specialised to the example input", or "" when there were none.
+  std::string control_flow_summary() const;
 
   // "layer2.1.conv2" or "<root>" for messages.
   std::string module_label(int64_t module) const;

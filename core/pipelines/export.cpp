@@ -54,13 +54,15 @@ TracedModel trace_for_export(const ExportOptions& o, const std::function<void()>
   TorchModel model(o.model_path);
   if (loaded) loaded();
   TracedModel traced;
+  TraceOptions topts;
+  topts.args = o.args;
   if (!o.input_file.empty()) {
-    traced.trace = trace_model(model, names, file_inputs);
+    traced.trace = trace_model(model, names, file_inputs, topts);
     return traced;
   }
-  traced.trace = trace_model(model, names, make_inputs(o.inputs, o.seed));
+  traced.trace = trace_model(model, names, make_inputs(o.inputs, o.seed), topts);
   if (!o.dynamic.empty()) {  // the same loaded model: its weights are not loaded twice
-    Trace resized = trace_model(model, names, make_inputs(resized_inputs(o.inputs, o.dynamic), o.seed));
+    Trace resized = trace_model(model, names, make_inputs(resized_inputs(o.inputs, o.dynamic), o.seed), topts);
     traced.dynamic = analyze_dynamic_axes(traced.trace, resized, o.dynamic);
   }
   return traced;
@@ -117,6 +119,7 @@ ExportReport export_model(const ExportOptions& o) {
   r.nodes = graph.node_size();
   r.initializers = graph.initializer_size();
   r.modules = static_cast<int>(trace.modules.size());
+  r.control_flow = trace.control_flow_summary();
   r.decisions = decision_counts(tags);
   for (const auto& node : graph.node()) r.op_types[node.op_type()]++;
   auto counts = count_tags(tags);

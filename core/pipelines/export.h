@@ -30,6 +30,7 @@ struct ExportOptions {
   std::string input_file;                // --input-file: tensors saved with torch.save, instead of `inputs`
   std::vector<std::string> input_names;  // --input-names for the file's tensors (default: forward's)
   ExternalDataOptions external;          // --external-data, --external-data-threshold
+  std::vector<ArgSpec> args;             // --arg NAME=VALUE: forward's number, bool and string arguments
 };
 
 struct ExportReport {
@@ -41,6 +42,7 @@ struct ExportReport {
   std::map<std::string, int> op_types;
   std::vector<std::pair<std::string, double>> seconds;  // phase -> wall seconds
   std::vector<std::string> warnings;                    // e.g. plugin registry conflicts
+  std::string control_flow;                             // Trace::control_flow_summary()
 };
 
 // A trace and, beside it, what of it depends on dynamic axes (empty without --dynamic).

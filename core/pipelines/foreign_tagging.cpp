@@ -74,6 +74,7 @@ Trace place_by_scope(const Trace& real, ConvertedModel& model, ForeignTagReport&
   Trace trace;
   trace.model_path = real.model_path;
   trace.modules = real.modules;
+  trace.constant_args = real.constant_args;
   ScopeResolver resolver(trace.modules);
   const bool root_computes = root_computes_itself(real);
   std::set<std::string> unknown;
@@ -129,6 +130,35 @@ int default_opset(const onnx::ModelProto& model) {
   return 0;
 }
 
+// The model run on the given inputs, or on random ones made to the ONNX graph's inputs;
+// a model whose ops need valid values (sorted lengths, ids in range) fails on random ones.
+Trace trace_for_tagging(const ForeignTagOptions& o, const onnx::ModelProto& onnx) {
+  TraceOptions topts;
+  topts.args = o.args;
+  if (!o.input_file.empty()) {
+    if (!o.inputs.empty()) throw Error("give either --input or --input-file, not both");
+    auto data = load_inputs(o.input_file);
+    std::vector<std::string> names;  // the foreign graph's, in order: they name the same inputs
+    std::set<std::string> initializers;
+    for (const auto& init : onnx.graph().initializer()) initializers.insert(init.name());
+    for (const auto& in : onnx.graph().input())
+      if (!initializers.count(in.name())) names.push_back(in.name());
+    names.resize(data.size());
+    return trace_model(o.model_path, names, data, topts);
+  }
+  TorchModel model(o.model_path);  // a file that does not load is not the inputs' fault
+  bool random = o.inputs.empty();
+  std::vector<InputSpec> specs = random ? input_specs_from_onnx(onnx, o.onnx_path) : o.inputs;
+  std::vector<std::string> names;
+  for (const auto& s : specs) names.push_back(s.name);
+  try {
+    return trace_model(model, names, make_inputs(specs, o.seed), topts);
+  } catch (const Error& e) {
+    throw Error(std::string(e.what()) + " (on random example inputs" + (random ? " made to the ONNX graph's inputs" : "") +
+                "; give real ones with --input-file FILE, tensors saved with torch.save)");
+  }
+}
+
 }  // namespace
 
 std::vector<InputSpec> input_specs_from_onnx(const onnx::ModelProto& model, const std::string& label) {
@@ -167,10 +197,7 @@ Trace place_nodes(const ForeignTagOptions& o, ConvertedModel& model, ForeignTagR
                   ", written by torch 2.x's ONNX exporter); give the same model as TorchScript with --model MODEL.pt");
     return place_by_metadata(model, r, o.onnx_path);
   }
-  std::vector<InputSpec> specs = o.inputs.empty() ? input_specs_from_onnx(model.model, o.onnx_path) : o.inputs;
-  std::vector<std::string> names;
-  for (const auto& s : specs) names.push_back(s.name);
-  Trace real = trace_model(o.model_path, names, make_inputs(specs, o.seed));
+  Trace real = trace_for_tagging(o, model.model);
   for (const auto& v : real.values)  // parameters the exporter kept by name (not folded)
     if (!v.param_name.empty()) model.initializer_owner.emplace(v.param_name, v.owner_module);
   timer.done("trace");
@@ -189,6 +216,7 @@ ForeignTagReport tag_foreign_model(const ForeignTagOptions& o) {
   PhaseTimer timer(r.seconds);
   std::vector<std::string> inputs{o.onnx_path};
   if (!o.model_path.empty()) inputs.push_back(o.model_path);
+  if (!o.input_file.empty()) inputs.push_back(o.input_file);
   check_writable(o.output_path, inputs);
   r.sidecar_path = sidecar_path_for(o.output_path);
   check_writable(r.sidecar_path, inputs);

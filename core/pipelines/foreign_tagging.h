@@ -21,6 +21,8 @@ struct ForeignTagOptions {
   std::string onnx_path, output_path;
   std::string model_path;  // empty: the modules come from torch 2.x's node metadata
   std::vector<InputSpec> inputs;  // empty: the ONNX file's graph inputs (names, dtypes, shapes)
+  std::string input_file;         // real example inputs saved with torch.save (instead of inputs)
+  std::vector<ArgSpec> args;      // --arg NAME=VALUE: forward's number, bool and string arguments
   uint64_t seed = 0;
   std::string strategy = "htp";          // whose tag builder names modules, and whose tagger
   std::vector<std::string> plugin_dirs;  // resolves nodes without a usable scope

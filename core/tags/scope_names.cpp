@@ -27,7 +27,21 @@ ScopedName parse_scoped_name(const std::string& name) {
 }
 
 ScopeResolver::ScopeResolver(const std::vector<Module>& modules) : modules_(modules) {
-  for (const auto& m : modules) unqualified_.push_back(unqualified_name(m.path));
+  for (const auto& m : modules) {
+    unqualified_.push_back(unqualified_name(m.path));
+    other_unqualified_.emplace_back();
+    for (const auto& p : m.other_paths) other_unqualified_.back().push_back(unqualified_name(p));
+  }
+}
+
+// PyTorch names a shared module's scope by its first name wherever the call goes through
+// (`/seq/emb/Gemm` for self.seq[0] that is also self.emb): the path below the caller that
+// holds the same object is the one the call took.
+bool ScopeResolver::names(int64_t m, const std::string& scope) const {
+  if (unqualified_[m] == scope) return true;
+  for (const auto& other : other_unqualified_[m])
+    if (other == scope) return true;
+  return false;
 }
 
 int64_t ScopeResolver::find_below(int64_t parent, const std::string& scope) const {
@@ -39,7 +53,7 @@ int64_t ScopeResolver::find_below(int64_t parent, const std::string& scope) cons
     while (!queue.empty()) {
       int64_t m = queue.front();
       queue.pop_front();
-      if (unqualified_[m] == scope) return m;
+      if (names(m, scope)) return m;
       if (through_called || modules_[m].calls == 0)
         for (int64_t c : modules_[m].children) queue.push_back(c);
     }

@@ -36,9 +36,11 @@ class ScopeResolver {
 
  private:
   int64_t find_below(int64_t parent, const std::string& scope) const;
+  bool names(int64_t module, const std::string& scope) const;
 
   const std::vector<Module>& modules_;
   std::vector<std::string> unqualified_;
+  std::vector<std::vector<std::string>> other_unqualified_;  // of Module::other_paths
 };
 
 }  // namespace mx

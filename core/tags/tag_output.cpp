@@ -47,6 +47,19 @@ std::map<std::string, int> decision_counts(const TagResult& tags) {
 
 namespace {
 
+// Each construct once, as it ran the first time.
+void add_specialised(const Trace& trace, modelexport::sidecar::Hierarchy& h) {
+  std::set<std::pair<std::string, int64_t>> seen;
+  for (const auto& c : trace.control_flow) {
+    if (!seen.insert({c.construct, c.module}).second) continue;
+    auto* out = h.add_specialised();
+    out->set_construct(c.construct);
+    out->set_module(trace.modules[c.module].path);
+    out->set_kind(c.loop ? "loop" : "branch");
+    out->set_taken(c.taken);
+  }
+}
+
 // Modules that ran aten ops in the trace (themselves or below) but tag no node.
 void add_folded_away(modelexport::sidecar::Hierarchy& h, const Trace& trace, const std::vector<int>& total_nodes) {
   std::vector<int> ops(trace.modules.size(), 0);
@@ -83,6 +96,15 @@ std::string sidecar_json(const ConvertedModel& model, const Trace& trace, const 
   s->set_tagged(tagged);
   s->set_modules(static_cast<int>(trace.modules.size()));
   s->set_opset(info.opset);
+  s->set_control_flow(trace.control_flow_summary());
+  add_specialised(trace, h);
+  for (const auto& a : trace.constant_args) {
+    auto* out = h.add_arguments();
+    out->set_name(a.name);
+    out->set_type(a.type);
+    out->set_value(a.value);
+    out->set_defaulted(a.defaulted);
+  }
   for (const auto& [k, v] : decision_counts(tags)) (*s->mutable_decisions())[k] = v;
   for (const auto& [k, v] : info.seconds) (*s->mutable_seconds())[k] = v;
 
@@ -103,6 +125,7 @@ std::string sidecar_json(const ConvertedModel& model, const Trace& trace, const 
     out->set_calls(static_cast<int>(m.calls));
     out->set_direct_nodes(direct[i]);
     out->set_total_nodes(total[i]);
+    for (const auto& p : m.other_paths) out->add_other_paths(p);
   }
   for (int n = 0; n < graph.node_size(); ++n) {
     auto* out = h.add_nodes();

@@ -16,7 +16,9 @@ std::vector<int> query_modules(const TaggedModel& t, const std::string& pattern)
   if (t.modules.empty()) return out;
   for (int m : t.subtree(0)) {
     const auto& mod = t.modules[m];
-    if (match(mod.path) || match(mod.class_name) || (!mod.hidden(t.modules) && match(mod.tag))) out.push_back(m);
+    bool other_name = std::any_of(mod.other_paths.begin(), mod.other_paths.end(), match);
+    if (match(mod.path) || other_name || match(mod.class_name) || (!mod.hidden(t.modules) && match(mod.tag)))
+      out.push_back(m);
   }
   return out;
 }

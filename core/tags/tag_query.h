@@ -10,7 +10,8 @@
 
 namespace mx {
 
-// Modules whose tag, dotted path or class name matches the shell glob `pattern`
+// Modules whose tag, dotted path (or another path of the same module object) or class name
+// matches the shell glob `pattern`
 // (fnmatch: '*' also crosses '/' and '.'), in tree order. Hidden modules (ModuleList)
 // match by path and class only, since their tag is their parent's.
 std::vector<int> query_modules(const TaggedModel& model, const std::string& pattern);

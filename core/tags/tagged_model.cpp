@@ -65,6 +65,7 @@ void modules_from_sidecar(const modelexport::sidecar::Hierarchy& h, std::vector<
     t.tag = m.tag();
     t.parent = m.parent();
     t.calls = m.calls();
+    t.other_paths.assign(m.other_paths().begin(), m.other_paths().end());
     out.push_back(t);
   }
 }

@@ -28,6 +28,7 @@ struct TaggedModule {
   std::vector<int> children;
   int calls = 0;
   int direct_nodes = 0, total_nodes = 0;  // counted from node metadata, not copied from the sidecar
+  std::vector<std::string> other_paths;   // the same module object's other names (sidecar only)
 
   // ModuleList/ModuleDict: no tag segment of its own, so it shares its parent's tag.
   bool hidden(const std::vector<TaggedModule>& all) const { return parent >= 0 && all[parent].tag == tag; }

@@ -5,6 +5,8 @@
 #include "base/progress.h"
 #include "model/trace_rules.h"
 #include "model/dynamic_marks.h"
+#include "torch/control_flow.h"
+#include "torch/forward_args.h"
 #include "torch/op_call.h"
 #include "torch/tensor_bridge.h"
 #include "torch/value_capture.h"
@@ -41,32 +43,20 @@ Interpreter::Interpreter(const jit::Module& root, Trace& trace, bool keep_values
 }
 
 std::vector<int64_t> Interpreter::run(const jit::Module& root, const std::vector<at::Tensor>& inputs,
-                                      const std::vector<std::string>& names) {
+                                      const std::vector<std::string>& names, const std::vector<ArgSpec>& args) {
   auto& forward = root.get_method("forward").function();
   auto& graph = *jit::toGraphFunction(forward).graph();
-  size_t expected = graph.inputs().size() - 1;
-  const auto& schema_args = forward.getSchema().arguments();
-  if (expected != inputs.size()) {
-    std::string args;
-    for (size_t i = 1; i < schema_args.size(); ++i) args += (i > 1 ? ", " : "") + schema_args[i].name();
-    throw Error("model '" + trace_.model_path + "': forward takes " + std::to_string(expected) + " input(s) (" + args +
-                ") but " + std::to_string(inputs.size()) + " were given with --input");
+  ForwardCall call = bind_forward(forward.getSchema(), names, inputs, args, trace_.model_path);
+  std::vector<int64_t> ids{pin(new_value(root._ivalue(), nullptr, -1))};
+  for (size_t i = 0; i < call.args.size(); ++i) ids.push_back(pin(new_value(call.args[i], graph.inputs()[i + 1], -1)));
+  for (const auto& in : call.inputs) {
+    int64_t id = ids[in.arg + 1];
+    trace_.inputs.push_back({in.name, in.element < 0 ? id : trace_.values[id].elements.at(in.element)});
   }
-  for (size_t i = 1; i < schema_args.size(); ++i)
-    if (schema_args[i].type()->kind() != c10::TypeKind::TensorType)
-      throw Error("model '" + trace_.model_path + "': forward's argument '" + schema_args[i].name() + "' is " +
-                  schema_args[i].type()->annotation_str() +
-                  "; modelexport feeds tensors only (one --input per Tensor argument)");
-  std::vector<int64_t> args{pin(new_value(root._ivalue(), nullptr, -1))};
-  for (size_t i = 0; i < inputs.size(); ++i) {
-    int64_t id = pin(new_value(inputs[i], graph.inputs()[i + 1], -1));
-    std::string name = i < names.size() && !names[i].empty() ? names[i] : schema_args.at(i + 1).name();
-    trace_.inputs.push_back({name, id});
-    args.push_back(id);
-  }
+  trace_.constant_args = std::move(call.constants);
   trace_.modules[0].calls++;
   if (progress::enabled()) progress::phase("trace", count_ops(graph.block()), progress::Unit::Ops);
-  return run_graph(graph, args, {0});  // held by run_graph: kept for runtime()
+  return run_graph(graph, ids, {0});  // held by run_graph: kept for runtime()
 }
 
 int64_t Interpreter::pin(int64_t id) {
@@ -121,6 +111,7 @@ int64_t Interpreter::new_value(const c10::IValue& iv, const jit::Value* ir, int6
   trace_.values.push_back(std::move(v));
   rt_.push_back(iv);
   refs_.push_back(0);
+  from_data_.push_back(false);
   return id;
 }
 
@@ -165,20 +156,31 @@ void Interpreter::bind_results(jit::Node* node, const std::vector<int64_t>& resu
 void Interpreter::run_node(jit::Node* node, ValueMap& ids, const Stack& stack) {
   auto in = [&](size_t i) { return ids.at(node->input(i)); };
   switch (node->kind()) {
-    case c10::prim::Constant:
-      bind_value(ids, node->output(), constant(jit::toIValue(node->output()).value(), node->output()));
+    case c10::prim::Constant: {
+      // A function constant (scripted code calling F.log_softmax, ...) has no IValue:
+      // prim::CallFunction reads the function from the IR type, so bind a None for it.
+      auto iv = jit::toIValue(node->output());
+      bind_value(ids, node->output(), constant(iv ? *iv : c10::IValue(), node->output()));
       return;
+    }
     case c10::prim::GetAttr:
       bind_value(ids, node->output(), get_attr(in(0), node->s(c10::attr::name), node->output()));
       return;
     case c10::prim::CallMethod:
     case c10::prim::CallFunction: run_call(node, ids, stack); return;
     case c10::prim::If: {
-      auto* taken = node->blocks()[rt_[in(0)].toBool() ? 0 : 1];
-      bind_results(node, run_block(taken, ids, stack), ids);
+      // An assertion (`if ...: raise`) on the input's values is run as it is: ONNX cannot
+      // raise, so only the branch that goes on is exported; the other one fails here.
+      if (!is_assertion(node)) check_specialisable(node, in(0), "condition", stack);
+      int64_t branch = rt_[in(0)].toBool() ? 0 : 1;
+      trace_.control_flow.push_back({false, construct_name(node), stack.back(), branch});
+      bind_results(node, run_block(node->blocks()[branch], ids, stack), ids);
       return;
     }
     case c10::prim::Loop: run_loop(node, ids, stack); return;
+    case c10::prim::unchecked_cast:  // scripted Optional refinement: the same value, a narrower type
+      bind_value(ids, node->output(), in(0));
+      return;
     case c10::prim::ListUnpack:
     case c10::prim::TupleUnpack: {
       const auto elements = trace_.values[in(0)].elements;
@@ -216,24 +218,6 @@ void Interpreter::run_call(jit::Node* node, ValueMap& ids, const Stack& stack) {
   bind_results(node, run_graph(*jit::toGraphFunction(fn).graph(), args, inner), ids);
 }
 
-void Interpreter::run_loop(jit::Node* node, ValueMap& ids, const Stack& stack) {
-  int64_t trips = rt_[ids.at(node->input(0))].toInt();
-  bool cond = rt_[ids.at(node->input(1))].toBool();
-  std::vector<int64_t> carried;  // held
-  for (size_t i = 2; i < node->inputs().size(); ++i) carried.push_back(pin(ids.at(node->input(i))));
-  auto* body = node->blocks()[0];
-  for (int64_t it = 0; cond && it < trips; ++it) {
-    bind_value(ids, body->inputs()[0], constant(c10::IValue(it), body->inputs()[0]));
-    for (size_t i = 0; i < carried.size(); ++i) bind_value(ids, body->inputs()[i + 1], carried[i]);
-    for (auto id : carried) release(id);
-    auto results = run_block(body, ids, stack);
-    cond = rt_[results[0]].toBool();
-    release(results[0]);
-    carried.assign(results.begin() + 1, results.end());
-  }
-  bind_results(node, carried, ids);
-}
-
 int64_t Interpreter::constant(const c10::IValue& iv, const jit::Value* ir) {
   int64_t id = new_value(iv, ir, -1);
   if (iv.isTensor()) trace_.values[id].data = to_data(iv.toTensor(), false);
@@ -242,17 +226,28 @@ int64_t Interpreter::constant(const c10::IValue& iv, const jit::Value* ir) {
 
 int64_t Interpreter::get_attr(int64_t owner_id, const std::string& name, const jit::Value* ir) {
   int64_t owner = trace_.values[owner_id].module;
+  const auto& object = rt_[owner_id].toObject();
+  c10::IValue iv = object->getAttr(name);
+  // A submodule is the owner's child of that name: the path this call goes through, also
+  // for an instance registered under several names. Anything else belongs to the object,
+  // named by its first path as named_parameters() names it, and is read once.
+  if (!iv.isModule() && owner >= 0) owner = module_index_.at(object.get());
   auto key = std::make_pair(owner, name);
   if (auto it = attrs_.find(key); it != attrs_.end()) return it->second;
-  c10::IValue iv = rt_[owner_id].toObject()->getAttr(name);
   int64_t id = pin(new_value(iv, ir, -1));  // parameters and modules: the module keeps them anyway
   auto& v = trace_.values[id];
+  if (iv.isModule() && owner >= 0)
+    for (auto c : trace_.modules[owner].children)
+      if (trace_.modules[c].attr == name) v.module = c;
   if (iv.isTensor()) {
     v.data = to_data(iv.toTensor(), false);
     const std::string& path = owner >= 0 ? trace_.modules[owner].path : "";
     v.param_name = path.empty() ? name : path + "." + name;
     v.owner_module = owner;
   }
+  // A list of parameters (a scripted RNN's _flat_weights): constants like the parameters.
+  for (auto e : trace_.values[id].elements)
+    if (rt_[e].isTensor()) trace_.values[e].data = to_data(rt_[e].toTensor(), false);
   if (owner >= 0) attrs_[key] = id;
   return id;
 }
@@ -284,6 +279,7 @@ void Interpreter::run_op(jit::Node* node, ValueMap& ids, const Stack& stack) {
     throw Error("running " + entry.op + " in module '" + trace_.module_label(stack.back()) +
                 "' failed: " + message_of(e));
   }
+  if (bind_items(node, entry.inputs, values, ids)) return;
   auto index = static_cast<int64_t>(trace_.entries.size());
   for (size_t i = 0; i < node->outputs().size(); ++i) {
     int64_t id = new_value(values.at(i), node->output(i), index);
@@ -293,6 +289,11 @@ void Interpreter::run_op(jit::Node* node, ValueMap& ids, const Stack& stack) {
     entry.outputs.push_back(id);
     bind_value(ids, node->output(i), id);
   }
+  // A scalar made from an input tensor's contents, or from such scalars, changes with the
+  // input's values: control flow over it cannot be specialised (check_specialisable).
+  bool data = false;
+  for (auto id : entry.inputs) data = data || from_data_[id] || (is_dynamic(id) && reads_tensor_data(node->kind()));
+  for (auto out : entry.outputs) from_data_[out] = data && trace_.values[out].kind != Value::Kind::Tensor;
   if (node->kind() == c10::prim::ListConstruct || node->kind() == c10::prim::TupleConstruct) {
     // Elements are the inputs themselves, so converters can see through the list.
     set_elements(entry.outputs[0], entry.inputs);

@@ -14,6 +14,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "model/input_spec.h"
 #include "model/trace.h"
 #include "torch/liveness.h"
 #include "torch/module_tree.h"
@@ -25,9 +26,11 @@ class Interpreter {
   // Records into `trace`, whose module tree it builds from `root`.
   Interpreter(const torch::jit::Module& root, Trace& trace, bool keep_values);
 
-  // Runs root.forward on `inputs`; returns the value ids of the graph's outputs.
+  // Runs root.forward on `inputs` named `names` and on the constants `args`, bound to
+  // forward's arguments by bind_forward (forward_args.h); returns the value ids of the
+  // graph's outputs.
   std::vector<int64_t> run(const torch::jit::Module& root, const std::vector<at::Tensor>& inputs,
-                           const std::vector<std::string>& names);
+                           const std::vector<std::string>& names, const std::vector<ArgSpec>& args);
 
   const c10::IValue& runtime(int64_t id) const { return rt_.at(id); }
 
@@ -56,6 +59,9 @@ class Interpreter {
   void run_call(torch::jit::Node* node, ValueMap& ids, const Stack& stack);
   void run_loop(torch::jit::Node* node, ValueMap& ids, const Stack& stack);
   void run_op(torch::jit::Node* node, ValueMap& ids, const Stack& stack);
+  bool bind_items(torch::jit::Node* node, const std::vector<int64_t>& inputs, const torch::jit::Stack& outputs,
+                  ValueMap& ids);
+  void check_specialisable(const torch::jit::Node* node, int64_t id, const char* what, const Stack& stack) const;
   int64_t constant(const c10::IValue& iv, const torch::jit::Value* ir);
   int64_t get_attr(int64_t owner_id, const std::string& name, const torch::jit::Value* ir);
 
@@ -63,6 +69,7 @@ class Interpreter {
   bool keep_values_;
   std::vector<c10::IValue> rt_;  // runtime value of every value id, while it is live
   std::vector<int32_t> refs_;
+  std::vector<char> from_data_;  // per value id: a scalar computed from input tensors' contents
   LivenessPlans plans_;
   ModuleIndex module_index_;
   std::map<std::pair<int64_t, std::string>, int64_t> attrs_;

@@ -11,11 +11,13 @@
 
 namespace mx {
 
-// Module object -> index in the tree, so that the interpreter knows which instance runs.
+// Module object -> index in the tree of its first path (named_modules() order), so that the
+// interpreter knows which instance runs; a call reached through another path has that
+// path's own index (see Module::other_paths).
 using ModuleIndex = std::unordered_map<const c10::ivalue::Object*, int64_t>;
 
-// Appends `root` and its descendants to `modules` ([0] the root); a shared instance keeps
-// its first path.
+// Appends `root` and its descendants to `modules` ([0] the root), one per path: a shared
+// instance appears at each of its paths, each listing the others in other_paths.
 void build_module_tree(const torch::jit::Module& root, std::vector<Module>& modules, ModuleIndex& index);
 
 // "__torch__.torchvision.models.resnet.___torch_mangle_3.BasicBlock" ->

@@ -22,6 +22,8 @@ struct TraceOptions {
   // Keep the concrete value of every tensor (Value::observed): for checks that compare
   // parts of the exported graph with what LibTorch computed. Costs memory.
   bool keep_values = false;
+  // --arg NAME=VALUE: forward's number, bool and string arguments (see forward_args.h).
+  std::vector<ArgSpec> args;
 };
 
 // A TorchScript file loaded by LibTorch (in eval mode), to trace more than once without
@@ -43,9 +45,10 @@ class TorchModel {
   std::unique_ptr<Module> module_;
 };
 
-// Runs `inputs` through the model's forward op by op and records everything. An empty
-// input name is replaced by forward's argument name. Throws mx::Error for inputs that do
-// not fit.
+// Runs `inputs` through the model's forward op by op and records everything. Inputs named
+// by forward's arguments (ARG.K, ARG.KEY for a list's, tuple's or dict's items) go to those;
+// otherwise they fill forward's tensor arguments in order, and an empty name is replaced by
+// the argument's name. Throws mx::Error for inputs that do not fit.
 Trace trace_model(const TorchModel& model, const std::vector<std::string>& input_names,
                   const std::vector<std::shared_ptr<TensorData>>& inputs, const TraceOptions& options = {});
 // The same on a model loaded from `model_path` for this trace alone.

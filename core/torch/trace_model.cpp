@@ -21,17 +21,30 @@ const char* kind_name(Value::Kind k) {
   }
 }
 
-void flatten_outputs(const Trace& trace, int64_t id, std::vector<int64_t>& out) {
+// Tensors in order; anything else is refused, named by where it sits in what forward
+// returned ("output [1][0]", "output ['label']"; "output 0" when forward returns it alone).
+void flatten_outputs(const Trace& trace, int64_t id, const c10::IValue& iv, const std::string& at,
+                     std::vector<int64_t>& out) {
   const auto& v = trace.values[id];
   if (v.kind == Value::Kind::Tensor) {
     out.push_back(id);
     return;
   }
   if (v.kind != Value::Kind::Tuple && v.kind != Value::Kind::List)
-    throw Error("model '" + trace.model_path + "': forward's output " + std::to_string(out.size()) + " is " +
+    throw Error("model '" + trace.model_path + "': forward's output " + (at.empty() ? "0" : at) + " is " +
                 kind_name(v.kind) +
                 "; modelexport exports tensor outputs (a tensor, or a tuple, list or dict of tensors)");
-  for (auto e : v.elements) flatten_outputs(trace, e, out);
+  std::vector<std::string> keys;
+  if (iv.isGenericDict())
+    for (const auto& item : iv.toGenericDict()) keys.push_back(item.key().isString() ? "'" + item.key().toStringRef() + "'" : "?");
+  std::vector<c10::IValue> items = iv.isTuple() ? iv.toTupleRef().elements().vec()
+                                   : iv.isList()  ? iv.toListRef().vec()
+                                                  : std::vector<c10::IValue>{};
+  if (iv.isGenericDict())
+    for (const auto& item : iv.toGenericDict()) items.push_back(item.value());
+  for (size_t i = 0; i < v.elements.size(); ++i)
+    flatten_outputs(trace, v.elements[i], i < items.size() ? items[i] : c10::IValue(),
+                    at + "[" + (i < keys.size() ? keys[i] : std::to_string(i)) + "]", out);
 }
 
 }  // namespace
@@ -50,8 +63,8 @@ Trace trace_model(const TorchModel& model, const std::vector<std::string>& input
   std::vector<at::Tensor> tensors;
   for (const auto& d : inputs) tensors.push_back(from_data(*d));
   Interpreter tracer(module, trace, options.keep_values);
-  auto results = tracer.run(module, tensors, input_names);
-  for (auto id : results) flatten_outputs(trace, id, trace.outputs);
+  auto results = tracer.run(module, tensors, input_names, options.args);
+  for (auto id : results) flatten_outputs(trace, id, tracer.runtime(id), "", trace.outputs);
   trace.input_data = inputs;
   for (auto id : trace.outputs) trace.output_data.push_back(to_data(tracer.runtime(id).toTensor(), true));
   return trace;

@@ -76,8 +76,8 @@ TEST_F(HostileInputs, ModelCodeProblemsNameTheModelAndWhat) {
   const std::vector<std::pair<std::string, std::string>> cases{
       {"unknown_op", "is not a TorchScript file that LibTorch can load: Unknown builtin op: aten::no_such_op."},
       {"raises", "forward raised an exception in module '<root>': builtins.RuntimeError: deliberate failure in forward"},
-      {"list_arg", "forward's argument 'xs' is List[Tensor]; modelexport feeds tensors only"},
-      {"dict_arg", "forward's argument 'xs' is Dict[str, Tensor]; modelexport feeds tensors only"},
+      {"list_arg", "forward's argument 'xs' is List[Tensor]; give it with one --input per item, xs.0:DTYPE:DIMS"},
+      {"dict_arg", "forward's argument 'xs' is Dict[str, Tensor]; give it with one --input per item, xs.KEY:DTYPE:DIMS"},
       {"returns_none", "forward's output 0 is None; modelexport exports tensor outputs"},
       {"returns_str", "forward's output 0 is a string"},
       {"returns_int", "forward's output 0 is an int"},

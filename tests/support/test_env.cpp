@@ -85,34 +85,51 @@ struct Fixture {
 // left by an earlier run across script edits. Test binaries run side by side and make the
 // same fixtures: each writes its own temporary name and renames it into place, so a reader
 // sees one whole file or the other, never one being written.
-const Fixture& fixture(const std::string& name) {
+// `script` is relative to the source root.
+const Fixture& fixture(const std::string& name, const std::string& script) {
   static std::mutex mu;
   static std::map<std::string, Fixture> made;
   std::lock_guard<std::mutex> lock(mu);
-  if (auto it = made.find(name); it != made.end()) return it->second;
+  std::string key = script + ":" + name;
+  if (auto it = made.find(key); it != made.end()) return it->second;
   fs::path dir = env_path("MODELEXPORT_FIXTURE_DIR");
   fs::create_directories(dir);
   Fixture f;
-  f.path = (dir / (name + ".pt")).string();
+  std::string stem = fs::path(script).stem().string();
+  f.path = (dir / (stem == "make_model" ? name + ".pt" : stem + "_" + name + ".pt")).string();
   const std::string mine =
-      (dir / (name + ".pt.part-" + std::to_string(::getpid()) + "-" + std::to_string(std::random_device{}()))).string();
-  auto r = run("/usr/bin/python3 " + quote(source_root() + "/examples/make_model.py") + " " + name + " " + quote(mine));
+      f.path + ".part-" + std::to_string(::getpid()) + "-" + std::to_string(std::random_device{}());
+  auto r = run("/usr/bin/python3 " + quote(source_root() + "/" + script) + " " + name + " " + quote(mine));
   if (r.exit_code != 0) {
     std::error_code ec;
     fs::remove(mine, ec);
-    throw std::runtime_error("make_model.py " + name + " failed: " + r.err);
+    throw std::runtime_error(script + " " + name + " failed: " + r.err);
   }
   fs::rename(mine, f.path);
   std::istringstream words(r.out);
   for (std::string w; words >> w;) f.inputs.push_back(w);
-  return made.emplace(name, f).first->second;
+  return made.emplace(key, f).first->second;
 }
+
+const char* const kMakeModel = "examples/make_model.py";
+const char* const kScriptedModels = "tests/fixtures/scripted_models.py";
+const char* const kForwardSignatures = "tests/fixtures/forward_signatures.py";
 
 }  // namespace
 
-std::string fixture_model(const std::string& name) { return fixture(name).path; }
+std::string fixture_model(const std::string& name) { return fixture(name, kMakeModel).path; }
 
-std::vector<std::string> fixture_inputs(const std::string& name) { return fixture(name).inputs; }
+std::vector<std::string> fixture_inputs(const std::string& name) { return fixture(name, kMakeModel).inputs; }
+
+std::string scripted_fixture_model(const std::string& name) { return fixture(name, kScriptedModels).path; }
+
+std::vector<std::string> scripted_fixture_inputs(const std::string& name) { return fixture(name, kScriptedModels).inputs; }
+
+std::string signature_fixture_model(const std::string& name) { return fixture(name, kForwardSignatures).path; }
+
+std::vector<std::string> signature_fixture_inputs(const std::string& name) {
+  return fixture(name, kForwardSignatures).inputs;
+}
 
 std::vector<std::shared_ptr<TensorData>> run_onnxruntime(const std::string& onnx_path,
                                                          const std::vector<std::string>& names,

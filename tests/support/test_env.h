@@ -24,6 +24,13 @@ std::string source_root();
 std::string fixture_model(const std::string& name);
 // The model's example inputs as make_model.py prints them: NAME:DTYPE:DIMS[:LOW..HIGH] each.
 std::vector<std::string> fixture_inputs(const std::string& name);
+// The same for a model of tests/fixtures/scripted_models.py (saved with torch.jit.script).
+std::string scripted_fixture_model(const std::string& name);
+std::vector<std::string> scripted_fixture_inputs(const std::string& name);
+// The same for tests/fixtures/forward_signatures.py, which also writes MODEL.inputs.pt (the
+// flat example tensors) and MODEL.expected.pt (Python's outputs for them) beside the model.
+std::string signature_fixture_model(const std::string& name);
+std::vector<std::string> signature_fixture_inputs(const std::string& name);
 
 struct CommandResult {
   int exit_code = -1;

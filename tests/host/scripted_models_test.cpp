@@ -1,0 +1,106 @@
+// `modelexport export` and `tag` on models saved with torch.jit.script, written as PyTorch's
+// own examples write them (tests/fixtures/scripted_models.py): ONNX Runtime against
+// LibTorch's forward on the same inputs.
+#include <gtest/gtest.h>
+#include <onnx/onnx_pb.h>
+
+#include <map>
+#include <sstream>
+
+#include "model/input_spec.h"
+#include "support/test_env.h"
+#include "torch/torchscript.h"
+
+namespace mx::test {
+namespace {
+
+struct Case {
+  std::string model;
+  double tolerance;  // max abs difference to LibTorch
+};
+
+struct Exported {
+  std::string onnx, retagged;
+  std::vector<InputSpec> specs;
+  CommandResult result, tag_result;
+};
+
+// Exported once per test process, then our export tagged again by `tag` (which traces the
+// scripted model itself).
+const Exported& exported(const std::string& model) {
+  static TempDir dir;
+  static std::map<std::string, Exported> cache;
+  if (auto it = cache.find(model); it != cache.end()) return it->second;
+  Exported e;
+  e.onnx = dir.file(model + ".onnx");
+  e.retagged = dir.file(model + "_tagged.onnx");
+  std::string inputs;
+  for (const auto& s : scripted_fixture_inputs(model)) {
+    inputs += " --input " + quote(s);
+    e.specs.push_back(parse_input_spec(s));
+  }
+  std::string plugins = " --plugin-dir " + quote(plugin_build_dir());
+  e.result = run(quote(modelexport_bin()) + " export " + quote(scripted_fixture_model(model)) + " " + quote(e.onnx) +
+                 plugins + inputs);
+  if (e.result.exit_code == 0)
+    e.tag_result = run(quote(modelexport_bin()) + " tag " + quote(e.onnx) + " --model " +
+                       quote(scripted_fixture_model(model)) + " -o " + quote(e.retagged) + plugins);
+  return cache.emplace(model, std::move(e)).first->second;
+}
+
+class ScriptedModelTest : public ::testing::TestWithParam<Case> {
+ protected:
+  const Exported& e() { return exported(GetParam().model); }
+};
+
+TEST_P(ScriptedModelTest, ExportsAndOnnxRuntimeMatchesLibTorch) {
+  ASSERT_EQ(e().result.exit_code, 0) << e().result.err;
+  auto inputs = make_inputs(e().specs, 0);  // what the exporter traced with (seed 0)
+  std::vector<std::string> names;
+  for (const auto& s : e().specs) names.push_back(s.name);
+  auto expected = run_reference(scripted_fixture_model(GetParam().model), inputs);
+  auto actual = run_onnxruntime(e().onnx, names, inputs);
+  ASSERT_EQ(actual.size(), expected.size());
+  for (size_t i = 0; i < actual.size(); ++i) {
+    EXPECT_EQ(actual[i]->shape, expected[i]->shape) << "output " << i;
+    EXPECT_LE(max_abs_diff(*actual[i], *expected[i]), GetParam().tolerance) << "output " << i;
+  }
+}
+
+TEST_P(ScriptedModelTest, TagTracesTheScriptedModel) {
+  ASSERT_EQ(e().result.exit_code, 0) << e().result.err;
+  EXPECT_EQ(e().tag_result.exit_code, 0) << e().tag_result.err;
+  EXPECT_TRUE(fs::exists(e().retagged));
+}
+
+INSTANTIATE_TEST_SUITE_P(Models, ScriptedModelTest,
+                         ::testing::Values(Case{"word_language_model", 1e-4}, Case{"fast_neural_style", 1e-4}),
+                         [](const auto& info) { return info.param.model; });
+
+// `tag` traces the model again; on random ids 0..9 an embedding of 5 fails, and the message
+// says to give real inputs; with --input-file it tags.
+TEST(TagInputs, RandomInputsThatFailSayToGiveRealOnesAndInputFileTags) {
+  TempDir dir;
+  std::string model = scripted_fixture_model("small_vocabulary");
+  std::string plugins = " --plugin-dir " + quote(plugin_build_dir());
+  auto exported = run(quote(modelexport_bin()) + " export " + quote(model) + " " + quote(dir.file("m.onnx")) + plugins +
+                      " --input ids:int64:1x4:0..4");
+  ASSERT_EQ(exported.exit_code, 0) << exported.err;
+  std::string tag = quote(modelexport_bin()) + " tag " + quote(dir.file("m.onnx")) + " --model " + quote(model) + " -o " +
+                    quote(dir.file("t.onnx")) + plugins;
+  auto random = run(tag);
+  EXPECT_EQ(random.exit_code, 1);
+  EXPECT_NE(random.err.find("modelexport: error: "), std::string::npos) << random.err;
+  EXPECT_NE(random.err.find("give real ones with --input-file"), std::string::npos) << random.err;
+  EXPECT_FALSE(fs::exists(dir.file("t.onnx")));
+  auto saved = run("/usr/bin/python3 -c " +
+                   quote("import torch, sys; torch.save(torch.tensor([[4, 0, 3, 1]]), sys.argv[1])") + " " +
+                   quote(dir.file("ids.pt")));
+  ASSERT_EQ(saved.exit_code, 0) << saved.err;
+  auto real = run(tag + " --input-file " + quote(dir.file("ids.pt")));
+  EXPECT_EQ(real.exit_code, 0) << real.err;
+  EXPECT_TRUE(fs::exists(dir.file("t.onnx")));
+}
+
+}  // namespace
+}  // namespace mx::test

@@ -82,7 +82,7 @@ TEST(ExternalExport, AutoKeepsAModelThatFitsInline) {
 
 TEST(ExternalExport, BadOptionValuesAreOneErrorLine) {
   TempDir dir;
-  for (const std::string& bad : {"--external-data sometimes", "--external-data-threshold 1X"}) {
+  for (const char* bad : {"--external-data sometimes", "--external-data-threshold 1X"}) {
     auto r = run(mx_cmd("export " + quote(llama().pt) + " " + quote(dir.file("m.onnx")) + " --input " +
                         llama().input + " " + bad));
     EXPECT_EQ(r.exit_code, 1) << bad;

@@ -34,8 +34,11 @@ DynamicMarks with_numbers_read_from_inputs(const Trace& trace, const DynamicMark
                                                  "aten::ScalarImplicit", "aten::is_nonzero", "aten::tolist", "prim::tolist"};
   DynamicMarks out = dynamic;
   out.shape_dynamic.resize(trace.values.size(), 0);
-  auto marked = [&](int64_t id, auto& self) -> bool {
-    if (out.shape_dynamic[id]) return true;
+  // Only what a value read starts: a size or rank of a dynamic tensor is the dynamic-axis
+  // analysis's business (it knows which dims change), not a number read from the inputs.
+  std::vector<char> read(trace.values.size(), 0);
+  auto from_read = [&](int64_t id, auto& self) -> bool {
+    if (read[id]) return true;
     for (auto e : trace.values[id].elements)
       if (self(e, self)) return true;
     return false;
@@ -44,15 +47,15 @@ DynamicMarks with_numbers_read_from_inputs(const Trace& trace, const DynamicMark
     bool from_inputs = false;
     for (auto in : e.inputs) {
       const auto& v = trace.values[in];
-      from_inputs = from_inputs || marked(in, marked) || (kValueReads.count(e.op) && v.is_tensor() && !v.data);
+      from_inputs = from_inputs || from_read(in, from_read) || (kValueReads.count(e.op) && v.is_tensor() && !v.data);
     }
     if (!from_inputs) continue;
     // Tensors the trace did not fold are computed anyway; numbers, lists and folded tensors
     // would keep their traced values.
     for (auto o : e.outputs) {
       const auto& v = trace.values[o];
-      if (!v.is_tensor() || v.data) out.shape_dynamic[o] = 1;
-      for (auto el : v.elements) out.shape_dynamic[el] = 1;
+      if (!v.is_tensor() || v.data) read[o] = out.shape_dynamic[o] = 1;
+      for (auto el : v.elements) read[el] = out.shape_dynamic[el] = 1;
     }
   }
   return out;

@@ -105,6 +105,15 @@ const Fixture& fixture(const std::string& name, const std::string& script) {
     fs::remove(mine, ec);
     throw std::runtime_error(script + " " + name + " failed: " + r.err);
   }
+  // Side files the script writes beside its output (OUT.pt.inputs.pt, ...) move with it,
+  // the output itself last.
+  const std::string prefix = fs::path(mine).filename().string();
+  std::vector<std::string> side;
+  for (const auto& entry : fs::directory_iterator(dir)) {
+    const std::string n = entry.path().filename().string();
+    if (n.size() > prefix.size() && n.compare(0, prefix.size(), prefix) == 0) side.push_back(n);
+  }
+  for (const auto& n : side) fs::rename(dir / n, f.path + n.substr(prefix.size()));
   fs::rename(mine, f.path);
   std::istringstream words(r.out);
   for (std::string w; words >> w;) f.inputs.push_back(w);

@@ -56,7 +56,16 @@ std::vector<int64_t> Interpreter::run(const jit::Module& root, const std::vector
   trace_.constant_args = std::move(call.constants);
   trace_.modules[0].calls++;
   if (progress::enabled()) progress::phase("trace", count_ops(graph.block()), progress::Unit::Ops);
-  return run_graph(graph, ids, {0});  // held by run_graph: kept for runtime()
+  auto results = run_graph(graph, ids, {0});  // held by run_graph: kept for runtime()
+  for (auto& id : results) {
+    int64_t now = current(resolved(id), rt_[id], "the model's output", 0);
+    if (now == id) continue;
+    rt_[now] = rt_[id];
+    pin(now);
+    release(id);
+    id = now;
+  }
+  return results;
 }
 
 int64_t Interpreter::pin(int64_t id) {
@@ -112,12 +121,37 @@ int64_t Interpreter::new_value(const c10::IValue& iv, const jit::Value* ir, int6
   rt_.push_back(iv);
   refs_.push_back(0);
   from_data_.push_back(false);
+  writes_.produced(id, iv);
   return id;
 }
 
 // True when the value, or any element of it, is a tensor that depends on the inputs (the
 // rule conversion uses too, without dynamic axes here: those are found after tracing).
 bool Interpreter::is_dynamic(int64_t id) const { return depends_on_inputs(trace_, DynamicMarks{}, id); }
+
+int64_t Interpreter::resolved(int64_t id) const {
+  for (auto it = written_as_.find(id); it != written_as_.end(); it = written_as_.find(id)) id = it->second;
+  return id;
+}
+
+int64_t Interpreter::current(int64_t id, const c10::IValue& now_value, const std::string& reader, int64_t module) {
+  const auto& v = trace_.values[id];
+  for (auto e : v.elements)  // a list made before the write: no way to read it anew
+    if (const auto* write = writes_.stale(resolved(e)); write || resolved(e) != e)
+      throw Error(stale_read_message(reader, trace_.module_label(module), trace_.values[e].debug_name,
+                                     write ? *write : WriteTracker::Write{0, true, "an in-place op", "?"}));
+  const auto* write = writes_.stale(id);
+  if (!write || reads_metadata_only(reader)) return id;
+  if (!v.is_constant_tensor() || write->dynamic)
+    throw Error(stale_read_message(reader, trace_.module_label(module), v.debug_name, *write));
+  // Only constants were written into a folded tensor: it is a constant still, with new bytes.
+  if (auto it = recaptured_.find(id); it != recaptured_.end() && !writes_.stale(it->second)) return it->second;
+  int64_t now = new_value(now_value, nullptr, -1);
+  trace_.values[now].debug_name = v.debug_name;
+  trace_.values[now].data = to_data(rt_[now].toTensor(), true);
+  recaptured_[id] = pin(now);
+  return now;
+}
 
 void Interpreter::fold(int64_t id) {
   auto& v = trace_.values[id];
@@ -259,13 +293,24 @@ void Interpreter::run_op(jit::Node* node, ValueMap& ids, const Stack& stack) {
   entry.module_stack = stack;
   jit::Stack values;
   bool dynamic = false;
+  std::vector<std::pair<int64_t, int>> written;  // (value written, output that returns it)
+  bool container = node->kind() == c10::prim::ListConstruct || node->kind() == c10::prim::TupleConstruct ||
+                   node->kind() == c10::prim::DictConstruct;
   for (size_t i = 0; i < node->inputs().size(); ++i) {
-    int64_t id = ids.at(node->input(i));
+    int64_t bound = ids.at(node->input(i));
+    int64_t id = current(resolved(bound), rt_[bound], entry.op, stack.back());
+    if (container && id != bound) rt_[id] = rt_[bound];  // its elements are read from rt_ later
     entry.inputs.push_back(id);
     dynamic = dynamic || is_dynamic(id);
-    values.push_back(rt_[id]);
-    // An in-place op overwrites its input: keep the IR value's pre-op contents.
-    if (writes_input(node, i) && rt_[id].isTensor()) rt_[id] = rt_[id].toTensor().clone();
+    values.push_back(rt_[bound]);
+    int out = written_output(node, i);
+    if (out >= 0 && rt_[bound].isTensor()) {
+      written.push_back({id, out});
+    } else if (writes_input(node, i) && rt_[bound].isTensor()) {
+      // Written, not returned (running statistics): the IR value keeps its pre-op contents.
+      rt_[bound] = rt_[bound].toTensor().clone();
+      writes_.produced(bound, rt_[bound]);
+    }
   }
   if (node->kind() == c10::prim::RaiseException) {  // LibTorch's text would lose the message
     std::string text = !values.empty() && values[0].isString() ? values[0].toStringRef() : "";
@@ -279,6 +324,8 @@ void Interpreter::run_op(jit::Node* node, ValueMap& ids, const Stack& stack) {
     throw Error("running " + entry.op + " in module '" + trace_.module_label(stack.back()) +
                 "' failed: " + message_of(e));
   }
+  for (const auto& w : written)
+    writes_.wrote(values.at(w.second).toTensor(), entry.op, trace_.module_label(stack.back()), dynamic);
   if (bind_items(node, entry.inputs, values, ids)) return;
   auto index = static_cast<int64_t>(trace_.entries.size());
   for (size_t i = 0; i < node->outputs().size(); ++i) {
@@ -294,6 +341,7 @@ void Interpreter::run_op(jit::Node* node, ValueMap& ids, const Stack& stack) {
   bool data = false;
   for (auto id : entry.inputs) data = data || from_data_[id] || (is_dynamic(id) && reads_tensor_data(node->kind()));
   for (auto out : entry.outputs) from_data_[out] = data && trace_.values[out].kind != Value::Kind::Tensor;
+  for (const auto& w : written) written_as_[w.first] = entry.outputs.at(w.second);
   if (node->kind() == c10::prim::ListConstruct || node->kind() == c10::prim::TupleConstruct) {
     // Elements are the inputs themselves, so converters can see through the list.
     set_elements(entry.outputs[0], entry.inputs);

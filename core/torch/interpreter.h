@@ -18,6 +18,7 @@
 #include "model/trace.h"
 #include "torch/liveness.h"
 #include "torch/module_tree.h"
+#include "torch/write_tracker.h"
 
 namespace mx {
 
@@ -51,6 +52,12 @@ class Interpreter {
   int64_t new_value(const c10::IValue& iv, const torch::jit::Value* ir, int64_t producer);
   bool is_dynamic(int64_t id) const;
   void fold(int64_t id);
+  // The value an op reading `id` must see: `id`, or, after a write through a view changed a
+  // folded tensor, a constant of its current bytes; refuses reads it cannot export.
+  int64_t current(int64_t id, const c10::IValue& now, const std::string& reader, int64_t module);
+  // `id`, or the value the last in-place op that wrote it returned (TorchScript names the
+  // written tensor by its old IR value afterwards; a submodule may write its argument).
+  int64_t resolved(int64_t id) const;
 
   std::vector<int64_t> run_graph(torch::jit::Graph& graph, const std::vector<int64_t>& args, const Stack& stack);
   std::vector<int64_t> run_block(torch::jit::Block* block, ValueMap& ids, const Stack& stack);
@@ -73,6 +80,9 @@ class Interpreter {
   LivenessPlans plans_;
   ModuleIndex module_index_;
   std::map<std::pair<int64_t, std::string>, int64_t> attrs_;
+  WriteTracker writes_;
+  std::unordered_map<int64_t, int64_t> recaptured_;  // stale folded value -> its constant now
+  std::unordered_map<int64_t, int64_t> written_as_;  // value an in-place op wrote -> its output
 };
 
 }  // namespace mx

@@ -27,4 +27,15 @@ bool writes_input(torch::jit::Node* node, size_t i) {
   return alias && alias->isWrite();
 }
 
+int written_output(torch::jit::Node* node, size_t i) {
+  if (!writes_input(node, i)) return -1;
+  const auto& schema = node->schema();
+  const auto& sets = schema.arguments()[i].alias_info()->beforeSets();
+  for (size_t r = 0; r < schema.returns().size() && r < node->outputs().size(); ++r) {
+    const auto* alias = schema.returns()[r].alias_info();
+    if (alias && alias->isWrite() && alias->beforeSets() == sets) return static_cast<int>(r);
+  }
+  return -1;
+}
+
 }  // namespace mx

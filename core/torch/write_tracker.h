@@ -1,0 +1,57 @@
+// Which traced tensors an in-place write changed after the trace recorded them, because the
+// write went through another value sharing their memory (a view, or the base of a view).
+//
+// Why: the trace is single-assignment. `z = zeros(..); z[:, 1] = 5` writes through a select
+// view of z; the IR's later reads of z name the value recorded before the write, so without
+// this a folded z would be exported with its old bytes (silently wrong numbers).
+#pragma once
+
+#include <torch/script.h>
+
+#include <cstdint>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+namespace mx {
+
+class WriteTracker {
+ public:
+  // The last write into one block of tensor memory.
+  struct Write {
+    int64_t generation = 0;
+    bool dynamic = false;  // some write into it (this one or an earlier) depends on the inputs
+    std::string op;        // "aten::fill_"
+    std::string module;    // "<root>", "layer1.0"
+  };
+
+  // Value `id` now holds `iv` (a new value, or the pre-write copy an in-place op leaves).
+  void produced(int64_t id, const c10::IValue& iv);
+  // In-place op `op` in `module` wrote into `t`'s memory.
+  void wrote(const at::Tensor& t, const std::string& op, const std::string& module, bool dynamic);
+  // The write that changed tensor value `id` after it was recorded, or null if none did.
+  const Write* stale(int64_t id) const;
+
+ private:
+  struct Seen {
+    const void* storage = nullptr;
+    int64_t generation = 0;
+  };
+  std::vector<Seen> seen_;                         // by value id
+  std::unordered_map<const void*, Write> writes_;  // by storage
+};
+
+}  // namespace mx
+
+namespace mx {
+
+// True for ops that read only a tensor's metadata (sizes, dtype, device), which a write
+// into its memory cannot change.
+bool reads_metadata_only(const std::string& op);
+
+// The message refusing a read, by `reader` in module `module`, of tensor `name` after
+// `write` changed it through a view: the graph would see the value from before the write.
+std::string stale_read_message(const std::string& reader, const std::string& module, const std::string& name,
+                               const WriteTracker::Write& write);
+
+}  // namespace mx

@@ -1,0 +1,59 @@
+// Writes through views that the export cannot carry (tests/fixtures/refused_view_writes.py)
+// are refused while tracing, with one line naming the write, its reader and their modules,
+// instead of exporting the tensor as it was before the write.
+#include <gtest/gtest.h>
+
+#include <sstream>
+
+#include "base/error.h"
+#include "model/input_spec.h"
+#include "support/test_env.h"
+#include "torch/torchscript.h"
+
+namespace mx::test {
+namespace {
+
+struct RefusedWrite {
+  const char* name;
+  const char* words;  // the write and the reader, as the message names them
+};
+
+const RefusedWrite kRefusedWrites[] = {
+    {"view_write_column_from_input", "in-place write aten::copy_ in module '<root>' changes tensor 'y.1' through a "
+                                     "view of it, and the model's output in module '<root>' reads it afterwards"},
+    {"view_write_add_on_slice", "in-place write aten::add_ in module '<root>' changes tensor 'y.1' through a view of "
+                                "it, and aten::slice in module '<root>' reads it afterwards"},
+    {"view_write_input_into_constant", "in-place write aten::copy_ in module '<root>' changes tensor 'z.1' through a "
+                                       "view of it, and aten::add in module '<root>' reads it afterwards"},
+    {"view_write_constant_into_input_copy", "in-place write aten::fill_ in module '<root>' changes tensor 'y.1' "
+                                            "through a view of it, and the model's output in module '<root>'"},
+};
+
+class RefusedViewWrite : public ::testing::TestWithParam<RefusedWrite> {};
+
+TEST_P(RefusedViewWrite, TracingSaysWhichWriteAndWhichRead) {
+  TempDir dir;
+  std::string pt = dir.file("case.pt");
+  auto made = run("/usr/bin/python3 " + quote(source_root() + "/tests/fixtures/refused_view_writes.py") + " " +
+                  GetParam().name + " " + quote(pt));
+  ASSERT_EQ(made.exit_code, 0) << made.err;
+  std::vector<InputSpec> specs;
+  std::vector<std::string> names;
+  std::istringstream words(made.out);
+  for (std::string w; words >> w;) specs.push_back(parse_input_spec(w));
+  for (const auto& s : specs) names.push_back(s.name);
+  try {
+    trace_model(pt, names, make_inputs(specs, 3));
+    FAIL() << "traced";
+  } catch (const Error& e) {
+    std::string what = e.what();
+    EXPECT_NE(what.find(GetParam().words), std::string::npos) << what;
+    EXPECT_EQ(what.find('\n'), std::string::npos) << what;
+  }
+}
+
+INSTANTIATE_TEST_SUITE_P(ViewWrites, RefusedViewWrite, ::testing::ValuesIn(kRefusedWrites),
+                         [](const auto& info) { return std::string(info.param.name); });
+
+}  // namespace
+}  // namespace mx::test

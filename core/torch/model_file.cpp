@@ -11,6 +11,7 @@
 #include "torch/tensor_bridge.h"
 #include "torch/newer_ops.h"
 #include "torch/parallel_reader.h"
+#include "torch/torchvision_ops.h"
 #include "torch/tensor_checks.h"
 
 namespace mx {
@@ -48,6 +49,7 @@ torch::jit::Module load_module(const std::string& path) {
   try {
     check_torch_archive_file(path);  // LibTorch's reader trusts the archive's sizes and lengths
     register_newer_ops();            // files of torch 2.x may call them
+    register_torchvision_ops();      // traced detection models call torchvision::nms, roi_align, ...
     m = torch::jit::load(std::make_shared<ParallelFileReader>(path));  // see parallel_reader.h
     m.eval();
   } catch (const std::exception& e) {

@@ -30,7 +30,7 @@ modelexport::ops::OpsList listed_ops() {
 std::map<std::string, std::set<std::string>> ops_in_sources() {
   std::map<std::string, std::set<std::string>> out;
   const fs::path dir = fs::path(source_root()) / "core/convert/ops";
-  std::regex row(R"re(\{"((?:aten|prim)::[A-Za-z0-9_]+)", *\d+, *\w+\})re");
+  std::regex row(R"re(\{"((?:aten|prim|torchvision)::[A-Za-z0-9_]+)", *\d+, *\w+\})re");
   std::regex yaml_row(R"re(aten: *((?:aten|prim)::[A-Za-z0-9_]+))re");
   for (const auto& entry : fs::directory_iterator(dir)) {
     if (entry.path().extension() != ".cpp" && entry.path().extension() != ".yaml") continue;

@@ -66,6 +66,13 @@ inline const std::pair<const char*, const char*> kRefusedCases[] = {
     {"refused_matrix_norm_ord_2", "aten::linalg_matrix_norm in module '<root>' (Fn): ord=2.000000 needs singular values, "
                                   "which ONNX has no op for"},
     {"refused_matrix_norm_nuc", "aten::linalg_matrix_norm.str_ord in module '<root>' (Fn): ord='nuc' needs singular values"},
+    // torchvision's operators without an ONNX counterpart
+    {"refused_tv_ps_roi_pool", "torchvision::ps_roi_pool in module '<root>' (Fn): refused on purpose: ONNX has no average "
+                               "RoI pooling"},
+    {"refused_tv_deform_conv2d", "torchvision::deform_conv2d in module '<root>' (Fn): refused on purpose: ONNX's "
+                                 "DeformConv is new in opset 19"},
+    {"refused_tv_roi_pool_argmax", "torchvision::roi_pool in module '<root>' (Fn): its argmax output (used by the "
+                                   "backward pass) has no ONNX counterpart"},
 };
 
 }  // namespace mx::test

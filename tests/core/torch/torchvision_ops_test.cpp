@@ -1,0 +1,83 @@
+// Our kernels for torchvision's operators give torchvision's own results: the cases of
+// tests/fixtures/torchvision_kernels.py (random boxes of every kind: partly outside,
+// tiny, inverted, empty; every argument of each op) hold the outputs torchvision
+// computed, and the same calls run here on the kernels that load_module registers.
+#include <gtest/gtest.h>
+
+#include "support/test_env.h"
+#include "torch/model_file.h"
+#include "torch/torchvision_ops.h"
+
+namespace mx::test {
+namespace {
+
+class TorchvisionKernels : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    dir_ = new TempDir;
+    std::string pt = dir_->file("cases.pt");
+    auto made = run("/usr/bin/python3 " + quote(source_root() + "/tests/fixtures/torchvision_kernels.py") + " " + quote(pt));
+    ASSERT_EQ(made.exit_code, 0) << made.err;
+    module_ = new torch::jit::Module(load_module(pt));
+  }
+  static void TearDownTestSuite() {
+    delete module_;
+    delete dir_;
+  }
+  static TempDir* dir_;
+  static torch::jit::Module* module_;
+};
+TempDir* TorchvisionKernels::dir_ = nullptr;
+torch::jit::Module* TorchvisionKernels::module_ = nullptr;
+
+// Equal shapes and dtypes; values within 1e-5 of the larger of 1 and the largest |value|
+// (float sums in another order), NaN where torchvision has NaN; integer outputs exact.
+void expect_same(const at::Tensor& ours, const at::Tensor& theirs, const std::string& what) {
+  ASSERT_EQ(ours.sizes(), theirs.sizes()) << what;
+  ASSERT_EQ(ours.scalar_type(), theirs.scalar_type()) << what;
+  if (!theirs.is_floating_point()) {
+    EXPECT_TRUE(ours.equal(theirs)) << what;
+    return;
+  }
+  EXPECT_TRUE(ours.isnan().equal(theirs.isnan())) << what << ": NaN in other places";
+  if (theirs.numel() == 0) return;
+  at::Tensor a = ours.nan_to_num(0), b = theirs.nan_to_num(0);
+  double scale = std::max(1.0, b.abs().max().item<double>());
+  EXPECT_LE((a - b).abs().max().item<double>(), 1e-5 * scale) << what;
+}
+
+TEST_F(TorchvisionKernels, EveryCaseGivesTorchvisionsOutputs) {
+  ASSERT_NE(module_, nullptr);
+  auto ops = module_->attr("ops").toList();
+  auto expected = module_->attr("expected").toTensorList();
+  auto second = module_->attr("expected_second").toTensorList();
+  auto results = module_->forward({}).toList();
+  ASSERT_EQ(results.size(), ops.size());
+  ASSERT_GT(ops.size(), 90u);  // every op, both dtypes, every argument combination
+  for (size_t i = 0; i < ops.size(); ++i) {
+    auto pair = results.get(i).toTensorList();
+    std::string what = "case " + std::to_string(i) + " (" + ops.get(i).toStringRef() + ")";
+    expect_same(pair.get(0), expected.get(i), what);
+    expect_same(pair.get(1), second.get(i), what + ", second output");
+  }
+}
+
+TEST_F(TorchvisionKernels, KernelsAreOursAndNamed) {
+  // This process never loads torchvision's library: the operators can only be ours.
+  auto names = torchvision_op_names();
+  EXPECT_EQ(names.size(), 6u);
+  for (const auto& name : names)
+    EXPECT_TRUE(c10::Dispatcher::singleton().findSchema({name, ""}).has_value()) << name;
+}
+
+TEST_F(TorchvisionKernels, MetaKernelsGiveShapes) {
+  auto op = c10::Dispatcher::singleton().findSchemaOrThrow("torchvision::roi_align", "");
+  auto x = at::empty({2, 3, 10, 12}, at::TensorOptions().device(at::kMeta));
+  auto rois = at::empty({5, 5}, at::TensorOptions().device(at::kMeta));
+  torch::jit::Stack stack{x, rois, 0.5, int64_t{3}, int64_t{4}, int64_t{-1}, true};
+  op.callBoxed(&stack);
+  EXPECT_EQ(stack.at(0).toTensor().sizes(), (std::vector<int64_t>{5, 3, 3, 4}));
+}
+
+}  // namespace
+}  // namespace mx::test

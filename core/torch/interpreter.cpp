@@ -217,16 +217,22 @@ void Interpreter::run_node(jit::Node* node, ValueMap& ids, const Stack& stack) {
       return;
     case c10::prim::ListUnpack:
     case c10::prim::TupleUnpack: {
-      const auto elements = trace_.values[in(0)].elements;
+      const auto elements = items_of(in(0));
       for (size_t i = 0; i < node->outputs().size(); ++i) bind_value(ids, node->output(i), elements.at(i));
       return;
     }
     case c10::prim::TupleIndex: {
       int64_t k = rt_[in(1)].toInt();
-      const auto& elements = trace_.values[in(0)].elements;
+      const auto elements = items_of(in(0));
       bind_value(ids, node->output(), elements.at(k < 0 ? k + elements.size() : k));
       return;
     }
+    case c10::aten::append:
+      if (!append_item(node, ids)) run_op(node, ids, stack);
+      return;
+    case c10::aten::_set_item:
+      if (!set_dict_item(node, ids)) run_op(node, ids, stack);
+      return;
     default: run_op(node, ids, stack);
   }
 }

@@ -230,6 +230,7 @@ void Interpreter::run_node(jit::Node* node, ValueMap& ids, const Stack& stack) {
     case c10::aten::append:
       if (!append_item(node, ids)) run_op(node, ids, stack);
       return;
+    case c10::aten::warn: return;  // a Python warning (scripted GoogLeNet's): nothing to export
     case c10::aten::_set_item:
       if (!set_dict_item(node, ids)) run_op(node, ids, stack);
       return;
@@ -307,7 +308,9 @@ void Interpreter::run_op(jit::Node* node, ValueMap& ids, const Stack& stack) {
     int64_t id = current(resolved(bound), rt_[bound], entry.op, stack.back());
     if (container && id != bound) rt_[id] = rt_[bound];  // its elements are read from rt_ later
     entry.inputs.push_back(id);
-    dynamic = dynamic || is_dynamic(id);
+    // x.new_zeros(sizes) reads x's dtype and device alone: a mask built in it (Swin's shifted
+    // windows) is a constant, as in torch.onnx.export.
+    dynamic = dynamic || (is_dynamic(id) && !reads_metadata_only(entry.op));
     values.push_back(rt_[bound]);
     int out = written_output(node, i);
     if (out >= 0 && rt_[bound].isTensor()) {

@@ -88,7 +88,8 @@ namespace mx {
 
 bool reads_metadata_only(const std::string& op) {
   return op == "aten::size" || op == "aten::dim" || op == "aten::numel" || op == "prim::device" ||
-         op == "prim::dtype" || op == "prim::layout";
+         op == "prim::dtype" || op == "prim::layout" || op == "aten::new_zeros" || op == "aten::new_ones" ||
+         op == "aten::new_full" || op == "aten::new_empty";
 }
 
 std::string stale_read_message(const std::string& reader, const std::string& module, const std::string& name,

@@ -60,7 +60,7 @@ class WriteTracker {
 namespace mx {
 
 // True for ops that read only a tensor's metadata (sizes, dtype, device), which a write
-// into its memory cannot change.
+// into its memory cannot change; x.new_zeros(...) and its kin among them.
 bool reads_metadata_only(const std::string& op);
 
 // The message refusing a read, by `reader` in module `module`, of tensor `name` after

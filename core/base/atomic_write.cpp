@@ -81,10 +81,17 @@ class FdBuf : public std::streambuf {
   char buf_[1 << 16];
 };
 
-// Streams `write` into a new temporary beside `path`.
-TempFile write_temporary(const std::string& path, const std::function<void(std::ostream&)>& write) {
+// Streams `f`'s writer into a new temporary beside its path.
+TempFile write_temporary(const OutputFile& f) {
+  const std::string& path = f.path;
   remove_stale_temporaries(path);
   TempFile temp(path);
+  if (f.write_fd) {
+    if (int e = f.write_fd(temp.fd())) throw cannot_write(path, std::strerror(e));
+    if (int e = temp.close()) throw cannot_write(path, std::strerror(e));
+    return temp;
+  }
+  const auto& write = f.write;
   FdBuf buf(temp.fd());
   std::ostream out(&buf);
   try {
@@ -112,14 +119,16 @@ bool same_file(const struct stat& a, const struct stat& b) { return a.st_dev == 
 struct Renamed {
   std::string target;
   std::string backup;  // empty: there was no file before
+  bool removed = false;  // the set removes the file: nothing of ours is there to unlink
 };
 
 void undo(const std::vector<Renamed>& done) {
   for (auto it = done.rbegin(); it != done.rend(); ++it) {
-    if (it->backup.empty())
-      ::unlink(it->target.c_str());
-    else
+    if (it->backup.empty()) {
+      if (!it->removed) ::unlink(it->target.c_str());
+    } else {
       ::rename(it->backup.c_str(), it->target.c_str());
+    }
   }
 }
 
@@ -157,7 +166,7 @@ ino_t inode_of(const std::string& path) {
 // The renames of a written set: files[1..] over their targets, then files[0] (the commit).
 // Old files are kept aside and a journal written first, so that the next run can undo a
 // set cut between the renames by SIGKILL (see commit_journal.h).
-void rename_set(const std::vector<OutputFile>& files, std::vector<TempFile>& temps) {
+void rename_set(const std::vector<OutputFile>& files, std::vector<std::optional<TempFile>>& temps) {
   std::vector<Renamed> kept;
   std::vector<JournalEntry> entries;
   // Old files of targets not renamed over go back (a no-op for a hard link to the file that
@@ -173,18 +182,24 @@ void rename_set(const std::vector<OutputFile>& files, std::vector<TempFile>& tem
   try {
     for (size_t i = 1; i < files.size(); ++i) {
       kept.push_back(keep_old(files[i].path));
-      entries.push_back({kept.back().target, kept.back().backup, inode_of(temps[i].path())});
+      kept.back().removed = !temps[i];
+      entries.push_back({kept.back().target, kept.back().backup, temps[i] ? inode_of(temps[i]->path()) : 0});
     }
     std::optional<CommitJournal> journal;
-    if (journal_can_hold(files)) journal.emplace(files[0].path, temps[0].path(), entries);
+    if (journal_can_hold(files)) journal.emplace(files[0].path, temps[0]->path(), entries);
     for (size_t i = 1; i < files.size(); ++i, ++renamed) {
-      if (::rename(temps[i].path().c_str(), files[i].path.c_str()) != 0)
+      if (!temps[i]) {  // removed: its old file is kept aside like the others'
+        if (!kept[i - 1].backup.empty() && ::unlink(files[i].path.c_str()) != 0 && errno != ENOENT)
+          throw cannot_write(files[i].path, std::string("cannot remove it: ") + std::strerror(errno));
+        continue;
+      }
+      if (::rename(temps[i]->path().c_str(), files[i].path.c_str()) != 0)
         throw cannot_write(files[i].path, std::strerror(errno));
-      temps[i].release();
+      temps[i]->release();
     }
-    if (::rename(temps[0].path().c_str(), files[0].path.c_str()) != 0)  // the commit point
+    if (::rename(temps[0]->path().c_str(), files[0].path.c_str()) != 0)  // the commit point
       throw cannot_write(files[0].path, std::strerror(errno));
-    temps[0].release();
+    temps[0]->release();
   } catch (...) {
     undo(std::vector<Renamed>(kept.begin(), kept.begin() + static_cast<std::ptrdiff_t>(renamed)));
     drop_backups(renamed, true);
@@ -243,9 +258,15 @@ void write_files_atomically(const std::vector<std::pair<std::string, std::string
 void write_outputs_atomically(const std::vector<OutputFile>& files) {
   if (files.empty()) return;
   check_distinct(files);
-  std::vector<TempFile> temps;
+  if (files[0].removes()) throw Error("internal error: the commit file '" + files[0].path + "' has no writer");
+  std::vector<std::optional<TempFile>> temps;
   temps.reserve(files.size());
-  for (const auto& f : files) temps.push_back(write_temporary(f.path, f.write));
+  for (const auto& f : files) {
+    if (f.removes())
+      temps.emplace_back(std::nullopt);
+    else
+      temps.emplace_back(write_temporary(f));
+  }
 
   SignalsDeferred deferred;
   rename_set(files, temps);

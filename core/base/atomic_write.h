@@ -27,9 +27,25 @@ void write_files_atomically(const std::vector<std::pair<std::string, std::string
 // point. If any step fails, the files already renamed are put back as they were (old
 // contents restored, new ones removed) and mx::Error names the file and the reason. SIGINT,
 // SIGTERM and SIGHUP while writing remove the temporaries; during the renames they wait.
+// A file without a writer is one the set removes (a stale OUT.onnx.data beside a model now
+// written inline): it goes with the renames, before the commit, and comes back with the old
+// files if the set fails or is killed before its commit.
 struct OutputFile {
+  OutputFile(std::string p, std::function<void(std::ostream&)> w) : path(std::move(p)), write(std::move(w)) {}
+  // Written through its descriptor: `w` fills the new, empty file (e.g. with large aligned
+  // writes, base/block_writer.h) and returns 0 or the errno of a failed write.
+  static OutputFile through_fd(std::string p, std::function<int(int fd)> w) {
+    OutputFile f(std::move(p), nullptr);
+    f.write_fd = std::move(w);
+    return f;
+  }
+  static OutputFile removal(std::string p) { return OutputFile(std::move(p), nullptr); }
+
   std::string path;
   std::function<void(std::ostream&)> write;
+  std::function<int(int fd)> write_fd;
+
+  bool removes() const { return !write && !write_fd; }  // no file at `path` after the commit
 };
 void write_outputs_atomically(const std::vector<OutputFile>& files);
 

@@ -4,6 +4,7 @@
 
 #include <filesystem>
 
+#include "base/block_writer.h"
 #include "base/error.h"
 #include "base/progress.h"
 #include "onnx_io/model_io.h"
@@ -66,26 +67,48 @@ std::string data_file_name(const std::string& onnx_path) {
 
 std::string data_file_path(const std::string& onnx_path) { return onnx_path + ".data"; }
 
-void write_external_data(const ConvertedModel& m, const ExternalPlan& plan, std::ostream& out) {
-  static const char zeros[kLargeTensorAlignment] = {};
+namespace {
+
+// Calls gap(n) for the padding before each tensor and bytes(view) for its bytes, in file order.
+template <class Gap, class Bytes>
+void for_each_span(const ConvertedModel& m, const ExternalPlan& plan, Gap gap, Bytes bytes) {
   std::unordered_map<std::string, const onnx::TensorProto*> by_name;
   for (const auto& t : m.model.graph().initializer()) by_name.emplace(t.name(), &t);
   uint64_t at = 0;
   for (const auto& e : plan.entries) {
-    std::string_view bytes = initializer_bytes(m, *by_name.at(e.name));
-    if (bytes.size() != e.length) throw Error("internal error: initializer '" + e.name + "' changed size while written");
-    out.write(zeros, static_cast<std::streamsize>(e.offset - at));
-    out.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
-    progress::advance(bytes.size());
+    std::string_view b = initializer_bytes(m, *by_name.at(e.name));
+    if (b.size() != e.length) throw Error("internal error: initializer '" + e.name + "' changed size while written");
+    if (!gap(e.offset - at) || !bytes(b)) return;
+    progress::advance(b.size());
     at = e.offset + e.length;
-    if (!out) throw Error("writing the external data failed");
   }
+}
+
+}  // namespace
+
+void write_external_data(const ConvertedModel& m, const ExternalPlan& plan, std::ostream& out) {
+  static const char zeros[kLargeTensorAlignment] = {};
+  for_each_span(
+      m, plan, [&](uint64_t n) { return bool(out.write(zeros, static_cast<std::streamsize>(n))); },
+      [&](std::string_view b) { return bool(out.write(b.data(), static_cast<std::streamsize>(b.size()))); });
+  if (!out) throw Error("writing the external data failed");
+}
+
+int write_external_data(const ConvertedModel& m, const ExternalPlan& plan, int fd) {
+  BlockWriter writer(fd);
+  for_each_span(
+      m, plan, [&](uint64_t n) { return writer.zeros(n); },
+      [&](std::string_view b) { return writer.append(b.data(), b.size()); });
+  return writer.finish();
 }
 
 std::vector<OutputFile> model_files(ConvertedModel& m, const std::string& onnx_path, const ExternalPlan& plan) {
   std::vector<OutputFile> files{{onnx_path, [&m, &plan](std::ostream& out) { write_converted(m, out, &plan); }}};
   if (!plan.empty())
-    files.push_back({data_file_path(onnx_path), [&m, &plan](std::ostream& out) { write_external_data(m, plan, out); }});
+    files.push_back(OutputFile::through_fd(data_file_path(onnx_path),
+                                           [&m, &plan](int fd) { return write_external_data(m, plan, fd); }));
+  else  // a data file of an earlier export would be stale beside the new model: it goes with the set
+    files.push_back(OutputFile::removal(data_file_path(onnx_path)));
   return files;
 }
 

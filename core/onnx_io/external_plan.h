@@ -64,9 +64,13 @@ std::string data_file_path(const std::string& onnx_path);
 // Writes the data file of `plan`: each tensor's bytes at its offset, zeros between, read
 // straight from where they are (LibTorch's memory or a mapped source file).
 void write_external_data(const ConvertedModel& m, const ExternalPlan& plan, std::ostream& out);
+// The same into the new, empty file `fd` in large blocks that bypass the page cache
+// (base/block_writer.h); returns 0 or the errno of a failed write.
+int write_external_data(const ConvertedModel& m, const ExternalPlan& plan, int fd);
 
 // The files that write `m` to `onnx_path` with `plan`: the model first (its rename commits
-// the set, see write_outputs_atomically), then the data file when the plan has entries.
+// the set, see write_outputs_atomically), then the data file when the plan has entries, else
+// the removal of a data file an earlier export left at that path.
 // Callers append the sidecar. `m` and `plan` must outlive the writing.
 std::vector<OutputFile> model_files(ConvertedModel& m, const std::string& onnx_path, const ExternalPlan& plan);
 

@@ -101,6 +101,7 @@ std::string extraction_json(const TaggedModel& t, const ExtractReport& r) {
     out->set_tag(t.modules[e.module].tag);
     out->set_onnx(e.onnx_path);
     out->set_sidecar(e.sidecar_path);
+    out->set_data(e.data_path);
     out->set_nodes(e.nodes);
     out->set_initializers(e.initializers);
     out->set_regions(e.regions);
@@ -118,6 +119,7 @@ std::string foreign_tagging_json(const ForeignTagOptions& o, const ForeignTagRep
   f.set_model(o.model_path);
   f.set_output(o.output_path);
   f.set_sidecar(r.sidecar_path);
+  f.set_data(r.data_path);
   f.set_strategy(r.strategy);
   f.set_nodes(r.nodes);
   f.set_tagged(r.tagged);

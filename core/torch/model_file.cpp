@@ -10,6 +10,7 @@
 #include "base/torch_archive.h"
 #include "torch/tensor_bridge.h"
 #include "torch/newer_ops.h"
+#include "torch/parallel_reader.h"
 #include "torch/tensor_checks.h"
 
 namespace mx {
@@ -47,7 +48,7 @@ torch::jit::Module load_module(const std::string& path) {
   try {
     check_torch_archive_file(path);  // LibTorch's reader trusts the archive's sizes and lengths
     register_newer_ops();            // files of torch 2.x may call them
-    m = torch::jit::load(path);
+    m = torch::jit::load(std::make_shared<ParallelFileReader>(path));  // see parallel_reader.h
     m.eval();
   } catch (const std::exception& e) {
     throw load_error(path, e);

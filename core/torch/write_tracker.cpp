@@ -3,6 +3,9 @@
 
 #include <algorithm>
 
+#include "convert/op_registry.h"
+#include "convert/ops/refused.h"
+
 namespace mx {
 namespace {
 
@@ -59,9 +62,22 @@ void WriteTracker::produced(int64_t id, const c10::IValue& iv) {
   seen_[id] = s;
 }
 
+namespace {
+
+// Ops whose converter refuses them on purpose (nn.Embedding's max_norm renormalisation):
+// their writes are not tracked, so that the export stops at the op with its own reason
+// rather than at a later read of the tensor it wrote.
+bool refused_on_purpose(const std::string& op) {
+  static const OpRegistry registry = OpRegistry::builtin();
+  const OpEntry* entry = registry.find(op, 17);
+  return entry && refusal_reason(entry->emit);
+}
+
+}  // namespace
+
 void WriteTracker::wrote(const at::Tensor& t, const std::string& op, const std::string& module, bool dynamic) {
   const void* storage = storage_of(c10::IValue(t));
-  if (!storage) return;
+  if (!storage || refused_on_purpose(op)) return;
   auto& list = writes_[storage];
   int64_t generation = list.empty() ? 1 : list.back().write.generation + 1;
   list.push_back({{generation, dynamic, op, module}, region_of(t)});

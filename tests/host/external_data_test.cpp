@@ -151,6 +151,44 @@ TEST(ExternalExtract, ASmallModuleGetsInlineBytesFromTheSourcesDataFile) {
   EXPECT_LE(extracted_diff(dir.file("mlp.onnx")), 1e-4);
 }
 
+// The same path written twice: with external data, then inline (auto, the model fits). The
+// first run's data file would be stale beside the second model: it goes with the set.
+TEST(ExternalExport, AReexportThatFitsInlineRemovesTheOldDataFile) {
+  TempDir dir;
+  const std::string onnx = dir.file("m.onnx");
+  const std::string args = " --plugin-dir " + quote(plugin_build_dir()) + " --input " + llama().input;
+  auto first = run(mx_cmd("export " + quote(llama().pt) + " " + quote(onnx) + args +
+                          " --external-data always --external-data-threshold 1M"));
+  ASSERT_EQ(first.exit_code, 0) << first.err;
+  ASSERT_TRUE(fs::exists(onnx + ".data"));
+  auto second = run(mx_cmd("export " + quote(llama().pt) + " " + quote(onnx) + args));
+  ASSERT_EQ(second.exit_code, 0) << second.err;
+  EXPECT_EQ(second.out.find("  data "), std::string::npos) << second.out;
+  EXPECT_EQ(dir.entries(), (std::vector<std::string>{"m.onnx", "m_hierarchy.json"}));
+  onnx::ModelProto m;
+  ASSERT_TRUE(m.ParseFromString(read_file(onnx)));
+  for (const auto& t : m.graph().initializer()) EXPECT_NE(t.data_location(), onnx::TensorProto::EXTERNAL) << t.name();
+  EXPECT_LE(ort_diff(onnx), 1e-5);
+}
+
+// `extract --json` names the data file it wrote, and "" once the same output is inline
+// (and that output's old data file is gone).
+TEST(ExternalExtract, JsonNamesTheDataFileAndAnInlineReextractRemovesIt) {
+  TempDir dir;
+  const std::string out = dir.file("part.onnx");
+  auto external_run = run(mx_cmd("extract " + quote(external()) + " --module model.layers.1 -o " + quote(out) +
+                                 " --json --external-data always --external-data-threshold 1M"));
+  ASSERT_EQ(external_run.exit_code, 0) << external_run.err;
+  ASSERT_TRUE(fs::exists(out + ".data"));
+  EXPECT_NE(external_run.out.find("\"data\": \"" + out + ".data\""), std::string::npos) << external_run.out;
+  auto inline_run = run(mx_cmd("extract " + quote(external()) + " --module model.layers.0.mlp -o " + quote(out) +
+                               " --json"));
+  ASSERT_EQ(inline_run.exit_code, 0) << inline_run.err;
+  EXPECT_NE(inline_run.out.find("\"data\": \"\""), std::string::npos) << inline_run.out;
+  EXPECT_EQ(dir.entries(), (std::vector<std::string>{"part.onnx", "part_hierarchy.json"}));
+  EXPECT_LE(extracted_diff(out), 1e-4);
+}
+
 // torch.onnx.export's file of the same model, with its weights moved to one file per tensor
 // as torch.onnx.export lays them out over 2 GiB (onnx's save_as_external_data).
 TEST(ExternalForeignTag, TagsATorchExportWithPerTensorFiles) {

@@ -56,8 +56,9 @@ inline const std::pair<const char*, const char*> kRefusedCases[] = {
     {"refused_pad_circular_wraps_cropped",
      "aten::_pad_circular in module '<root>' (Fn): circular padding wraps more than the 1 elements left after cropping"},
     // arguments a converter refuses
-    {"refused_setitem_through_slice", "aten::index_put_ in module '<root>' (Fn): writes in place into a view (aten::slice) "
-                                      "of a tensor that is read again afterwards"},
+    // (refused by the trace's write tracker, before conversion)
+    {"refused_setitem_through_slice", "in-place write aten::index_put_ in module '<root>' changes tensor 'y.1' through a "
+                                      "view of it, and the model's output in module '<root>' reads it afterwards"},
     {"refused_unique_unsorted", "aten::_unique2 in module '<root>' (Fn): sorted=False returns the values in the order of "
                                 "ATen's hash table, which ONNX cannot reproduce; use sorted=True"},
     {"refused_as_strided_of_transpose", "aten::as_strided in module '<root>' (Fn): self comes from aten::transpose, a view "

@@ -1,0 +1,28 @@
+// The model file as LibTorch's loader reads it, large records with two threads at once.
+#pragma once
+
+#include <caffe2/serialize/read_adapter_interface.h>
+
+#include <string>
+
+namespace mx {
+
+// Why: the loader reads each weight with one read() into a new buffer, and the kernel's work
+// for it (faulting in the buffer's pages, copying from the page cache) was most of a 2.8 GB
+// model's load, all in one thread (perf). A record of 8 MiB or more is read as two halves,
+// the second by a helper thread, so both cores share it.
+class ParallelFileReader final : public caffe2::serialize::ReadAdapterInterface {
+ public:
+  // Throws mx::Error naming `path` if it cannot be opened.
+  explicit ParallelFileReader(const std::string& path);
+  ~ParallelFileReader() override;
+  size_t size() const override { return size_; }
+  // Bytes read: `n`, or fewer at the end of the file or on an error (the loader then fails).
+  size_t read(uint64_t pos, void* buf, size_t n, const char* what = "") const override;
+
+ private:
+  int fd_ = -1;
+  size_t size_ = 0;
+};
+
+}  // namespace mx

@@ -38,6 +38,12 @@ bool reads_tensor_data(c10::Symbol op) {
       "aten::__isnot__", "aten::is_floating_point", "aten::is_complex", "prim::shape", "prim::dtype",
       "prim::device", "prim::layout",      "prim::is_cuda",    "prim::requires_grad", "prim::unchecked_cast",
       "aten::__contains__", "prim::isinstance", "aten::is_contiguous",
+      // Putting tensors in a container reads none of them: a scripted `hx is None` on the
+      // (h, c) tuple an LSTMCell returned stays fixed by the example.
+      "prim::TupleConstruct", "prim::ListConstruct", "prim::DictConstruct",
+      // layout queries (MultiheadAttention's fast-path test asks `query.is_nested`)
+      "prim::is_nested", "prim::is_sparse", "prim::is_sparse_csr", "prim::is_quantized", "prim::is_meta",
+      "prim::is_mkldnn", "prim::is_xpu", "prim::is_vulkan", "prim::is_ipu", "prim::is_mps",
   };
   return metadata_only.count(op.toQualString()) == 0;
 }

@@ -217,16 +217,23 @@ void Interpreter::run_node(jit::Node* node, ValueMap& ids, const Stack& stack) {
       return;
     case c10::prim::ListUnpack:
     case c10::prim::TupleUnpack: {
-      const auto elements = trace_.values[in(0)].elements;
+      const auto elements = items_of(in(0));
       for (size_t i = 0; i < node->outputs().size(); ++i) bind_value(ids, node->output(i), elements.at(i));
       return;
     }
     case c10::prim::TupleIndex: {
       int64_t k = rt_[in(1)].toInt();
-      const auto& elements = trace_.values[in(0)].elements;
+      const auto elements = items_of(in(0));
       bind_value(ids, node->output(), elements.at(k < 0 ? k + elements.size() : k));
       return;
     }
+    case c10::aten::append:
+      if (!append_item(node, ids)) run_op(node, ids, stack);
+      return;
+    case c10::aten::warn: return;  // a Python warning (scripted GoogLeNet's): nothing to export
+    case c10::aten::_set_item:
+      if (!set_dict_item(node, ids)) run_op(node, ids, stack);
+      return;
     default: run_op(node, ids, stack);
   }
 }
@@ -301,7 +308,9 @@ void Interpreter::run_op(jit::Node* node, ValueMap& ids, const Stack& stack) {
     int64_t id = current(resolved(bound), rt_[bound], entry.op, stack.back());
     if (container && id != bound) rt_[id] = rt_[bound];  // its elements are read from rt_ later
     entry.inputs.push_back(id);
-    dynamic = dynamic || is_dynamic(id);
+    // x.new_zeros(sizes) reads x's dtype and device alone: a mask built in it (Swin's shifted
+    // windows) is a constant, as in torch.onnx.export.
+    dynamic = dynamic || (is_dynamic(id) && !reads_metadata_only(entry.op));
     values.push_back(rt_[bound]);
     int out = written_output(node, i);
     if (out >= 0 && rt_[bound].isTensor()) {

@@ -68,6 +68,10 @@ class Interpreter {
   void run_op(torch::jit::Node* node, ValueMap& ids, const Stack& stack);
   bool bind_items(torch::jit::Node* node, const std::vector<int64_t>& inputs, const torch::jit::Stack& outputs,
                   ValueMap& ids);
+  std::vector<int64_t> items_of(int64_t id);
+  bool append_item(torch::jit::Node* node, ValueMap& ids);
+  bool set_dict_item(torch::jit::Node* node, ValueMap& ids);
+  int64_t new_list(const c10::IValue& iv, const std::string& name, const std::vector<int64_t>& elements);
   void check_specialisable(const torch::jit::Node* node, int64_t id, const char* what, const Stack& stack) const;
   int64_t constant(const c10::IValue& iv, const torch::jit::Value* ir);
   int64_t get_attr(int64_t owner_id, const std::string& name, const torch::jit::Value* ir);

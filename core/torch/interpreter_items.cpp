@@ -5,6 +5,7 @@
 #include <unordered_map>
 
 #include "torch/interpreter.h"
+#include "torch/value_capture.h"
 
 namespace mx {
 
@@ -44,17 +45,80 @@ bool Interpreter::bind_items(jit::Node* node, const std::vector<int64_t>& inputs
       bind_value(ids, node->output(i), found[i][0]);
       continue;
     }
-    Value list;
-    list.kind = Value::Kind::List;
-    list.debug_name = node->output(i)->debugName();
-    auto id = static_cast<int64_t>(trace_.values.size());
-    trace_.values.push_back(std::move(list));
-    rt_.push_back(outputs[i]);
-    refs_.push_back(0);
-    from_data_.push_back(false);
-    set_elements(id, found[i]);
-    bind_value(ids, node->output(i), id);
+    bind_value(ids, node->output(i), new_list(outputs[i], node->output(i)->debugName(), found[i]));
   }
+  return true;
+}
+
+// The items of list or tuple `id`: its element values, or, for a list the trace keeps as one
+// leaf (int, float and bool lists: a scripted `n, c, h, w = x.shape` unpacks aten::size's
+// int[]), new values of its items, produced where the list was, as new_value makes the items
+// of other containers.
+std::vector<int64_t> Interpreter::items_of(int64_t id) {
+  if (!trace_.values[id].elements.empty() || !(rt_[id].isList() || rt_[id].isTuple()))
+    return trace_.values[id].elements;
+  const int64_t producer = trace_.values[id].producer;
+  std::vector<int64_t> out;
+  for (const auto& item : container_items(rt_[id])) {
+    out.push_back(new_value(item, nullptr, producer));
+    from_data_[out.back()] = from_data_[id];  // x.tolist()'s numbers follow the input's values
+  }
+  return out;
+}
+
+// A list value `iv` of the traced values `elements`.
+int64_t Interpreter::new_list(const c10::IValue& iv, const std::string& name, const std::vector<int64_t>& elements) {
+  Value list;
+  list.kind = Value::Kind::List;
+  list.debug_name = name;
+  auto id = static_cast<int64_t>(trace_.values.size());
+  trace_.values.push_back(std::move(list));
+  rt_.push_back(iv);
+  refs_.push_back(0);
+  from_data_.push_back(false);
+  set_elements(id, elements);
+  return id;
+}
+
+// A tensor appended to a list (a scripted `outputs.append(y)`): the list's IR value names,
+// from here on, a new list value of the old elements and the item, so that its later readers
+// (torch.stack) see every item and earlier readers keep the items they saw. False for lists
+// of numbers, which the tracer runs on known values.
+bool Interpreter::append_item(jit::Node* node, ValueMap& ids) {
+  int64_t list = ids.at(node->input(0)), item = ids.at(node->input(1));
+  const auto& l = rt_[list];
+  if (!l.isList() || l.isIntList() || l.isDoubleList() || l.isBoolList() || !rt_[item].isTensor()) return false;
+  l.toList().push_back(rt_[item]);  // the runtime list itself, as LibTorch's append does
+  auto elements = trace_.values[list].elements;
+  elements.push_back(item);
+  int64_t now = new_list(l, trace_.values[list].debug_name, elements);
+  from_data_[now] = from_data_[list] || from_data_[item];
+  bind_value(ids, node->input(0), now);
+  bind_value(ids, node->output(), now);
+  return true;
+}
+
+// A tensor stored in a dict (a scripted `result["out"] = x`, as torchvision's segmentation
+// models build their output): as for append_item, the dict's IR value names from here on a
+// new value whose elements are the dict's values in order, the item in its key's place.
+bool Interpreter::set_dict_item(jit::Node* node, ValueMap& ids) {
+  int64_t dict = ids.at(node->input(0)), item = ids.at(node->input(2));
+  const auto& d = rt_[dict];
+  if (!d.isGenericDict() || !rt_[item].isTensor()) return false;
+  auto runtime = d.toGenericDict();
+  const auto& key = rt_[ids.at(node->input(1))];
+  auto elements = trace_.values[dict].elements;
+  auto found = runtime.find(key);
+  if (found != runtime.end()) {
+    elements.at(std::distance(runtime.begin(), found)) = item;
+  } else {
+    elements.push_back(item);
+  }
+  runtime.insert_or_assign(key, rt_[item]);  // the runtime dict itself, as LibTorch's op does
+  int64_t now = new_list(d, trace_.values[dict].debug_name, elements);
+  trace_.values[now].kind = Value::Kind::Tuple;  // new_value's kind for a dict
+  from_data_[now] = from_data_[dict] || from_data_[item];
+  bind_value(ids, node->input(0), now);
   return true;
 }
 

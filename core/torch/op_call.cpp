@@ -16,6 +16,10 @@ void call_node(torch::jit::Node* node, torch::jit::Stack& values) {
     for (size_t i = 0; i + 1 < values.size(); i += 2) dict.insert(values[i], values[i + 1]);
     values = {c10::IValue(dict)};
   } else {
+    // A vararg operator (aten::format, ...) reads its input count from the stack's top: the
+    // JIT interpreter's OPN instruction pushes it.
+    if (const auto* schema = node->maybeSchema(); schema && schema->is_vararg())
+      values.emplace_back(static_cast<int64_t>(values.size()));
     node->getOperation()(values);
   }
 }

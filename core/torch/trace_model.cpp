@@ -42,6 +42,11 @@ void flatten_outputs(const Trace& trace, int64_t id, const c10::IValue& iv, cons
                                                   : std::vector<c10::IValue>{};
   if (iv.isGenericDict())
     for (const auto& item : iv.toGenericDict()) items.push_back(item.value());
+  // A container changed in a way the trace did not follow would lose outputs silently.
+  if (items.size() != v.elements.size())
+    throw Error("model '" + trace.model_path + "': forward's output " + (at.empty() ? "0" : at) + " holds " +
+                std::to_string(items.size()) + " items but the trace followed " + std::to_string(v.elements.size()) +
+                " of them (an item stored in it by an operation modelexport does not track)");
   for (size_t i = 0; i < v.elements.size(); ++i)
     flatten_outputs(trace, v.elements[i], i < items.size() ? items[i] : c10::IValue(),
                     at + "[" + (i < keys.size() ? keys[i] : std::to_string(i)) + "]", out);
@@ -65,6 +70,7 @@ Trace trace_model(const TorchModel& model, const std::vector<std::string>& input
   Interpreter tracer(module, trace, options.keep_values);
   auto results = tracer.run(module, tensors, input_names, options.args);
   for (auto id : results) flatten_outputs(trace, id, tracer.runtime(id), "", trace.outputs);
+  if (trace.outputs.empty()) throw Error("model '" + trace.model_path + "': forward returns no tensor");
   trace.input_data = inputs;
   for (auto id : trace.outputs) trace.output_data.push_back(to_data(tracer.runtime(id).toTensor(), true));
   return trace;

@@ -29,16 +29,30 @@ class WriteTracker {
   void produced(int64_t id, const c10::IValue& iv);
   // In-place op `op` in `module` wrote into `t`'s memory.
   void wrote(const at::Tensor& t, const std::string& op, const std::string& module, bool dynamic);
-  // The write that changed tensor value `id` after it was recorded, or null if none did.
+  // The write that changed tensor value `id`'s bytes after it was recorded, or null if none
+  // did: a write into other bytes of the same memory (one chunk of LSTMCell's gates while
+  // another is read) leaves it current.
   const Write* stale(int64_t id) const;
+
+  // The bytes a tensor covers in its storage: offset, sizes and strides in elements.
+  struct Region {
+    int64_t offset = 0, itemsize = 1;
+    std::vector<int64_t> sizes, strides;
+  };
 
  private:
   struct Seen {
     const void* storage = nullptr;
     int64_t generation = 0;
+    Region region;
   };
-  std::vector<Seen> seen_;                         // by value id
-  std::unordered_map<const void*, Write> writes_;  // by storage
+  struct Written {
+    Write write;
+    Region region;
+  };
+  std::vector<Seen> seen_;                                      // by value id
+  std::unordered_map<const void*, std::vector<Written>> writes_;  // by storage, oldest first
+  mutable Write found_;                                         // what stale() last returned
 };
 
 }  // namespace mx
@@ -46,7 +60,7 @@ class WriteTracker {
 namespace mx {
 
 // True for ops that read only a tensor's metadata (sizes, dtype, device), which a write
-// into its memory cannot change.
+// into its memory cannot change; x.new_zeros(...) and its kin among them.
 bool reads_metadata_only(const std::string& op);
 
 // The message refusing a read, by `reader` in module `module`, of tensor `name` after

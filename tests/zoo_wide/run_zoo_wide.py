@@ -92,11 +92,6 @@ def run_worker(name, build):
     return row
 
 
-def zm_scripted_reason():
-    """The reason of the blanket scripted expected-failure list (zoo_wide_models.SCRIPTED)."""
-    return getattr(load_models(), "SCRIPTED", None)
-
-
 def judge(row, expected, script_expected):
     """(ok, line) for one model: expected failures must fail, everything else must pass."""
     traced, scripted = failures(row)
@@ -111,10 +106,6 @@ def judge(row, expected, script_expected):
         elif found:
             ok = False
             parts.append("%s: FAILED: %s" % (what, "; ".join(found)))
-        elif reason and what == "scripted" and reason == zm_scripted_reason():
-            # The blanket scripted list predates issue 16's scripted path landing: a pass is
-            # reported, to be taken off the list after a full run, but not failed yet.
-            parts.append("scripted: passes; take it off SCRIPT_EXPECTED_FAIL")
         elif reason:
             ok = False
             parts.append("%s: passes but is listed as expected to fail (%s): remove it from the list" % (what, reason))

@@ -3,7 +3,7 @@
 peer (torch.onnx.export) and we export and pass every check, the largest relative difference
 to LibTorch (and the peer's file's, in ONNX Runtime too), node counts and export times (ours: the whole `modelexport export` process; the
 peer: the torch.onnx.export call; same run), and the scripted export; then why each failure
-failed.
+failed, and which models of the list have no record.
 
 Usage:
     /usr/bin/python3 tests/zoo_wide/zoo_wide_table.py RESULTS.json [...] > table.md
@@ -78,6 +78,9 @@ def main(argv):
           "(tolerance %g of the largest output; %s)." % (
               len(rows), counts["ours"], counts["peer"], counts["both"], counts["scriptable"], counts["scripted"],
               run_zoo_wide.TOLERANCE, ", ".join("%s %g" % kv for kv in zm.TOLERANCE.items())))
+    not_run = [name for name in zm.models() if name not in latest]
+    if not_run:
+        print("\nNot run: %d models (%s)." % (len(not_run), ", ".join(not_run)))
     notes += ["- scripted, %d models (%s): %s" % (len(names), ", ".join(names), why) for why, names in scripted_notes.items()]
     if notes:
         print("\nFailures:\n\n" + "\n".join(notes))

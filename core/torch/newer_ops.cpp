@@ -6,6 +6,7 @@
 #include <ATen/core/dispatch/Dispatcher.h>
 #include <torch/library.h>
 
+#include <algorithm>
 #include <cmath>
 #include <limits>
 
@@ -92,8 +93,21 @@ at::Tensor rms_norm_meta(const at::Tensor& x, at::IntArrayRef shape, const c10::
   return at::empty(x.sizes(), x.options().dtype(w ? at::result_type(x, *weight) : x.scalar_type()));
 }
 
+// squeeze.dims(self, int[] dim) (torch 2.0): each listed dim of size 1 squeezed, others
+// kept; a view, on any device, so it serves as the Meta kernel too.
+at::Tensor squeeze_dims(const at::Tensor& x, at::IntArrayRef dims) {
+  std::vector<int64_t> sorted;
+  for (int64_t d : dims) sorted.push_back(c10::maybe_wrap_dim(d, std::max<int64_t>(x.dim(), 1)));
+  std::sort(sorted.rbegin(), sorted.rend());
+  sorted.erase(std::unique(sorted.begin(), sorted.end()), sorted.end());
+  at::Tensor y = x;
+  for (int64_t d : sorted)
+    if (x.dim() > 0 && x.size(d) == 1) y = y.squeeze(d);
+  return y;
+}
+
 struct NewerOp {
-  const char* name;
+  const char* name;  // "aten::NAME" with the overload, if any, after a dot
   const char* schema;
 };
 
@@ -102,31 +116,36 @@ constexpr NewerOp kOps[] = {
      "scaled_dot_product_attention(Tensor query, Tensor key, Tensor value, Tensor? attn_mask=None, "
      "float dropout_p=0.0, bool is_causal=False, *, float? scale=None, bool enable_gqa=False) -> Tensor"},
     {"rms_norm", "rms_norm(Tensor input, int[] normalized_shape, Tensor? weight=None, float? eps=None) -> Tensor"},
+    {"squeeze.dims", "squeeze.dims(Tensor(a) self, int[] dim) -> Tensor(a)"},
 };
 
-bool has_op(const char* name) {
-  return c10::Dispatcher::singleton().findSchema({std::string("aten::") + name, ""}).has_value();
+bool has_op(const std::string& name) {
+  const auto dot = name.find('.');
+  return c10::Dispatcher::singleton()
+      .findSchema({"aten::" + name.substr(0, dot), dot == std::string::npos ? "" : name.substr(dot + 1)})
+      .has_value();
+}
+
+// Defines op i (unless LibTorch has it: then it keeps its own) with its CPU and Meta kernels.
+// AutogradMeta has no fallback in LibTorch 1.13 (AutogradCPU has), so meta tensors fall
+// through it to the Meta kernel.
+template <typename Cpu, typename Meta>
+void add(torch::Library& lib, size_t i, Cpu cpu, Meta meta) {
+  if (has_op(kOps[i].name)) return;
+  lib.def(kOps[i].schema);
+  lib.impl(kOps[i].name, c10::DispatchKey::CPU, std::move(cpu));
+  lib.impl(kOps[i].name, c10::DispatchKey::Meta, std::move(meta));
+  lib.impl(kOps[i].name, c10::DispatchKey::AutogradMeta, torch::CppFunction::makeFallthrough());
 }
 
 }  // namespace
 
 void register_newer_ops() {
   static const bool done = [] {
-    // A LibTorch that has an op already keeps its own. AutogradMeta has no fallback in
-    // LibTorch 1.13 (AutogradCPU has), so meta tensors fall through it to the Meta kernel.
     static auto* lib = new torch::Library(torch::Library::FRAGMENT, "aten", c10::nullopt, __FILE__, __LINE__);
-    if (!has_op("scaled_dot_product_attention")) {
-      lib->def(kOps[0].schema);
-      lib->impl("scaled_dot_product_attention", c10::DispatchKey::CPU, TORCH_FN(sdpa));
-      lib->impl("scaled_dot_product_attention", c10::DispatchKey::Meta, TORCH_FN(sdpa_meta));
-      lib->impl("scaled_dot_product_attention", c10::DispatchKey::AutogradMeta, torch::CppFunction::makeFallthrough());
-    }
-    if (!has_op("rms_norm")) {
-      lib->def(kOps[1].schema);
-      lib->impl("rms_norm", c10::DispatchKey::CPU, TORCH_FN(rms_norm));
-      lib->impl("rms_norm", c10::DispatchKey::Meta, TORCH_FN(rms_norm_meta));
-      lib->impl("rms_norm", c10::DispatchKey::AutogradMeta, torch::CppFunction::makeFallthrough());
-    }
+    add(*lib, 0, TORCH_FN(sdpa), TORCH_FN(sdpa_meta));
+    add(*lib, 1, TORCH_FN(rms_norm), TORCH_FN(rms_norm_meta));
+    add(*lib, 2, TORCH_FN(squeeze_dims), TORCH_FN(squeeze_dims));
     return true;
   }();
   (void)done;

@@ -1,6 +1,7 @@
 // The torch 2.x operators of core/torch/newer_ops.cpp run on the Meta dispatch key (the
 // shape-only trace's): on meta tensors they give the CPU kernel's shape and dtype without
 // computing, and refuse what the CPU kernel refuses.
+// (squeeze.dims, torch 2.0's overload, is a view on any device.)
 #include <gtest/gtest.h>
 
 #include <ATen/core/dispatch/Dispatcher.h>
@@ -72,6 +73,17 @@ TEST(NewerOpsMeta, RmsNormKeepsSizesAndPromotesWithTheWeight) {
   auto on_cpu = rms.call(cpu({2, 3, 8}), {8}, cpu({8}).to(at::kDouble), 1e-6);
   EXPECT_EQ(on_cpu.scalar_type(), weighted.scalar_type());
   EXPECT_THROW(rms.call(meta({2, 3, 8}), {4}, c10::nullopt, c10::nullopt), c10::Error);
+}
+
+TEST(NewerOpsMeta, SqueezeDimsDropsOnlyListedDimsOfSizeOne) {
+  using SqueezeDims = at::Tensor(const at::Tensor&, at::IntArrayRef);
+  register_newer_ops();
+  auto squeeze = c10::Dispatcher::singleton().findSchemaOrThrow("aten::squeeze", "dims").typed<SqueezeDims>();
+  auto out = squeeze.call(meta({2, 1, 3, 1}, at::kLong), {1, -1, 2});
+  EXPECT_TRUE(out.is_meta());
+  EXPECT_EQ(out.sizes().vec(), (std::vector<int64_t>{2, 3}));
+  EXPECT_EQ(out.scalar_type(), at::kLong);
+  EXPECT_EQ(squeeze.call(cpu({2, 1, 3, 1}), {1, -1, 2}).sizes(), out.sizes());
 }
 
 }  // namespace

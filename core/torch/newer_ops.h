@@ -1,5 +1,5 @@
 // Operators of torch 2.x that TorchScript files written by it call and LibTorch 1.13 lacks,
-// registered (schema + CPU kernel) in the aten namespace before any model is loaded, so that
+// registered (schema + CPU kernel + Meta kernel) in the aten namespace before any model is loaded, so that
 // such a file loads and traces; core/convert/ops/newer_ops.cpp converts them.
 #pragma once
 

@@ -1,5 +1,6 @@
-// libFuzzer target: the text of --input NAME:DTYPE:DIMS[:LOW..HIGH] and --dynamic
-// NAME:AXIS[:LABEL], and the checked integer parser under them. Only mx::Error may come out.
+// libFuzzer target: the text of --input NAME:DTYPE:DIMS[:LOW..HIGH], --dynamic
+// NAME:AXIS[:LABEL] and --arg NAME=VALUE, and the checked integer parser under them. Only
+// mx::Error may come out.
 #include "base/checked_number.h"
 #include "model/dynamic_axes.h"
 #include "base/error.h"
@@ -14,6 +15,10 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   }
   try {
     mx::parse_dynamic_axis(text);
+  } catch (const mx::Error&) {
+  }
+  try {
+    mx::parse_arg_spec(text);
   } catch (const mx::Error&) {
   }
   mx::to_int64(text);

@@ -1,7 +1,7 @@
 """Seed corpus for one fuzzer, made from the test fixtures: make_seeds.py KIND OUT --build B.
 onnx_sidecar: our exports (mlp, rnn) and an extracted module, each packed as the fuzzer
 reads it; manifest: the shipped and example manifests; input_spec: the fixtures' --input
-specs and --dynamic axes; input_file: torch.save files as users write them; profile: ONNX
+specs, --dynamic axes and --arg values; input_file: torch.save files as users write them; profile: ONNX
 Runtime's profiles of our mlp export (optimizations off and on), with the export itself and
 ORT's optimized graph of it in profile.model/ beside OUT, for the fuzzer to fold the profiles into."""
 import argparse
@@ -83,7 +83,8 @@ def manifest(out, build):
 
 
 def input_spec(out, build):
-    specs = ["x:float32:1x3x224x224", "ids:int64:1x16:0..99", "m:bool:2x3", "s:float32:", "x:0", "x:1:batch"]
+    specs = ["x:float32:1x3x224x224", "ids:int64:1x16:0..99", "m:bool:2x3", "s:float32:", "x:0", "x:1:batch", "n=3",
+             "scale=0.5"]
     with tempfile.TemporaryDirectory() as tmp:
         for name in ["mlp", "bert"]:
             specs += make_model(name, os.path.join(tmp, name + ".pt"))

@@ -13,16 +13,28 @@ const void* storage_of(const c10::IValue& iv) {
 
 }  // namespace
 
+const void* WriteTracker::memory_of(const c10::IValue& iv) const {
+  const void* s = storage_of(iv);
+  auto it = stand_ins_.find(s);
+  return it == stand_ins_.end() ? s : it->second.second;
+}
+
+void WriteTracker::same_memory(const at::Tensor& copy, const at::Tensor& original) {
+  const void* c = storage_of(c10::IValue(copy));
+  const void* o = memory_of(c10::IValue(original));
+  if (c && o) stand_ins_.emplace(c, std::make_pair(copy.storage(), o));
+}
+
 void WriteTracker::produced(int64_t id, const c10::IValue& iv) {
   if (id >= static_cast<int64_t>(seen_.size())) seen_.resize(id + 1);
   Seen s;
-  s.storage = storage_of(iv);
+  s.storage = memory_of(iv);
   if (auto it = writes_.find(s.storage); s.storage && it != writes_.end()) s.generation = it->second.generation;
   seen_[id] = s;
 }
 
 void WriteTracker::wrote(const at::Tensor& t, const std::string& op, const std::string& module, bool dynamic) {
-  const void* storage = storage_of(c10::IValue(t));
+  const void* storage = memory_of(c10::IValue(t));
   if (!storage) return;
   auto& w = writes_[storage];
   w.generation++;

@@ -31,6 +31,9 @@ class WriteTracker {
   void wrote(const at::Tensor& t, const std::string& op, const std::string& module, bool dynamic);
   // The write that changed tensor value `id` after it was recorded, or null if none did.
   const Write* stale(int64_t id) const;
+  // `copy` (a meta tensor standing in for `original` in a meta trace) and its views are
+  // the original's memory.
+  void same_memory(const at::Tensor& copy, const at::Tensor& original);
 
  private:
   struct Seen {
@@ -39,6 +42,10 @@ class WriteTracker {
   };
   std::vector<Seen> seen_;                         // by value id
   std::unordered_map<const void*, Write> writes_;  // by storage
+  // Meta copies' storages (kept alive, so that their addresses are not reused) -> the
+  // storage they stand for.
+  std::unordered_map<const void*, std::pair<c10::Storage, const void*>> stand_ins_;
+  const void* memory_of(const c10::IValue& iv) const;
 };
 
 }  // namespace mx

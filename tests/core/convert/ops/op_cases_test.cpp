@@ -41,7 +41,10 @@ TEST_P(OpCase, OnnxRuntimeMatchesLibTorch) {
   std::vector<std::string> names;
   for (const auto& s : specs) names.push_back(s.name);
   auto inputs = make_inputs(specs, 3);
-  Trace trace = trace_model(pt, names, inputs);
+  // The default meta trace, checked against a real one (shapes, dtypes, constants).
+  TraceOptions check;
+  check.check = true;
+  Trace trace = trace_model(pt, names, inputs, check);
   // As the exporter converts: BatchNorm folded into its Conv, dead nodes removed, checked.
   ConvertedModel model = convert_checked(trace, DynamicMarks{}, OpRegistry::builtin(), ExportOptions{});
   std::string onnx_path = dir.file("case.onnx");

@@ -7,18 +7,12 @@
 #include <vector>
 
 #include "torch/control_flow.h"
+#include "torch/meta_trace.h"
 
 namespace mx {
 namespace {
 
 namespace jit = torch::jit;
-
-bool holds_tensor(const c10::TypePtr& t) {
-  if (t->kind() == c10::TypeKind::TensorType) return true;
-  if (auto o = t->cast<c10::OptionalType>()) return holds_tensor(o->getElementType());
-  if (auto l = t->cast<c10::ListType>()) return holds_tensor(l->getElementType());
-  return false;
-}
 
 // A number, bool, string or a list of those: what a data read turns a tensor into.
 bool is_plain_value(const c10::TypePtr& t) {

@@ -1,5 +1,6 @@
-// Our interpreter of a TorchScript forward graph: runs it node by node on LibTorch's real
-// kernels and records the trace.
+// Our interpreter of a TorchScript forward graph: runs it node by node on LibTorch's kernels
+// (real ones, or, in a meta trace, the meta device's wherever no value is needed: see
+// data_cone.h and meta_trace.h) and records the trace.
 //
 // Why an interpreter of our own instead of torch::jit::Inline + run: walking the graphs
 // ourselves, we follow prim::GetAttr chains from `self`, so every op knows the exact module

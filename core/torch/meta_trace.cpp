@@ -1,6 +1,8 @@
 // Running one IR node of a meta trace (see meta_trace.h).
 #include "torch/meta_trace.h"
 
+#include <set>
+
 #include "torch/control_flow.h"
 #include "torch/op_call.h"
 #include "torch/shape_rules.h"
@@ -9,13 +11,6 @@ namespace mx {
 namespace {
 
 namespace jit = torch::jit;
-
-bool holds_tensor(const c10::TypePtr& t) {
-  if (t->kind() == c10::TypeKind::TensorType) return true;
-  if (auto o = t->cast<c10::OptionalType>()) return holds_tensor(o->getElementType());
-  if (auto l = t->cast<c10::ListType>()) return holds_tensor(l->getElementType());
-  return false;
-}
 
 // `f` applied to every tensor in `iv` (a tensor, or a list of tensors and Nones).
 template <class F>
@@ -86,6 +81,13 @@ void call_on_placeholders(jit::Node* node, jit::Stack& values, const jit::Stack&
 
 }  // namespace
 
+bool holds_tensor(const c10::TypePtr& t) {
+  if (t->kind() == c10::TypeKind::TensorType) return true;
+  if (auto o = t->cast<c10::OptionalType>()) return holds_tensor(o->getElementType());
+  if (auto l = t->cast<c10::ListType>()) return holds_tensor(l->getElementType());
+  return false;
+}
+
 bool holds_meta(const c10::IValue& iv) {
   bool found = false;
   map_tensors(iv, [&](const at::Tensor& t) {
@@ -106,7 +108,12 @@ OpWay call_on_meta(jit::Node* node, jit::Stack& values, const std::string& where
   });
   const jit::Stack meta_args = values;
   std::string op = node->kind().toQualString();
-  try {
+  // A rule exists only where LibTorch has no meta kernel; an op that failed on meta once
+  // fails again: either way the failing call (a c10::Error with its backtrace, ~ms) is skipped.
+  static thread_local std::set<std::string> no_kernel;
+  if (apply_shape_rule(node, values)) return OpWay::ShapeRule;
+  values = meta_args;
+  if (!no_kernel.count(op)) try {
     call_node(node, values);
     for (const auto& out : values)  // a number read from a tensor that has no data
       if (tensor_args && (out.isInt() || out.isDouble() || out.isBool() || out.isIntList() || out.isDoubleList() ||
@@ -116,12 +123,11 @@ OpWay call_on_meta(jit::Node* node, jit::Stack& values, const std::string& where
       if (out.isDevice() && out.toDevice().is_meta()) out = c10::IValue(c10::Device(c10::kCPU));
     return OpWay::Meta;
   } catch (const c10::Error&) {  // no meta kernel (NotImplementedError), or one that reads data
+    no_kernel.insert(op);
   }
   values = meta_args;
-  if (apply_shape_rule(node, values)) return OpWay::ShapeRule;
   if (op == "aten::index" && bool_index(values))
     throw MetaAbandoned{op + " in module '" + where + "' takes a boolean mask (its output's shape follows the data)"};
-  values = meta_args;
   try {
     call_on_placeholders(node, values, meta_args);
   } catch (const c10::Error&) {

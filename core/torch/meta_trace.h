@@ -28,6 +28,9 @@ struct MetaAbandoned {
 OpWay call_on_meta(torch::jit::Node* node, torch::jit::Stack& values, const std::string& where,
                    std::vector<std::pair<at::Tensor, at::Tensor>>& copies);
 
+// True for Tensor, Tensor?, Tensor[] and Tensor?[]: the arguments a meta call converts.
+bool holds_tensor(const c10::TypePtr& type);
+
 // True when `iv` is a meta tensor or a list, tuple or dict holding one.
 bool holds_meta(const c10::IValue& iv);
 

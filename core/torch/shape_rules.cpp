@@ -26,12 +26,6 @@ bool same_as_input(jit::Stack& v) {
   return true;
 }
 
-// relu_ and the like: the output is the input itself.
-bool in_place(jit::Stack& v) {
-  v.resize(1);
-  return true;
-}
-
 // aten::_convolution, aten::convolution (input, weight, bias, stride, padding, dilation,
 // transposed, output_padding, groups, ...) and aten::convNd (input, weight, bias, stride,
 // padding, dilation, groups) with int padding.
@@ -105,7 +99,6 @@ const std::map<std::string, Rule>& rules() {
       {"aten::batch_norm", same_as_input},
       {"aten::layer_norm", same_as_input},
       {"aten::relu", same_as_input},
-      {"aten::relu_", in_place},
       {"aten::_transformer_encoder_layer_fwd", same_as_input},
       {"aten::adaptive_avg_pool2d", adaptive_pool},
       {"aten::embedding", embedding},

@@ -7,6 +7,7 @@
 #include <onnx/onnx_pb.h>
 
 #include <nlohmann/json.hpp>
+#include <regex>
 
 #include "support/test_env.h"
 
@@ -60,9 +61,11 @@ TEST_P(TraceModes, MetaTraceExportsWhatTheRealTraceExports) {
   auto m = run(base + " " + quote(meta) + " --trace meta --check");
   ASSERT_EQ(m.exit_code, 0) << m.err;
   std::cout << c.name << ": " << m.out.substr(m.out.find("  trace "), m.out.find('\n', m.out.find("  trace ")) - m.out.find("  trace ")) << "\n";
-  if (c.meta) {
-    EXPECT_NE(m.out.find("trace       meta: ops on meta "), std::string::npos) << m.out;
-    EXPECT_EQ(m.out.find("ops on meta 0,"), std::string::npos) << m.out;
+  if (c.meta) {  // ops did run on shapes alone
+    std::smatch ways;
+    ASSERT_TRUE(std::regex_search(m.out, ways, std::regex("trace       meta: ops on meta (\\d+), by shape rule (\\d+)")))
+        << m.out;
+    EXPECT_GT(std::stoi(ways[1]) + std::stoi(ways[2]), 0) << m.out;
   }
   EXPECT_TRUE(read_file(real) == read_file(meta)) << c.name << ": the exports differ at " << first_difference(real, meta);
   EXPECT_EQ(sidecar_without_times(dir.file("real_hierarchy.json")), sidecar_without_times(dir.file("meta_hierarchy.json")));
@@ -77,12 +80,12 @@ const std::vector<std::string> kDecoder{"tgt:0:batch", "tgt:1:tgt_seq", "memory:
 
 std::string name_of(const ::testing::TestParamInfo<Case>& info) { return info.param.name; }
 
-// Fast models (e2e suite): a traced MLP, scripted control flow, data-dependent lengths.
+// Fast models (e2e suite): a traced MLP, an LSTM + GRU, scripted control flow and a scripted RNN.
+// (Data-dependent ops, item, nonzero, ..., are op cases: core_ops_op_cases runs with --check.)
 INSTANTIATE_TEST_SUITE_P(Fast, TraceModes,
                          ::testing::Values(Case{"mlp", false, {"x:0:batch"}, true}, Case{"rnn", false, {"x:0:batch", "x:1:seq"}, true},
                                            Case{"branches_and_loop", true, {}, true},
-                                           Case{"word_language_model", true, {}, true},
-                                           Case{"packed_rnn", true, {}, false}),
+                                           Case{"word_language_model", true, {}, true}),
                          name_of);
 
 // The zoo (zoo suite), with the dynamic axes the zoo test exports them with.

@@ -61,6 +61,12 @@ void print_summary(const ExportOptions& o, const ExportReport& r, double total) 
     first = false;
   }
   if (!r.control_flow.empty()) out << "\n  control     " << r.control_flow;
+  const auto& w = r.trace_ways;
+  out << "\n  trace       " << w.mode << ": ops on meta " << w.meta << ", by shape rule " << w.shape_rule << ", real "
+      << w.real;
+  if (!w.why_real.empty()) out << " (ran for real: " << w.why_real << ")";
+  for (size_t i = 0; i < w.fallback_ops.size(); ++i)
+    out << (i ? ", " : " (no meta kernel: ") << w.fallback_ops[i] << (i + 1 == w.fallback_ops.size() ? ")" : "");
   out << "\n  sidecar     " << r.sidecar_path << "\n";
   if (!r.data_path.empty())
     out << "  data        " << r.data_path << " (" << std::setprecision(1) << r.data_bytes / 1048576.0

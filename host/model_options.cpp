@@ -3,6 +3,7 @@
 
 #include <boost/algorithm/string.hpp>
 
+#include "base/error.h"
 #include "command_line.h"
 #include "plugin/plugin_manifest.h"
 
@@ -26,7 +27,11 @@ void ModelOptions::add_to(po::options_description& desc, bool dynamic) {
       ("output-names", po::value(&output_names_),
        "comma-separated names of the graph outputs, one distinct name per output tensor (default output_0, ...)")
       ("keep-batchnorm", po::bool_switch(&keep_batchnorm_),
-       "keep BatchNormalization nodes instead of folding them into the Conv before them");
+       "keep BatchNormalization nodes instead of folding them into the Conv before them")
+      ("trace", po::value(&trace_)->default_value("real"),
+       "meta: run on real data only what the graph needs as values, the rest on shapes alone; real: run every op")
+      ("check", po::bool_switch(&o_.check_trace),
+       "also trace on real data and check that the meta trace agrees with it (shapes, dtypes, constants)");
   if (dynamic)
     desc.add_options()
       ("dynamic", po::value(&dynamic_)->composing(),
@@ -41,6 +46,8 @@ void ModelOptions::apply() {
   for (const auto& d : dynamic_) o_.dynamic.push_back(parse_dynamic_axis(d));
   o_.output_names = split_names(output_names_);
   o_.fold_batchnorm = !keep_batchnorm_;
+  if (trace_ != "meta" && trace_ != "real") throw Error("--trace '" + trace_ + "': give meta or real");
+  o_.real_trace = trace_ == "real";
   if (!input_names_.empty()) boost::split(o_.input_names, input_names_, boost::is_any_of(","));
   o_.plugin_dirs = plugin_search_path(plugin_dirs_);
 }

@@ -16,7 +16,7 @@ class ModelOptions {
   explicit ModelOptions(ExportOptions& target) : o_(target) {}
 
   // --input, --arg, --input-file, --input-names, --strategy-timeout, --plugin-dir, --opset, --seed,
-  // --output-names, --keep-batchnorm, and with `dynamic` also --dynamic.
+  // --output-names, --keep-batchnorm, --trace, --check, and with `dynamic` also --dynamic.
   void add_to(boost::program_options::options_description& desc, bool dynamic);
   // After parsing: parses the specs into the target. Throws mx::Error naming a bad value.
   void apply();
@@ -24,7 +24,7 @@ class ModelOptions {
  private:
   ExportOptions& o_;
   std::vector<std::string> inputs_, plugin_dirs_, dynamic_, args_;
-  std::string input_names_;
+  std::string input_names_, trace_;
   boost::optional<std::string> output_names_;
   bool keep_batchnorm_ = false;
 };

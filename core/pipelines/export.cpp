@@ -56,12 +56,16 @@ TracedModel trace_for_export(const ExportOptions& o, const std::function<void()>
   TracedModel traced;
   TraceOptions topts;
   topts.args = o.args;
+  topts.mode = o.real_trace ? TraceOptions::Mode::Real : TraceOptions::Mode::Meta;
+  topts.check = o.check_trace;
+  topts.ways = &traced.ways;
   if (!o.input_file.empty()) {
     traced.trace = trace_model(model, names, file_inputs, topts);
     return traced;
   }
   traced.trace = trace_model(model, names, make_inputs(o.inputs, o.seed), topts);
   if (!o.dynamic.empty()) {  // the same loaded model: its weights are not loaded twice
+    topts.ways = nullptr;
     Trace resized = trace_model(model, names, make_inputs(resized_inputs(o.inputs, o.dynamic), o.seed), topts);
     traced.dynamic = analyze_dynamic_axes(traced.trace, resized, o.dynamic);
   }
@@ -120,6 +124,7 @@ ExportReport export_model(const ExportOptions& o) {
   r.initializers = graph.initializer_size();
   r.modules = static_cast<int>(trace.modules.size());
   r.control_flow = trace.control_flow_summary();
+  r.trace_ways = traced.ways;
   r.decisions = decision_counts(tags);
   for (const auto& node : graph.node()) r.op_types[node.op_type()]++;
   auto counts = count_tags(tags);

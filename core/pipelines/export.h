@@ -9,6 +9,7 @@
 
 #include "model/dynamic_axes.h"
 #include "model/input_spec.h"
+#include "model/trace_ways.h"
 #include "onnx_io/external_plan.h"
 #include "plugin/plugin_host.h"
 
@@ -31,6 +32,8 @@ struct ExportOptions {
   std::vector<std::string> input_names;  // --input-names for the file's tensors (default: forward's)
   ExternalDataOptions external;          // --external-data, --external-data-threshold
   std::vector<ArgSpec> args;             // --arg NAME=VALUE: forward's number, bool and string arguments
+  bool real_trace = true;                // --trace real (the default): every op on real data
+  bool check_trace = false;              // --check: a meta trace is checked against a real one
 };
 
 struct ExportReport {
@@ -43,12 +46,14 @@ struct ExportReport {
   std::vector<std::pair<std::string, double>> seconds;  // phase -> wall seconds
   std::vector<std::string> warnings;                    // e.g. plugin registry conflicts
   std::string control_flow;                             // Trace::control_flow_summary()
+  TraceWays trace_ways;                                 // how the trace ran its ops
 };
 
 // A trace and, beside it, what of it depends on dynamic axes (empty without --dynamic).
 struct TracedModel {
   Trace trace;
   DynamicMarks dynamic;
+  TraceWays ways;  // of the first trace
 };
 
 // Traces the model on the example inputs; with dynamic axes, traces it again with those

@@ -1,12 +1,15 @@
 // Our interpreter of a TorchScript forward graph (see interpreter.h).
 #include "torch/interpreter.h"
 
+#include <algorithm>
+
 #include "base/error.h"
 #include "base/progress.h"
 #include "model/trace_rules.h"
 #include "model/dynamic_marks.h"
 #include "torch/control_flow.h"
 #include "torch/forward_args.h"
+#include "torch/meta_trace.h"
 #include "torch/op_call.h"
 #include "torch/tensor_bridge.h"
 #include "torch/value_capture.h"
@@ -155,7 +158,11 @@ int64_t Interpreter::current(int64_t id, const c10::IValue& now_value, const std
 
 void Interpreter::fold(int64_t id) {
   auto& v = trace_.values[id];
-  if (v.kind == Value::Kind::Tensor) v.data = to_data(rt_[id].toTensor(), true);
+  if (v.kind == Value::Kind::Tensor) {
+    if (rt_[id].toTensor().is_meta())  // computed on shapes alone, yet constant: needs its data
+      throw MetaAbandoned{"a constant made from " + v.debug_name + " has no data in the meta trace"};
+    v.data = to_data(rt_[id].toTensor(), true);
+  }
   for (auto e : v.elements) fold(e);
 }
 
@@ -301,6 +308,7 @@ void Interpreter::run_op(jit::Node* node, ValueMap& ids, const Stack& stack) {
   jit::Stack values;
   bool dynamic = false;
   std::vector<std::pair<int64_t, int>> written;  // (value written, output that returns it)
+  std::vector<at::Tensor> written_tensors;
   bool container = node->kind() == c10::prim::ListConstruct || node->kind() == c10::prim::TupleConstruct ||
                    node->kind() == c10::prim::DictConstruct;
   for (size_t i = 0; i < node->inputs().size(); ++i) {
@@ -315,6 +323,7 @@ void Interpreter::run_op(jit::Node* node, ValueMap& ids, const Stack& stack) {
     int out = written_output(node, i);
     if (out >= 0 && rt_[bound].isTensor()) {
       written.push_back({id, out});
+      written_tensors.push_back(rt_[bound].toTensor());
     } else if (writes_input(node, i) && rt_[bound].isTensor()) {
       // Written, not returned (running statistics): the IR value keeps its pre-op contents.
       rt_[bound] = rt_[bound].toTensor().clone();
@@ -328,13 +337,14 @@ void Interpreter::run_op(jit::Node* node, ValueMap& ids, const Stack& stack) {
                 trace_.module_label(stack.back()) + "': " + cls + first_line(text));
   }
   try {
-    call_node(node, values);
+    call_op(node, values, dynamic && !container, trace_.module_label(stack.back()));
   } catch (const std::exception& e) {
     throw Error("running " + entry.op + " in module '" + trace_.module_label(stack.back()) +
                 "' failed: " + message_of(e));
   }
-  for (const auto& w : written)
-    writes_.wrote(values.at(w.second).toTensor(), entry.op, trace_.module_label(stack.back()), dynamic);
+  // The tensor as it was bound: on a meta trace, the op wrote a meta copy of a real one.
+  for (size_t k = 0; k < written.size(); ++k)
+    writes_.wrote(written_tensors[k], entry.op, trace_.module_label(stack.back()), dynamic);
   if (bind_items(node, entry.inputs, values, ids)) return;
   auto index = static_cast<int64_t>(trace_.entries.size());
   for (size_t i = 0; i < node->outputs().size(); ++i) {
@@ -361,6 +371,31 @@ void Interpreter::run_op(jit::Node* node, ValueMap& ids, const Stack& stack) {
   }
   trace_.entries.push_back(std::move(entry));
   add_part_entries(trace_, index);
+}
+
+void Interpreter::call_op(jit::Node* node, jit::Stack& values, bool dynamic, const std::string& module) {
+  OpWay way = OpWay::Real;
+  bool on_meta = cone_ && dynamic && !cone_->needs_data(node);
+  if (on_meta) {
+    std::vector<std::pair<at::Tensor, at::Tensor>> copies;
+    way = call_on_meta(node, values, module, copies);
+    for (const auto& [copy, original] : copies) writes_.same_memory(copy, original);
+  } else {
+    if (cone_ && cone_->needs_data(node))
+      for (const auto& v : values)
+        if (holds_meta(v))  // the cone missed a value this op reads
+          throw MetaAbandoned{node->kind().toQualString() + std::string(" in module '") + module +
+                              "' needs data the meta trace did not keep"};
+    call_node(node, values);
+  }
+  bool tensors = false;
+  for (const auto& v : values) tensors = tensors || v.isTensor() || v.isTensorList();
+  if (!tensors || node->kind().is_prim()) return;
+  auto& w = ways_;
+  (way == OpWay::Meta ? w.meta : way == OpWay::ShapeRule ? w.shape_rule : w.real)++;
+  std::string op = node->kind().toQualString();
+  if (on_meta && way != OpWay::Meta && std::find(w.fallback_ops.begin(), w.fallback_ops.end(), op) == w.fallback_ops.end())
+    w.fallback_ops.push_back(op);
 }
 
 }  // namespace mx

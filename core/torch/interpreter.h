@@ -1,5 +1,6 @@
-// Our interpreter of a TorchScript forward graph: runs it node by node on LibTorch's real
-// kernels and records the trace.
+// Our interpreter of a TorchScript forward graph: runs it node by node on LibTorch's kernels
+// (real ones, or, in a meta trace, the meta device's wherever no value is needed: see
+// data_cone.h and meta_trace.h) and records the trace.
 //
 // Why an interpreter of our own instead of torch::jit::Inline + run: walking the graphs
 // ourselves, we follow prim::GetAttr chains from `self`, so every op knows the exact module
@@ -16,6 +17,8 @@
 
 #include "model/input_spec.h"
 #include "model/trace.h"
+#include "model/trace_ways.h"
+#include "torch/data_cone.h"
 #include "torch/liveness.h"
 #include "torch/module_tree.h"
 #include "torch/write_tracker.h"
@@ -34,6 +37,14 @@ class Interpreter {
                            const std::vector<std::string>& names, const std::vector<ArgSpec>& args);
 
   const c10::IValue& runtime(int64_t id) const { return rt_.at(id); }
+
+  // Runs the ops outside `cone` that read input-derived tensors on the meta device (see
+  // meta_trace.h); throws MetaAbandoned when a value it needs has no data.
+  void use_meta(const DataCone* cone) {
+    cone_ = cone;
+    ways_.mode = "meta";
+  }
+  const TraceWays& ways() const { return ways_; }
 
  private:
   using ValueMap = std::unordered_map<const torch::jit::Value*, int64_t>;
@@ -66,6 +77,8 @@ class Interpreter {
   void run_call(torch::jit::Node* node, ValueMap& ids, const Stack& stack);
   void run_loop(torch::jit::Node* node, ValueMap& ids, const Stack& stack);
   void run_op(torch::jit::Node* node, ValueMap& ids, const Stack& stack);
+  // Calls the op on real data or on the meta device, and counts the way it took.
+  void call_op(torch::jit::Node* node, torch::jit::Stack& values, bool dynamic, const std::string& module);
   bool bind_items(torch::jit::Node* node, const std::vector<int64_t>& inputs, const torch::jit::Stack& outputs,
                   ValueMap& ids);
   std::vector<int64_t> items_of(int64_t id);
@@ -87,6 +100,8 @@ class Interpreter {
   WriteTracker writes_;
   std::unordered_map<int64_t, int64_t> recaptured_;  // stale folded value -> its constant now
   std::unordered_map<int64_t, int64_t> written_as_;  // value an in-place op wrote -> its output
+  const DataCone* cone_ = nullptr;                    // set for a meta trace
+  TraceWays ways_;
 };
 
 }  // namespace mx

@@ -8,6 +8,7 @@
 
 #include "model/input_spec.h"
 #include "model/trace.h"
+#include "model/trace_ways.h"
 
 namespace mx {
 
@@ -24,6 +25,15 @@ struct TraceOptions {
   bool keep_values = false;
   // --arg NAME=VALUE: forward's number, bool and string arguments (see forward_args.h).
   std::vector<ArgSpec> args;
+  // --trace: `meta` runs on real data only what the graph needs as values (data_cone.h),
+  // everything else on shapes alone; `real` runs every op on LibTorch's CPU kernels.
+  // keep_values implies real.
+  // Real by default, as on the command line, until every op case passes in meta mode.
+  enum class Mode { Meta, Real } mode = Mode::Real;
+  // --check: a meta trace is also run for real and the two compared (model/trace_compare.h).
+  bool check = false;
+  // When set, receives how the trace ran its ops.
+  TraceWays* ways = nullptr;
 };
 
 // A TorchScript file loaded by LibTorch (in eval mode), to trace more than once without

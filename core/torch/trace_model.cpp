@@ -1,6 +1,9 @@
 // trace_model: the example inputs through the interpreter, outputs flattened.
 #include "base/error.h"
+#include "model/trace_compare.h"
+#include "torch/data_cone.h"
 #include "torch/interpreter.h"
+#include "torch/meta_trace.h"
 #include "torch/model_file.h"
 #include "torch/tensor_bridge.h"
 #include "torch/torchscript.h"
@@ -59,20 +62,62 @@ Trace trace_model(const std::string& model_path, const std::vector<std::string>&
   return trace_model(TorchModel(model_path), input_names, inputs, options);
 }
 
-Trace trace_model(const TorchModel& model, const std::vector<std::string>& input_names,
-                  const std::vector<std::shared_ptr<TensorData>>& inputs, const TraceOptions& options) {
-  c10::InferenceMode guard;
+namespace {
+
+// One run of the interpreter; a meta trace (cone given) may throw MetaAbandoned.
+Trace run_trace(const TorchModel& model, const std::vector<std::string>& input_names,
+                const std::vector<std::shared_ptr<TensorData>>& inputs, const TraceOptions& options,
+                const DataCone* cone, TraceWays& ways) {
   Trace trace;
   trace.model_path = model.path();
   const jit::Module& module = model.module().module;
   std::vector<at::Tensor> tensors;
   for (const auto& d : inputs) tensors.push_back(from_data(*d));
   Interpreter tracer(module, trace, options.keep_values);
+  if (cone) tracer.use_meta(cone);
   auto results = tracer.run(module, tensors, input_names, options.args);
   for (auto id : results) flatten_outputs(trace, id, tracer.runtime(id), "", trace.outputs);
   if (trace.outputs.empty()) throw Error("model '" + trace.model_path + "': forward returns no tensor");
   trace.input_data = inputs;
-  for (auto id : trace.outputs) trace.output_data.push_back(to_data(tracer.runtime(id).toTensor(), true));
+  for (auto id : trace.outputs) {
+    const auto& t = tracer.runtime(id).toTensor();
+    if (!t.is_meta()) trace.output_data.push_back(to_data(t, true));
+  }
+  if (trace.output_data.size() != trace.outputs.size()) trace.output_data.clear();  // a meta trace computed none
+  ways = tracer.ways();
+  return trace;
+}
+
+}  // namespace
+
+Trace trace_model(const TorchModel& model, const std::vector<std::string>& input_names,
+                  const std::vector<std::shared_ptr<TensorData>>& inputs, const TraceOptions& options) {
+  c10::InferenceMode guard;
+  TraceWays ways, real_ways;
+  std::string why_real;
+  if (options.mode == TraceOptions::Mode::Meta && !options.keep_values) {
+    DataCone cone(model.module().module);
+    if (2 * cone.cone_ops() > cone.total_ops()) {
+      why_real = "the values read from data need " + std::to_string(cone.cone_ops()) + " of its " +
+                 std::to_string(cone.total_ops()) + " ops";
+    } else {
+      try {
+        Trace trace = run_trace(model, input_names, inputs, options, &cone, ways);
+        if (options.check) {
+          Trace real = run_trace(model, input_names, inputs, options, nullptr, real_ways);
+          check_meta_trace(trace, real);
+          trace.output_data = real.output_data;
+        }
+        if (options.ways) *options.ways = ways;
+        return trace;
+      } catch (const MetaAbandoned& a) {
+        why_real = a.why;
+      }
+    }
+  }
+  Trace trace = run_trace(model, input_names, inputs, options, nullptr, ways);
+  ways.why_real = why_real;
+  if (options.ways) *options.ways = ways;
   return trace;
 }
 

@@ -53,10 +53,22 @@ bool overlap(const WriteTracker::Region& a, const WriteTracker::Region& b) {
 
 }  // namespace
 
+const void* WriteTracker::memory_of(const c10::IValue& iv) const {
+  const void* s = storage_of(iv);
+  auto it = stand_ins_.find(s);
+  return it == stand_ins_.end() ? s : it->second.second;
+}
+
+void WriteTracker::same_memory(const at::Tensor& copy, const at::Tensor& original) {
+  const void* c = storage_of(c10::IValue(copy));
+  const void* o = memory_of(c10::IValue(original));
+  if (c && o) stand_ins_.emplace(c, std::make_pair(copy.storage(), o));
+}
+
 void WriteTracker::produced(int64_t id, const c10::IValue& iv) {
   if (id >= static_cast<int64_t>(seen_.size())) seen_.resize(id + 1);
   Seen s;
-  s.storage = storage_of(iv);
+  s.storage = memory_of(iv);
   if (s.storage) s.region = region_of(iv.toTensor());
   if (auto it = writes_.find(s.storage); s.storage && it != writes_.end()) s.generation = it->second.back().write.generation;
   seen_[id] = s;
@@ -76,7 +88,7 @@ bool refused_on_purpose(const std::string& op) {
 }  // namespace
 
 void WriteTracker::wrote(const at::Tensor& t, const std::string& op, const std::string& module, bool dynamic) {
-  const void* storage = storage_of(c10::IValue(t));
+  const void* storage = memory_of(c10::IValue(t));
   if (!storage || refused_on_purpose(op)) return;
   auto& list = writes_[storage];
   int64_t generation = list.empty() ? 1 : list.back().write.generation + 1;

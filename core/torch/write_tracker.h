@@ -33,6 +33,9 @@ class WriteTracker {
   // did: a write into other bytes of the same memory (one chunk of LSTMCell's gates while
   // another is read) leaves it current.
   const Write* stale(int64_t id) const;
+  // `copy` (a meta tensor standing in for `original` in a meta trace) and its views are
+  // the original's memory.
+  void same_memory(const at::Tensor& copy, const at::Tensor& original);
 
   // The bytes a tensor covers in its storage: offset, sizes and strides in elements.
   struct Region {
@@ -53,6 +56,10 @@ class WriteTracker {
   std::vector<Seen> seen_;                                      // by value id
   std::unordered_map<const void*, std::vector<Written>> writes_;  // by storage, oldest first
   mutable Write found_;                                         // what stale() last returned
+  // Meta copies' storages (kept alive, so that their addresses are not reused) -> the
+  // storage they stand for.
+  std::unordered_map<const void*, std::pair<c10::Storage, const void*>> stand_ins_;
+  const void* memory_of(const c10::IValue& iv) const;
 };
 
 }  // namespace mx

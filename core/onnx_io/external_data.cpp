@@ -4,6 +4,7 @@
 
 #include <sys/stat.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <map>
 
@@ -86,6 +87,20 @@ bool has_external_data(const onnx::ModelProto& model) {
   for (const auto& t : model.graph().initializer())
     if (t.data_location() == onnx::TensorProto::EXTERNAL) return true;
   return false;
+}
+
+std::vector<std::string> external_data_files(const onnx::ModelProto& model, const std::string& onnx_path) {
+  std::filesystem::path folder = std::filesystem::path(onnx_path).parent_path();
+  std::vector<std::string> files;
+  for (const auto& t : model.graph().initializer()) {
+    if (t.data_location() != onnx::TensorProto::EXTERNAL) continue;
+    for (const auto& entry : t.external_data()) {
+      if (entry.key() != "location") continue;
+      std::string path = (folder / entry.value()).string();
+      if (std::find(files.begin(), files.end(), path) == files.end()) files.push_back(path);
+    }
+  }
+  return files;
 }
 
 onnx::ModelProto with_external_stand_ins(const onnx::ModelProto& model) {

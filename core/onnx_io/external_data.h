@@ -18,6 +18,10 @@ std::vector<std::string> external_data_problems(const onnx::ModelProto& model, c
 // Whether any initializer of `model` keeps its bytes in external data.
 bool has_external_data(const onnx::ModelProto& model);
 
+// The files `model`'s external initializers name (each once, resolved against the folder of
+// `onnx_path`): inputs of a command that reads the model, which no output may replace.
+std::vector<std::string> external_data_files(const onnx::ModelProto& model, const std::string& onnx_path);
+
 // `model` with each external initializer's entries replaced by a one-byte inline stand-in,
 // for ONNX's checker: libonnx 1.12 looks for an external file relative to the process's
 // folder, not the model's (external_data_problems checks the entries properly).

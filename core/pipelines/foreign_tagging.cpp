@@ -8,6 +8,7 @@
 #include "base/atomic_write.h"
 #include "base/phase_timer.h"
 #include "base/error.h"
+#include "onnx_io/external_data.h"
 #include "onnx_io/external_source.h"
 #include "onnx_io/model_io.h"
 #include "onnx_io/onnx_file.h"
@@ -218,12 +219,13 @@ ForeignTagReport tag_foreign_model(const ForeignTagOptions& o) {
   std::vector<std::string> inputs{o.onnx_path};
   if (!o.model_path.empty()) inputs.push_back(o.model_path);
   if (!o.input_file.empty()) inputs.push_back(o.input_file);
+  ConvertedModel model;
+  model.model = read_onnx_file(o.onnx_path);
+  for (auto& f : external_data_files(model.model, o.onnx_path)) inputs.push_back(std::move(f));  // never replaced
   check_writable(o.output_path, inputs);
   r.sidecar_path = sidecar_path_for(o.output_path);
   check_writable(r.sidecar_path, inputs);
   check_writable(data_file_path(o.output_path), inputs);
-  ConvertedModel model;
-  model.model = read_onnx_file(o.onnx_path);
   attach_external_data(model, o.onnx_path);  // torch.onnx.export's per-tensor files, mapped
   const LoadedPlugin& plugin = load_strategy(o.strategy, o.plugin_dirs, o.strategy_timeout);
   r.strategy = plugin.manifest.name;

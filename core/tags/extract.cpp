@@ -9,6 +9,7 @@
 #include "base/close_matches.h"
 #include "base/error.h"
 #include "report/tags_json.h"
+#include "onnx_io/external_data.h"
 #include "onnx_io/external_source.h"
 #include "tags/sidecar.pb.h"
 #include "tags/tag_output.h"
@@ -123,7 +124,8 @@ ExtractReport extract_modules(const TaggedModel& t, const ExtractRequest& r) {
   }
 
   // Fail on unwritable outputs before the slow part.
-  const std::vector<std::string> inputs{t.onnx_path, t.sidecar_path};
+  std::vector<std::string> inputs{t.onnx_path, t.sidecar_path};
+  for (auto& f : external_data_files(t.model, t.onnx_path)) inputs.push_back(std::move(f));  // never replaced or removed
   if (r.all_of.empty()) {
     check_writable(r.output, inputs);
   } else if (std::error_code ec;

@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 #include <onnx/onnx_pb.h>
 
+#include <algorithm>
 #include <fstream>
 #include <map>
 
@@ -187,6 +188,27 @@ TEST(ExternalExtract, JsonNamesTheDataFileAndAnInlineReextractRemovesIt) {
   EXPECT_NE(inline_run.out.find("\"data\": \"\""), std::string::npos) << inline_run.out;
   EXPECT_EQ(dir.entries(), (std::vector<std::string>{"part.onnx", "part_hierarchy.json"}));
   EXPECT_LE(extracted_diff(out), 1e-4);
+}
+
+// A model renamed after export keeps naming its data file: an extract whose output's data
+// file would be that file (written over, or removed when the module fits inline) is refused,
+// and the source's data is left as it was.
+TEST(ExternalExtract, AnOutputWhoseDataFileIsTheSourcesDataIsRefused) {
+  TempDir dir;
+  const std::string data_name = fs::path(external()).filename().string() + ".data";  // its location entry
+  fs::copy_file(external() + ".data", dir.file(data_name));
+  fs::copy_file(external(), dir.file("renamed.onnx"));
+  const std::string before = read_file(dir.file(data_name));
+  const std::string out = dir.file(fs::path(external()).filename().string());  // OUT.onnx.data is the source's
+  for (const char* module : {"model.layers.1", "model.layers.0.mlp"}) {  // written as data; inline (removal)
+    auto r = run(mx_cmd("extract " + quote(dir.file("renamed.onnx")) + " --module " + module + " -o " + quote(out) +
+                        " --external-data auto --external-data-threshold 1M"));
+    EXPECT_EQ(r.exit_code, 1) << module;
+    EXPECT_NE(r.err.find("cannot write '" + dir.file(data_name) + "': it is the command's input"), std::string::npos) << r.err;
+    EXPECT_EQ(std::count(r.err.begin(), r.err.end(), '\n'), 1) << r.err;
+    EXPECT_EQ(dir.entries(), (std::vector<std::string>{data_name, "renamed.onnx"})) << module;
+    EXPECT_TRUE(read_file(dir.file(data_name)) == before) << module;
+  }
 }
 
 // torch.onnx.export's file of the same model, with its weights moved to one file per tensor

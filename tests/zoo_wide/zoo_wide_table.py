@@ -78,9 +78,13 @@ def main(argv):
           "(tolerance %g of the largest output; %s)." % (
               len(rows), counts["ours"], counts["peer"], counts["both"], counts["scriptable"], counts["scripted"],
               run_zoo_wide.TOLERANCE, ", ".join("%s %g" % kv for kv in zm.TOLERANCE.items())))
-    not_run = [name for name in zm.models() if name not in latest]
+    not_run = {}  # family -> names, so that a family measured elsewhere (detection) reads as a group
+    for name, (family, _) in zm.models().items():
+        if name not in latest:
+            not_run.setdefault(family, []).append(name)
     if not_run:
-        print("\nNot run: %d models (%s)." % (len(not_run), ", ".join(not_run)))
+        print("\nNot run: %d models (%s)." % (sum(len(v) for v in not_run.values()), "; ".join(
+            "%s: %s" % (family, ", ".join(names)) for family, names in not_run.items())))
     notes += ["- scripted, %d models (%s): %s" % (len(names), ", ".join(names), why) for why, names in scripted_notes.items()]
     if notes:
         print("\nFailures:\n\n" + "\n".join(notes))

@@ -207,6 +207,11 @@ void Interpreter::run_node(jit::Node* node, ValueMap& ids, const Stack& stack) {
     case c10::prim::GetAttr:
       bind_value(ids, node->output(), get_attr(in(0), node->s(c10::attr::name), node->output()));
       return;
+    case c10::prim::SetAttr:  // scripted `self.x = ...` in forward: LibTorch's own text names no op
+      throw Error("model '" + trace_.model_path + "': forward of module '" + trace_.module_label(stack.back()) +
+                  "' assigns its attribute '" + node->s(c10::attr::name) +
+                  "' (prim::SetAttr); modelexport does not export forwards that change module state: keep the "
+                  "value in a local variable instead");
     case c10::prim::CallMethod:
     case c10::prim::CallFunction: run_call(node, ids, stack); return;
     case c10::prim::If: {

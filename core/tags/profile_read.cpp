@@ -74,6 +74,9 @@ OrtProfile parse_ort_profile(const std::string& text, const std::string& path) {
                 (e.byte > text.size() ? std::string("it ends too early")
                                       : "syntax error at byte " + std::to_string(e.byte)) +
                 ", " + std::to_string(text.size()) + " bytes)");
+  } catch (const json::exception&) {  // a number too large for a double (1E971): out_of_range
+    throw Error("profile '" + path + "' cannot be read: it holds a number out of range (" +
+                std::to_string(text.size()) + " bytes)");
   }
   if (!doc.is_array()) not_a_profile(path, "it is " + json_type(doc));
   OrtProfile p;

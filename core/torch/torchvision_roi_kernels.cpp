@@ -85,6 +85,13 @@ void check_rois(const char* op, const at::Tensor& input, const at::Tensor& rois)
   TORCH_CHECK(input.dim() == 4, op, ": input must be [N, C, H, W], got ", input.dim(), " dims");
   TORCH_CHECK(rois.dim() == 2 && rois.size(1) == 5, op, ": rois must have shape [K, 5]");
   TORCH_CHECK(input.scalar_type() == rois.scalar_type(), op, ": input and rois must have the same dtype");
+  // The kernels index the input by each roi's column 0 and sample at its corners: a file's
+  // code may pass any values, and torchvision reads out of bounds on these.
+  if (rois.size(0) == 0) return;
+  TORCH_CHECK(at::isfinite(rois).all().item<bool>(), op, ": rois hold a NaN or infinite value");
+  at::Tensor batch = rois.select(1, 0);
+  TORCH_CHECK(batch.min().item<double>() >= 0 && batch.max().item<double>() < static_cast<double>(input.size(0)), op,
+              ": a roi's batch index (column 0) is outside the input's ", input.size(0), " image(s)");
 }
 
 // The checked, contiguous arguments and zeroed outputs of a position-sensitive op: output

@@ -4,6 +4,9 @@
 // computed, and the same calls run here on the kernels that load_module registers.
 #include <gtest/gtest.h>
 
+#include <cmath>
+#include <string>
+
 #include "support/test_env.h"
 #include "torch/model_file.h"
 #include "torch/torchvision_ops.h"
@@ -77,6 +80,31 @@ TEST_F(TorchvisionKernels, MetaKernelsGiveShapes) {
   torch::jit::Stack stack{x, rois, 0.5, int64_t{3}, int64_t{4}, int64_t{-1}, true};
   op.callBoxed(&stack);
   EXPECT_EQ(stack.at(0).toTensor().sizes(), (std::vector<int64_t>{5, 3, 3, 4}));
+}
+
+// A file's code may call the RoI ops with any boxes: a batch index past the input, or a NaN
+// coordinate, is refused with the op's name (torchvision's own kernels read out of bounds).
+TEST_F(TorchvisionKernels, RoisOutsideTheInputAreRefused) {
+  auto x = at::rand({1, 2, 8, 8});
+  for (const char* name : {"torchvision::roi_align", "torchvision::roi_pool", "torchvision::ps_roi_align",
+                           "torchvision::ps_roi_pool"}) {
+    auto op = c10::Dispatcher::singleton().findSchemaOrThrow(name, "");
+    const bool align = std::string(name).find("align") != std::string::npos;
+    for (float bad_batch : {1.0f, -1.0f, NAN}) {
+      auto rois = at::tensor({0.0f, 0.0f, 0.0f, 4.0f, 4.0f}).reshape({1, 5});
+      rois[0][0] = bad_batch;
+      torch::jit::Stack stack{x, rois, 1.0, int64_t{1}, int64_t{1}};
+      if (align) stack.emplace_back(int64_t{-1});
+      if (std::string(name) == "torchvision::roi_align") stack.emplace_back(false);
+      try {
+        op.callBoxed(&stack);
+        ADD_FAILURE() << name << " ran with batch index " << bad_batch;
+      } catch (const c10::Error& e) {
+        std::string what = e.what_without_backtrace();
+        EXPECT_NE(what.find(std::string(name).substr(13) + ": "), std::string::npos) << what;
+      }
+    }
+  }
 }
 
 }  // namespace

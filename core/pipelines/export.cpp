@@ -33,7 +33,8 @@ ConvertedModel convert_checked(const Trace& trace, const DynamicMarks& dynamic, 
   return model;
 }
 
-TracedModel trace_for_export(const ExportOptions& o, const std::function<void()>& loaded) {
+TracedModel trace_for_export(const ExportOptions& o, const std::function<void()>& loaded,
+                             const std::function<void()>& inputs_made) {
   std::vector<std::shared_ptr<TensorData>> file_inputs;
   std::vector<std::string> names;
   if (!o.input_file.empty()) {
@@ -60,13 +61,20 @@ TracedModel trace_for_export(const ExportOptions& o, const std::function<void()>
   topts.check = o.check_trace;
   topts.ways = &traced.ways;
   if (!o.input_file.empty()) {
+    if (inputs_made) inputs_made();  // read before loading the model: nothing left to make
     traced.trace = trace_model(model, names, file_inputs, topts);
     return traced;
   }
-  traced.trace = trace_model(model, names, make_inputs(o.inputs, o.seed), topts);
+  // The random example inputs are made before tracing, so that the summary times them apart
+  // (at 896x896 pixels they cost more than a meta trace).
+  auto inputs = make_inputs(o.inputs, o.seed);
+  std::vector<std::shared_ptr<TensorData>> resized_data;
+  if (!o.dynamic.empty()) resized_data = make_inputs(resized_inputs(o.inputs, o.dynamic), o.seed);
+  if (inputs_made) inputs_made();
+  traced.trace = trace_model(model, names, inputs, topts);
   if (!o.dynamic.empty()) {  // the same loaded model: its weights are not loaded twice
     topts.ways = nullptr;
-    Trace resized = trace_model(model, names, make_inputs(resized_inputs(o.inputs, o.dynamic), o.seed), topts);
+    Trace resized = trace_model(model, names, resized_data, topts);
     traced.dynamic = analyze_dynamic_axes(traced.trace, resized, o.dynamic);
   }
   return traced;
@@ -94,7 +102,7 @@ ExportReport export_model(const ExportOptions& o) {
     ~ClearLine() { progress::finish(); }
   } clear_line;
   progress::phase("load");
-  TracedModel traced = trace_for_export(o, [&] { timer.done("load"); });
+  TracedModel traced = trace_for_export(o, [&] { timer.done("load"); }, [&] { timer.done("inputs"); });
   const Trace& trace = traced.trace;
   timer.done("trace");
 

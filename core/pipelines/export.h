@@ -58,8 +58,10 @@ struct TracedModel {
 
 // Traces the model on the example inputs; with dynamic axes, traces it again with those
 // axes resized and finds what depends on them (see dynamic_axes.h). `loaded`, if given, is
-// called once the model is loaded (the summary times loading apart from tracing).
-TracedModel trace_for_export(const ExportOptions& options, const std::function<void()>& loaded = {});
+// called once the model is loaded, `inputs_made` once the random example inputs are made
+// (the summary times loading and making inputs apart from tracing).
+TracedModel trace_for_export(const ExportOptions& options, const std::function<void()>& loaded = {},
+                             const std::function<void()>& inputs_made = {});
 
 // Throws mx::Error with a complete message; on error no output file exists.
 ExportReport export_model(const ExportOptions& options);

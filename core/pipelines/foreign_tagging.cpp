@@ -136,7 +136,6 @@ int default_opset(const onnx::ModelProto& model) {
 Trace trace_for_tagging(const ForeignTagOptions& o, const onnx::ModelProto& onnx) {
   TraceOptions topts;
   topts.args = o.args;
-  topts.mode = TraceOptions::Mode::Real;  // meta misses data errors (out-of-range ids) that tag reports
   if (!o.input_file.empty()) {
     if (!o.inputs.empty()) throw Error("give either --input or --input-file, not both");
     auto data = load_inputs(o.input_file);

@@ -1,6 +1,7 @@
 // The data cone of a meta trace: nodes whose results are needed as values (see data_cone.h).
 #include "torch/data_cone.h"
 
+#include <map>
 #include <set>
 #include <string>
 #include <unordered_map>
@@ -63,6 +64,7 @@ class ConeBuilder {
   std::unordered_set<const jit::Node*> cone;
   std::unordered_map<const jit::Graph*, std::vector<const jit::Node*>> calls;  // graph -> its call nodes
   std::vector<const jit::Node*> seeds;
+  std::vector<const jit::Value*> value_seeds;  // inputs needed as data by an op that runs on meta
   size_t total_ops = 0;
 
   void collect(jit::Graph* graph) {
@@ -72,6 +74,7 @@ class ConeBuilder {
 
   void grow() {
     for (const auto* s : seeds) need_node(s);
+    for (const auto* v : value_seeds) push(v);
     while (!work_.empty()) {
       const jit::Value* v = work_.back();
       work_.pop_back();
@@ -90,6 +93,8 @@ class ConeBuilder {
     for (auto* node : block->nodes()) {
       if (node->kind().is_aten()) ++total_ops;
       if (reads_data_as_value(node) || has_data_dependent_shape(node)) seeds.push_back(node);
+      for (size_t i : inputs_read_as_data(node))
+        if (i < node->inputs().size()) value_seeds.push_back(node->input(i));
       if (auto* g = callee(node)) {
         calls[g].push_back(node);
         collect(g);
@@ -159,6 +164,18 @@ bool has_data_dependent_shape(const jit::Node* node) {
   std::string op = node->kind().toQualString();
   if (op == "aten::where" && node->inputs().size() == 1) return true;
   return ops.count(op) > 0;
+}
+
+std::vector<size_t> inputs_read_as_data(const jit::Node* node) {
+  // An embedding's ids, checked against the table's rows (an id out of range is an error in
+  // the real trace too); the shape a tensor gives _reshape_from_tensor; the offsets that cut
+  // an embedding_bag's ids into bags.
+  static const std::map<std::string, std::vector<size_t>> ops = {
+      {"aten::embedding", {1}}, {"aten::_reshape_from_tensor", {1}},
+      {"aten::embedding_bag", {1, 2}}, {"aten::_embedding_bag", {1, 2}},
+  };
+  auto it = ops.find(node->kind().toQualString());
+  return it == ops.end() ? std::vector<size_t>{} : it->second;
 }
 
 bool reads_data_as_value(const jit::Node* node) {

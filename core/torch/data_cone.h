@@ -7,6 +7,7 @@
 
 #include <cstddef>
 #include <unordered_set>
+#include <vector>
 
 namespace mx {
 
@@ -29,6 +30,10 @@ class DataCone {
 // True for ops whose output's shape follows the contents of an input (nonzero, unique,
 // masked_select, ...): the meta device cannot run them.
 bool has_data_dependent_shape(const torch::jit::Node* node);
+
+// The inputs of `node` that its meta call reads the data of (an embedding's ids, to check
+// them): they are computed for real, the node itself runs on meta.
+std::vector<size_t> inputs_read_as_data(const torch::jit::Node* node);
 
 // True when `node` reads the contents of a tensor input into a number, bool or list.
 bool reads_data_as_value(const torch::jit::Node* node);

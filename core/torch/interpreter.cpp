@@ -379,6 +379,7 @@ void Interpreter::run_op(jit::Node* node, ValueMap& ids, const Stack& stack) {
 }
 
 void Interpreter::call_op(jit::Node* node, jit::Stack& values, bool dynamic, const std::string& module) {
+  if (skip_refused_write(node, values)) return;  // the same in both modes (write_tracker.h)
   OpWay way = OpWay::Real;
   bool on_meta = cone_ && dynamic && !cone_->needs_data(node);
   if (on_meta) {

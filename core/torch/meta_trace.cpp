@@ -46,6 +46,14 @@ at::Tensor zeros_like_strided(const at::Tensor& t) {
   return at::zeros({extent}, t.options().device(c10::kCPU)).as_strided(t.sizes(), t.strides());
 }
 
+// True when the schema of `node` says it writes argument `i`.
+bool writes_argument(jit::Node* node, size_t i) {
+  const auto* schema = node->maybeSchema();
+  if (!schema || i >= schema->arguments().size()) return true;  // unknown: as if written
+  const auto* alias = schema->arguments()[i].alias_info();
+  return alias && alias->isWrite();
+}
+
 // Applies `f` to the tensor arguments of `node` (by its schema; every tensor without one).
 template <class F>
 void map_tensor_args(jit::Node* node, jit::Stack& values, const F& f) {
@@ -68,15 +76,33 @@ bool bool_index(const jit::Stack& values) {
 }
 
 // The last resort: the CPU kernel on zeros, its outputs made meta (an in-place op's output
-// is the meta tensor it wrote).
-void call_on_placeholders(jit::Node* node, jit::Stack& values, const jit::Stack& meta_args) {
+// is the meta tensor it wrote). Arguments that had data keep it (the shape tensor of
+// _reshape_from_tensor, an embedding_bag's offsets), unless the op writes them.
+void call_on_placeholders(jit::Node* node, jit::Stack& values, const jit::Stack& meta_args,
+                          const jit::Stack& originals) {
   map_tensor_args(node, values, zeros_like_strided);
+  for (size_t i = 0; i < values.size() && i < originals.size(); ++i)
+    if (!holds_meta(originals[i]) && !writes_argument(node, i)) values[i] = originals[i];
   call_node(node, values);
   for (auto& out : values) out = map_tensors(out, to_meta);
   for (size_t i = 0; i < meta_args.size(); ++i) {
     int r = written_output(node, i);
     if (r >= 0 && r < static_cast<int>(values.size())) values[r] = meta_args[i];
   }
+}
+
+// An embedding's ids (in the data cone, so real here) checked against the table as the
+// real kernel does: out of range, the real kernel runs, so that its error is the real trace's.
+void check_embedding_ids(jit::Node* node, const jit::Stack& originals, const std::string& where) {
+  if (node->kind().toQualString() != std::string("aten::embedding") || originals.size() < 2) return;
+  const at::Tensor& w = originals[0].toTensor();
+  const at::Tensor& ids = originals[1].toTensor();
+  if (ids.is_meta())
+    throw MetaAbandoned{"aten::embedding in module '" + where + "' needs its ids, which the meta trace did not keep"};
+  if (ids.numel() == 0 || w.dim() < 1) return;
+  if (ids.min().item<int64_t>() >= 0 && ids.max().item<int64_t>() < w.size(0)) return;
+  jit::Stack real = originals;
+  call_node(node, real);  // throws the kernel's own error
 }
 
 }  // namespace
@@ -100,6 +126,8 @@ bool holds_meta(const c10::IValue& iv) {
 OpWay call_on_meta(jit::Node* node, jit::Stack& values, const std::string& where,
                    std::vector<std::pair<at::Tensor, at::Tensor>>& copies) {
   bool tensor_args = false;
+  const jit::Stack originals = values;
+  check_embedding_ids(node, originals, where);
   map_tensor_args(node, values, [&](const at::Tensor& t) {
     tensor_args = tensor_args || t.defined();
     at::Tensor m = to_meta(t);
@@ -129,7 +157,7 @@ OpWay call_on_meta(jit::Node* node, jit::Stack& values, const std::string& where
   if (op == "aten::index" && bool_index(values))
     throw MetaAbandoned{op + " in module '" + where + "' takes a boolean mask (its output's shape follows the data)"};
   try {
-    call_on_placeholders(node, values, meta_args);
+    call_on_placeholders(node, values, meta_args, originals);
   } catch (const c10::Error&) {
     throw MetaAbandoned{op + " in module '" + where + "' fails on placeholder data"};
   }

@@ -5,6 +5,7 @@
 
 #include "convert/op_registry.h"
 #include "convert/ops/refused.h"
+#include "torch/op_call.h"
 
 namespace mx {
 namespace {
@@ -86,6 +87,22 @@ bool refused_on_purpose(const std::string& op) {
 }
 
 }  // namespace
+
+bool skip_refused_write(torch::jit::Node* node, torch::jit::Stack& values) {
+  if (node->outputs().empty() || !refused_on_purpose(node->kind().toQualString())) return false;
+  torch::jit::Stack outputs(node->outputs().size());
+  size_t found = 0;
+  for (size_t i = 0; i < values.size(); ++i) {
+    int r = written_output(node, i);
+    if (r >= 0 && r < static_cast<int>(outputs.size()) && outputs[r].isNone()) {
+      outputs[r] = values[i];
+      ++found;
+    }
+  }
+  if (found != outputs.size()) return false;
+  values = std::move(outputs);
+  return true;
+}
 
 void WriteTracker::wrote(const at::Tensor& t, const std::string& op, const std::string& module, bool dynamic) {
   const void* storage = memory_of(c10::IValue(t));

@@ -70,6 +70,12 @@ namespace mx {
 // into its memory cannot change; x.new_zeros(...) and its kin among them.
 bool reads_metadata_only(const std::string& op);
 
+// An in-place op refused on purpose (embedding_renorm_ of a max_norm embedding): `values`
+// (its arguments) become its outputs, the tensors it would write, unwritten; true when so.
+// Run, its write would change the model's weights for the next trace (--check, --dynamic)
+// and the meta trace's copy would miss it; the export stops at the op either way.
+bool skip_refused_write(torch::jit::Node* node, torch::jit::Stack& values);
+
 // The message refusing a read, by `reader` in module `module`, of tensor `name` after
 // `write` changed it through a view: the graph would see the value from before the write.
 std::string stale_read_message(const std::string& reader, const std::string& module, const std::string& name,

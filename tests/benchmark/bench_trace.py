@@ -1,12 +1,12 @@
 #!/usr/bin/python3
-"""Benchmark the meta trace (`--trace meta`, the default) against the real one (`--trace real`).
+"""Benchmark the meta trace (`--trace meta`) against the real one (`--trace real`).
 
 Usage:
     /usr/bin/python3 tests/benchmark/bench_trace.py --build build [--runs 1] [--models a,b] [--out F.md]
 
 Per zoo model (examples/make_model.py), in one run: the summary's trace seconds of
 `modelexport export` with `--trace real` and with `--trace meta`; our own work (the
-summary's total: load, trace, convert, tag, write; LibTorch's start-up before main() left
+summary's total: load, inputs, trace, convert, tag, write; LibTorch's start-up before main() left
 out) in both modes; and the torch.onnx.export call alone on the same model in the same run
 (bench_export.py's peer). Then resnet50 at 224, 448 and 896 pixels (trace seconds should
 stay flat in meta mode), and the peak RSS of vgg11_bn and vit_b_32 in both modes against
@@ -48,7 +48,8 @@ print(biggest[0])
 
 
 def export(exe, plugins, pt, onnx, specs, mode):
-    """(trace seconds, own work seconds, peak RSS bytes, summary's trace line) of one export."""
+    """(trace seconds, own work seconds, peak RSS bytes, summary's trace line, seconds making the
+    random example inputs: the summary's `inputs` phase, apart from the trace) of one export."""
     if os.path.exists(onnx):
         os.remove(onnx)
     cmd = [exe, "export", pt, onnx, "--plugin-dir", plugins, "--trace", mode]
@@ -57,12 +58,13 @@ def export(exe, plugins, pt, onnx, specs, mode):
     _, rss, out = be.measure(cmd)
     total, parts = be.phases(out)
     ways = re.search(r"^\s*trace\s+(\w+: .*)$", out, re.M)
-    return parts.get("trace", 0.0), total, rss, ways.group(1) if ways else ""
+    return parts.get("trace", 0.0), total, rss, ways.group(1) if ways else "", parts.get("inputs", 0.0)
 
 
 def median_export(runs, *a):
     got = [export(*a) for _ in range(runs)]
-    return tuple(statistics.median(g[k] for g in got) for k in range(3)) + (got[-1][3],)
+    return tuple(statistics.median(g[k] for g in got) for k in range(3)) + (got[-1][3],) + (
+        statistics.median(g[4] for g in got),)
 
 
 def peer_seconds(name, onnx, opset):
@@ -87,7 +89,7 @@ def main():
     exe = os.path.join(args.build, "host", "modelexport")
     plugins = os.path.join(args.build, "plugins")
     lines = ["Measured %s on %s (%d cores, shared), median of %d runs; seconds from the export summary; `own` is "
-             "its total (load + trace + convert + tag + write), `torch` the torch.onnx.export call alone, same run."
+             "its total (load + inputs + trace + convert + tag + write), `torch` the torch.onnx.export call alone, same run."
              % (time.strftime("%Y-%m-%d %H:%M"), platform.node() or "this machine", os.cpu_count(), args.runs), "",
              "| model | trace real s | trace meta s | own real s | own meta s | torch s | own/torch real | own/torch meta "
              "| meta trace ops |", "|---|---|---|---|---|---|---|---|---|"]
@@ -120,15 +122,15 @@ def main():
         if "resnet50" in models:
             pt = os.path.join(tmp, "resnet50.pt")
             make("resnet50", pt)
-            lines += ["", "resnet50 by input size (trace seconds):", "", "| pixels | trace real s | trace meta s |",
-                      "|---|---|---|"]
+            lines += ["", "resnet50 by input size (trace seconds; making the random input is timed apart):", "",
+                      "| pixels | trace real s | trace meta s | inputs s |", "|---|---|---|---|"]
             metas = []
             for px in (224, 448, 896):
                 spec = ["x:float32:1x3x%dx%d" % (px, px)]
                 r = median_export(args.runs, exe, plugins, pt, os.path.join(tmp, "r.onnx"), spec, "real")
                 m = median_export(args.runs, exe, plugins, pt, os.path.join(tmp, "r.onnx"), spec, "meta")
                 metas.append(m[0])
-                lines.append("| %d | %.2f | %.2f |" % (px, r[0], m[0]))
+                lines.append("| %d | %.2f | %.2f | %.2f |" % (px, r[0], m[0], m[4]))
             lines += ["", "Meta trace, largest / smallest of the three: %.2f (target: at most 1.5)." % (
                 max(metas) / max(min(metas), 1e-9))]
     if rss_rows:

@@ -51,6 +51,9 @@ class ExportTest : public ::testing::TestWithParam<Case> {
 TEST_P(ExportTest, SucceedsAndPrintsSummary) {
   ASSERT_EQ(e().result.exit_code, 0) << e().result.err;
   EXPECT_NE(e().result.out.find("tagged"), std::string::npos) << e().result.out;
+  // Making the random example inputs is timed apart from the trace (it grows with the pixels).
+  EXPECT_TRUE(std::regex_search(e().result.out, std::regex(R"(time .*load [0-9.]+, inputs [0-9.]+, trace [0-9.]+)")))
+      << e().result.out;
   EXPECT_TRUE(fs::exists(e().sidecar));
   EXPECT_GT(e().proto.graph().node_size(), 0);
 }

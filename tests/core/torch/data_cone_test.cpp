@@ -5,6 +5,7 @@
 
 #include <sstream>
 
+#include "base/error.h"
 #include "model/input_spec.h"
 #include "support/test_env.h"
 #include "torch/torchscript.h"
@@ -12,7 +13,8 @@
 namespace mx::test {
 namespace {
 
-TraceWays trace_case(const std::string& name, TraceOptions::Mode mode = TraceOptions::Mode::Meta) {
+TraceWays trace_case(const std::string& name, TraceOptions::Mode mode = TraceOptions::Mode::Meta,
+                     std::string* error = nullptr) {
   TempDir dir;
   std::string pt = dir.file("case.pt");
   auto made = run("/usr/bin/python3 " + quote(source_root() + "/tests/fixtures/data_cone_cases.py") + " " + name + " " +
@@ -28,7 +30,12 @@ TraceWays trace_case(const std::string& name, TraceOptions::Mode mode = TraceOpt
   o.mode = mode;
   o.check = true;
   o.ways = &ways;
-  trace_model(pt, names, make_inputs(specs, 3), o);
+  try {
+    trace_model(pt, names, make_inputs(specs, 3), o);
+  } catch (const Error& e) {
+    if (!error) throw;
+    *error = e.what();
+  }
   return ways;
 }
 
@@ -57,6 +64,19 @@ TEST(DataCone, AConeOverMostOfTheGraphRunsForReal) {
   TraceWays w = trace_case("all_data");
   EXPECT_EQ(w.mode, "real");
   EXPECT_NE(w.why_real.find("the values read from data need 2 of its 3 ops"), std::string::npos) << w.why_real;
+}
+
+// An embedding's ids are computed for real (the shape rule reads none), so that ids past
+// the table are refused as in the real trace, with the same message.
+TEST(DataCone, EmbeddingIdsRunForRealAndAreCheckedAgainstTheTable) {
+  TraceWays w = trace_case("ids_in_range");
+  EXPECT_EQ(w.mode, "meta") << w.why_real;
+  EXPECT_GE(w.meta + w.shape_rule, 3);  // embedding, linear, relus
+  std::string real, meta;
+  trace_case("ids_out_of_range", TraceOptions::Mode::Real, &real);
+  trace_case("ids_out_of_range", TraceOptions::Mode::Meta, &meta);
+  EXPECT_NE(real.find("running aten::embedding in module 'emb' failed"), std::string::npos) << real;
+  EXPECT_EQ(meta, real);
 }
 
 }  // namespace

@@ -69,6 +69,18 @@ def test_targets(build, names):
     return sorted(specs)
 
 
+def expand_shards(build, tests):
+    """`tests` with each name that is a sharded test (NAME_0, NAME_1, ... in meson) replaced by
+    its shards, each keeping the gtest filter."""
+    names = [t["name"] for t in json.load(open(os.path.join(build, "meson-info", "intro-tests.json")))]
+    out = []
+    for t in tests:
+        name, sep, gfilter = t.partition(":")
+        shards = [n for n in names if n not in (name,) and n.startswith(name + "_") and n[len(name) + 1:].isdigit()]
+        out += [s + sep + gfilter for s in shards] if name not in names and shards else [t]
+    return out
+
+
 def failed_tests(build, log):
     """Names of the tests that failed in the last `meson test` run (from its JSON log)."""
     path = os.path.join(build, "meson-logs", "testlog.json")
@@ -151,7 +163,7 @@ def main():
             continue
         try:
             compile_all = ["meson", "compile", "-C", build, "-j", str(args.jobs)]
-            first = [] if args.full else m.get("first", [])
+            first = [] if args.full else expand_shards(build, m.get("first", []))
             caught = []
             if first:  # only what the first tests need: one file and a few links
                 targets = test_targets(build, {t.partition(":")[0] for t in first})

@@ -8,7 +8,7 @@
 #include "model/trace_rules.h"
 #include "model/dynamic_marks.h"
 #include "torch/control_flow.h"
-#include "torch/forward_args.h"
+#include "torch/forward_method.h"
 #include "torch/meta_trace.h"
 #include "torch/op_call.h"
 #include "torch/tensor_bridge.h"
@@ -47,9 +47,8 @@ Interpreter::Interpreter(const jit::Module& root, Trace& trace, bool keep_values
 
 std::vector<int64_t> Interpreter::run(const jit::Module& root, const std::vector<at::Tensor>& inputs,
                                       const std::vector<std::string>& names, const std::vector<ArgSpec>& args) {
-  auto& forward = root.get_method("forward").function();
-  auto& graph = *jit::toGraphFunction(forward).graph();
-  ForwardCall call = bind_forward(forward.getSchema(), names, inputs, args, trace_.model_path);
+  auto [forward, call] = choose_forward(root, names, inputs, args, trace_.model_path);
+  auto& graph = *jit::toGraphFunction(*forward).graph();
   std::vector<int64_t> ids{pin(new_value(root._ivalue(), nullptr, -1))};
   for (size_t i = 0; i < call.args.size(); ++i) ids.push_back(pin(new_value(call.args[i], graph.inputs()[i + 1], -1)));
   for (const auto& in : call.inputs) {
@@ -266,7 +265,7 @@ void Interpreter::run_call(jit::Node* node, ValueMap& ids, const Stack& stack) {
   auto inner = stack;
   if (self.kind == Value::Kind::Module && self.module >= 0) {
     if (self.module != stack.back()) inner.push_back(self.module);
-    if (node->s(c10::attr::name) == "forward") trace_.modules[self.module].calls++;
+    if (is_forward_name(node->s(c10::attr::name))) trace_.modules[self.module].calls++;
   }
   bind_results(node, run_graph(*jit::toGraphFunction(fn).graph(), args, inner), ids);
 }

@@ -74,7 +74,9 @@ TEST_P(ScriptedModelTest, TagTracesTheScriptedModel) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Models, ScriptedModelTest,
-                         ::testing::Values(Case{"word_language_model", 1e-4}, Case{"fast_neural_style", 1e-4}),
+                         ::testing::Values(Case{"word_language_model", 1e-4}, Case{"fast_neural_style", 1e-4},
+                                           Case{"top_level_rnn", 1e-5}, Case{"top_level_lstm", 1e-5},
+                                           Case{"top_level_gru", 1e-5}),
                          [](const auto& info) { return info.param.model; });
 
 // `tag` traces the model again; on random ids 0..9 an embedding of 5 fails, and the message
@@ -100,6 +102,23 @@ TEST(TagInputs, RandomInputsThatFailSayToGiveRealOnesAndInputFileTags) {
   auto real = run(tag + " --input-file " + quote(dir.file("ids.pt")));
   EXPECT_EQ(real.exit_code, 0) << real.err;
   EXPECT_TRUE(fs::exists(dir.file("t.onnx")));
+}
+
+// A top-level nn.RNN's forward is overloaded; inputs that bind to no overload are refused
+// naming both, with what the first one needs.
+TEST(OverloadedForward, InputsThatBindToNoOverloadAreRefusedNamingTheOverloads) {
+  TempDir dir;
+  auto r = run(quote(modelexport_bin()) + " export " + quote(scripted_fixture_model("top_level_rnn")) + " " +
+               quote(dir.file("m.onnx")) + " --plugin-dir " + quote(plugin_build_dir()) +
+               " --input input:float32:5x2x4 --input hidden:float32:2x2x6 --input c:float32:2x2x6");
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.err.find("modelexport: error: model '"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("forward is overloaded (forward__0(input: Tensor, hx: Optional[Tensor]), forward__1(input: "),
+            std::string::npos)
+      << r.err;
+  EXPECT_NE(r.err.find("bind to none of them; for forward__0: forward takes 1 input(s)"), std::string::npos) << r.err;
+  EXPECT_EQ(r.err.find("is not defined"), std::string::npos) << r.err;
+  EXPECT_TRUE(dir.entries().empty());
 }
 
 }  // namespace

@@ -104,6 +104,27 @@ TEST(TagInputs, RandomInputsThatFailSayToGiveRealOnesAndInputFileTags) {
   EXPECT_TRUE(fs::exists(dir.file("t.onnx")));
 }
 
+// Submodules append to the caller's list and store into its dict: the caller's torch.cat
+// sees all three tensors and its dict read the stored one, computed (not the example's
+// value baked in): checked on an input other than the traced one.
+TEST(WritesInCalls, CallerSeesWhatSubmodulesAppendedAndStored) {
+  TempDir dir;
+  std::string model = scripted_fixture_model("writes_in_calls");
+  auto r = run(quote(modelexport_bin()) + " export " + quote(model) + " " + quote(dir.file("m.onnx")) +
+               " --plugin-dir " + quote(plugin_build_dir()) + " --input x:float32:2x8");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  auto inputs = make_inputs({parse_input_spec("x:float32:2x8")}, 5);
+  auto expected = run_reference(model, inputs);
+  auto actual = run_onnxruntime(dir.file("m.onnx"), {"x"}, inputs);
+  ASSERT_EQ(actual.size(), 2u);
+  ASSERT_EQ(expected.size(), 2u);
+  EXPECT_EQ(actual[0]->shape, (std::vector<int64_t>{2, 24}));
+  for (size_t i = 0; i < 2; ++i) {
+    EXPECT_EQ(actual[i]->shape, expected[i]->shape) << "output " << i;
+    EXPECT_LE(max_abs_diff(*actual[i], *expected[i]), 1e-5) << "output " << i;
+  }
+}
+
 // A top-level nn.RNN's forward is overloaded; inputs that bind to no overload are refused
 // naming both, with what the first one needs.
 TEST(OverloadedForward, InputsThatBindToNoOverloadAreRefusedNamingTheOverloads) {

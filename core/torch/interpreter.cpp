@@ -216,9 +216,11 @@ void Interpreter::run_node(jit::Node* node, ValueMap& ids, const Stack& stack) {
     case c10::prim::If: {
       // An assertion (`if ...: raise`) on the input's values is run as it is: ONNX cannot
       // raise, so only the branch that goes on is exported; the other one fails here.
-      if (!is_assertion(node)) check_specialisable(node, in(0), "condition", stack);
+      bool assertion = is_assertion(node);
+      if (!assertion) check_specialisable(node, in(0), "condition", stack);
       int64_t branch = rt_[in(0)].toBool() ? 0 : 1;
-      trace_.control_flow.push_back({false, construct_name(node), stack.back(), branch});
+      trace_.control_flow.push_back({false, construct_name(node), stack.back(), branch, {}});
+      if (!assertion) trace_.control_flow.back().tested.push_back(in(0));
       bind_results(node, run_block(node->blocks()[branch], ids, stack), ids);
       return;
     }

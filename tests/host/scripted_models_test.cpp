@@ -125,6 +125,28 @@ TEST(WritesInCalls, CallerSeesWhatSubmodulesAppendedAndStored) {
   }
 }
 
+// GoogLeNetOutputs(logits, None, None): the None items are no ONNX output (as in
+// torch.onnx.export), and the summary and the sidecar name them.
+TEST(TupleOutputs, NoneItemsAreLeftOutAndNamed) {
+  TempDir dir;
+  std::string model = scripted_fixture_model("aux_outputs");
+  auto r = run(quote(modelexport_bin()) + " export " + quote(model) + " " + quote(dir.file("m.onnx")) +
+               " --plugin-dir " + quote(plugin_build_dir()) + " --input x:float32:2x8");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.out.find("dropped     None outputs, as torch.onnx.export drops them: [1] aux_logits2, [2] aux_logits1"),
+            std::string::npos)
+      << r.out;
+  std::string sidecar = read_file(dir.file("m_hierarchy.json"));
+  EXPECT_NE(sidecar.find("\"dropped_outputs\""), std::string::npos) << sidecar;
+  EXPECT_NE(sidecar.find("\"[2] aux_logits1\""), std::string::npos) << sidecar;
+  auto inputs = make_inputs({parse_input_spec("x:float32:2x8")}, 0);
+  auto expected = run_reference(model, inputs);  // the logits alone: None is no tensor
+  auto actual = run_onnxruntime(dir.file("m.onnx"), {"x"}, inputs);
+  ASSERT_EQ(actual.size(), 1u);
+  ASSERT_EQ(expected.size(), 1u);
+  EXPECT_LE(max_abs_diff(*actual[0], *expected[0]), 1e-5);
+}
+
 // A top-level nn.RNN's forward is overloaded; inputs that bind to no overload are refused
 // naming both, with what the first one needs.
 TEST(OverloadedForward, InputsThatBindToNoOverloadAreRefusedNamingTheOverloads) {

@@ -152,6 +152,19 @@ bool holds_meta(const c10::IValue& iv) {
   return found;
 }
 
+void check_real_call(jit::Node* node, const jit::Stack& values, const std::vector<at::Tensor>& inputs,
+                     const std::string& where) {
+  const std::string op = node->kind().toQualString();
+  for (size_t i = 0; i < values.size(); ++i) {
+    if (holds_meta(values[i]))
+      throw MetaAbandoned{op + " in module '" + where + "' needs data the meta trace did not keep"};
+    if (!values[i].isTensor() || !writes_input(node, i) || !values[i].toTensor().has_storage()) continue;
+    for (const auto& in : inputs)
+      if (in.has_storage() && in.storage().is_alias_of(values[i].toTensor().storage()))
+        throw MetaAbandoned{op + " in module '" + where + "' writes into an input in place"};
+  }
+}
+
 OpWay call_on_meta(jit::Node* node, jit::Stack& values, const std::string& where,
                    std::vector<std::pair<at::Tensor, at::Tensor>>& copies) {
   bool tensor_args = false;

@@ -74,7 +74,8 @@ Trace run_trace(const TorchModel& model, const std::vector<std::string>& input_n
   trace.model_path = model.path();
   const jit::Module& module = model.module().module;
   std::vector<at::Tensor> tensors;
-  for (const auto& d : inputs) tensors.push_back(from_data(*d));
+  // A real trace may write into its inputs; a meta trace writes none (check_real_call).
+  for (const auto& d : inputs) tensors.push_back(cone ? borrow_data(d) : from_data(*d));
   Interpreter tracer(module, trace, options.keep_values);
   if (cone) tracer.use_meta(cone);
   auto results = tracer.run(module, tensors, input_names, options.args);

@@ -389,7 +389,8 @@ void Interpreter::call_op(jit::Node* node, jit::Stack& values, bool dynamic, con
   } else {
     if (cone_ && cone_->needs_data(node)) {
       std::vector<at::Tensor> inputs;
-      for (const auto& in : trace_.inputs) inputs.push_back(rt_[in.value].toTensor());
+      for (const auto& in : trace_.inputs)
+        if (rt_[in.value].isTensor()) inputs.push_back(rt_[in.value].toTensor());
       check_real_call(node, values, inputs, module);
     }
     call_node(node, values);

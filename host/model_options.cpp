@@ -28,10 +28,11 @@ void ModelOptions::add_to(po::options_description& desc, bool dynamic) {
        "comma-separated names of the graph outputs, one distinct name per output tensor (default output_0, ...)")
       ("keep-batchnorm", po::bool_switch(&keep_batchnorm_),
        "keep BatchNormalization nodes instead of folding them into the Conv before them")
-      ("trace", po::value(&trace_)->default_value("real"),
+      ("trace", po::value(&trace_)->default_value("meta"),
        "meta: run on real data only what the graph needs as values, the rest on shapes alone; real: run every op")
       ("check", po::bool_switch(&o_.check_trace),
-       "also trace on real data and check that the meta trace agrees with it (shapes, dtypes, constants)");
+       "also trace on real data and check that the meta trace agrees with it (shapes, dtypes, constants); "
+       "on when MODELEXPORT_CHECK_TRACE=1");
   if (dynamic)
     desc.add_options()
       ("dynamic", po::value(&dynamic_)->composing(),

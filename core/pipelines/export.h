@@ -32,7 +32,7 @@ struct ExportOptions {
   std::vector<std::string> input_names;  // --input-names for the file's tensors (default: forward's)
   ExternalDataOptions external;          // --external-data, --external-data-threshold
   std::vector<ArgSpec> args;             // --arg NAME=VALUE: forward's number, bool and string arguments
-  bool real_trace = true;                // --trace real (the default): every op on real data
+  bool real_trace = false;               // --trace real: every op on real data (default: meta)
   bool check_trace = false;              // --check: a meta trace is checked against a real one
 };
 

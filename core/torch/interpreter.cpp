@@ -390,11 +390,12 @@ void Interpreter::call_op(jit::Node* node, jit::Stack& values, bool dynamic, con
     way = call_on_meta(node, values, module, copies);
     for (const auto& [copy, original] : copies) writes_.same_memory(copy, original);
   } else {
-    if (cone_ && cone_->needs_data(node))
-      for (const auto& v : values)
-        if (holds_meta(v))  // the cone missed a value this op reads
-          throw MetaAbandoned{node->kind().toQualString() + std::string(" in module '") + module +
-                              "' needs data the meta trace did not keep"};
+    if (cone_ && cone_->needs_data(node)) {
+      std::vector<at::Tensor> inputs;
+      for (const auto& in : trace_.inputs)
+        if (rt_[in.value].isTensor()) inputs.push_back(rt_[in.value].toTensor());
+      check_real_call(node, values, inputs, module);
+    }
     call_node(node, values);
   }
   bool tensors = false;

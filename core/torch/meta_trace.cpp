@@ -2,6 +2,7 @@
 #include "torch/meta_trace.h"
 
 #include <set>
+#include <unordered_map>
 
 #include "torch/control_flow.h"
 #include "torch/op_call.h"
@@ -105,6 +106,34 @@ void check_embedding_ids(jit::Node* node, const jit::Stack& originals, const std
   call_node(node, real);  // throws the kernel's own error
 }
 
+// An output that is an unwritten argument itself (broadcast_tensors of tensors of one shape,
+// contiguous of a contiguous tensor) becomes that argument again, not its meta copy, as the
+// real kernel returns it: the trace then sees the argument pass through (an item of a list
+// is not a new value, interpreter_items.cpp), as the real trace does.
+void return_arguments(jit::Node* node, jit::Stack& values, const jit::Stack& meta_args, const jit::Stack& originals) {
+  std::unordered_map<const c10::TensorImpl*, at::Tensor> original_of;
+  for (size_t i = 0; i < meta_args.size() && i < originals.size(); ++i) {
+    if (writes_argument(node, i)) continue;
+    std::vector<at::Tensor> copies, reals;
+    auto into = [](std::vector<at::Tensor>& list) {
+      return [&list](const at::Tensor& t) {
+        list.push_back(t);
+        return t;
+      };
+    };
+    map_tensors(meta_args[i], into(copies));
+    map_tensors(originals[i], into(reals));
+    for (size_t k = 0; k < copies.size() && k < reals.size(); ++k)
+      if (copies[k].defined() && !copies[k].is_same(reals[k])) original_of.emplace(copies[k].unsafeGetTensorImpl(), reals[k]);
+  }
+  if (original_of.empty()) return;
+  for (auto& out : values)
+    out = map_tensors(out, [&](const at::Tensor& t) {
+      auto it = t.defined() ? original_of.find(t.unsafeGetTensorImpl()) : original_of.end();
+      return it == original_of.end() ? t : it->second;
+    });
+}
+
 }  // namespace
 
 bool holds_tensor(const c10::TypePtr& t) {
@@ -121,6 +150,19 @@ bool holds_meta(const c10::IValue& iv) {
     return t;
   });
   return found;
+}
+
+void check_real_call(jit::Node* node, const jit::Stack& values, const std::vector<at::Tensor>& inputs,
+                     const std::string& where) {
+  const std::string op = node->kind().toQualString();
+  for (size_t i = 0; i < values.size(); ++i) {
+    if (holds_meta(values[i]))
+      throw MetaAbandoned{op + " in module '" + where + "' needs data the meta trace did not keep"};
+    if (!values[i].isTensor() || !writes_input(node, i) || !values[i].toTensor().has_storage()) continue;
+    for (const auto& in : inputs)
+      if (in.has_storage() && in.storage().is_alias_of(values[i].toTensor().storage()))
+        throw MetaAbandoned{op + " in module '" + where + "' writes into an input in place"};
+  }
 }
 
 OpWay call_on_meta(jit::Node* node, jit::Stack& values, const std::string& where,
@@ -149,6 +191,7 @@ OpWay call_on_meta(jit::Node* node, jit::Stack& values, const std::string& where
         throw MetaAbandoned{op + " in module '" + where + "' reads a tensor's data"};
     for (auto& out : values)  // x.device: the real tensor's, which the graph's constants are made on
       if (out.isDevice() && out.toDevice().is_meta()) out = c10::IValue(c10::Device(c10::kCPU));
+    return_arguments(node, values, meta_args, originals);
     return OpWay::Meta;
   } catch (const c10::Error&) {  // no meta kernel (NotImplementedError), or one that reads data
     no_kernel.insert(op);

@@ -28,6 +28,13 @@ struct MetaAbandoned {
 OpWay call_on_meta(torch::jit::Node* node, torch::jit::Stack& values, const std::string& where,
                    std::vector<std::pair<at::Tensor, at::Tensor>>& copies);
 
+// Checks the arguments of `node`, an op of the data cone about to run on real data in a meta
+// trace: throws MetaAbandoned when one has no data (the cone missed it) or when the op writes
+// into the memory of one of `inputs` (the trace's inputs, which a meta trace reads in place
+// instead of copying them: see borrow_data in tensor_bridge.h).
+void check_real_call(torch::jit::Node* node, const torch::jit::Stack& values, const std::vector<at::Tensor>& inputs,
+                     const std::string& where);
+
 // True for Tensor, Tensor?, Tensor[] and Tensor?[]: the arguments a meta call converts.
 bool holds_tensor(const c10::TypePtr& type);
 

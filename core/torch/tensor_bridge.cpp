@@ -53,6 +53,11 @@ at::Tensor from_data(const TensorData& d) {
   return at::from_blob(const_cast<void*>(d.data), d.shape, at::TensorOptions().dtype(to_scalar_type(d.dtype))).clone();
 }
 
+at::Tensor borrow_data(const std::shared_ptr<TensorData>& d) {
+  return at::from_blob(const_cast<void*>(d->data), d->shape, [d](void*) {},
+                       at::TensorOptions().dtype(to_scalar_type(d->dtype)));
+}
+
 std::string message_of(const std::exception& e) {
   if (const auto* c10 = dynamic_cast<const c10::Error*>(&e)) return first_line(c10->what_without_backtrace());
   return first_line(e.what());

@@ -27,10 +27,11 @@ struct TraceOptions {
   std::vector<ArgSpec> args;
   // --trace: `meta` runs on real data only what the graph needs as values (data_cone.h),
   // everything else on shapes alone; `real` runs every op on LibTorch's CPU kernels.
-  // keep_values implies real.
-  // Real by default, as on the command line, until every op case passes in meta mode.
-  enum class Mode { Meta, Real } mode = Mode::Real;
+  // keep_values implies real. Meta by default, as on the command line.
+  enum class Mode { Meta, Real } mode = Mode::Meta;
   // --check: a meta trace is also run for real and the two compared (model/trace_compare.h).
+  // Also on whenever the environment sets MODELEXPORT_CHECK_TRACE=1 (the test suites do), so
+  // that every test's trace, in process or through the command line, is a checked one.
   bool check = false;
   // When set, receives how the trace ran its ops.
   TraceWays* ways = nullptr;

@@ -3,6 +3,7 @@
 // for real, saying why; --check finds the meta trace equal to the real one.
 #include <gtest/gtest.h>
 
+#include <cstring>
 #include <sstream>
 
 #include "base/error.h"
@@ -13,8 +14,10 @@
 namespace mx::test {
 namespace {
 
+// Traces case `name` with --check; `error` receives the trace's error (else it throws),
+// `untouched` whether the example inputs' bytes are as they were before.
 TraceWays trace_case(const std::string& name, TraceOptions::Mode mode = TraceOptions::Mode::Meta,
-                     std::string* error = nullptr) {
+                     std::string* error = nullptr, bool* untouched = nullptr) {
   TempDir dir;
   std::string pt = dir.file("case.pt");
   auto made = run("/usr/bin/python3 " + quote(source_root() + "/tests/fixtures/data_cone_cases.py") + " " + name + " " +
@@ -30,18 +33,26 @@ TraceWays trace_case(const std::string& name, TraceOptions::Mode mode = TraceOpt
   o.mode = mode;
   o.check = true;
   o.ways = &ways;
+  auto inputs = make_inputs(specs, 3), before = make_inputs(specs, 3);
   try {
-    trace_model(pt, names, make_inputs(specs, 3), o);
+    trace_model(pt, names, inputs, o);
   } catch (const Error& e) {
     if (!error) throw;
     *error = e.what();
+  }
+  if (untouched) {
+    *untouched = true;
+    for (size_t i = 0; i < inputs.size(); ++i)
+      *untouched = *untouched && std::memcmp(inputs[i]->data, before[i]->data, before[i]->nbytes) == 0;
   }
   return ways;
 }
 
 TEST(DataCone, ANumberReadFromDataRunsItsConeForRealAndTheRestOnMeta) {
-  TraceWays w = trace_case("count_positive");
+  bool untouched = false;
+  TraceWays w = trace_case("count_positive", TraceOptions::Mode::Meta, nullptr, &untouched);
   EXPECT_EQ(w.mode, "meta") << w.why_real;
+  EXPECT_TRUE(untouched);  // read in place, not written
   // lin and out (linear), two relus, reshape, slice on meta; gt and sum (the cone) for real.
   EXPECT_GE(w.meta + w.shape_rule, 5);
   EXPECT_EQ(w.real, 2);
@@ -77,6 +88,18 @@ TEST(DataCone, EmbeddingIdsRunForRealAndAreCheckedAgainstTheTable) {
   trace_case("ids_out_of_range", TraceOptions::Mode::Meta, &meta);
   EXPECT_NE(real.find("running aten::embedding in module 'emb' failed"), std::string::npos) << real;
   EXPECT_EQ(meta, real);
+}
+
+// The meta trace reads its inputs in place (no copy as large as the pixels): an op of the
+// cone that writes into one makes it run for real, which copies them, so that the caller's
+// inputs stay as they were.
+TEST(DataCone, AConeOpWritingAnInputRunsTheTraceForRealAndLeavesTheInputs) {
+  bool untouched = false;
+  TraceWays w = trace_case("writes_input", TraceOptions::Mode::Meta, nullptr, &untouched);
+  EXPECT_EQ(w.mode, "real");
+  EXPECT_NE(w.why_real.find("aten::clamp_ in module '<root>' writes into an input in place"), std::string::npos)
+      << w.why_real;
+  EXPECT_TRUE(untouched);
 }
 
 }  // namespace

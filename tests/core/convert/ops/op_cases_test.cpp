@@ -5,7 +5,6 @@
 #include <gtest/gtest.h>
 
 #include <fstream>
-#include <set>
 #include <sstream>
 
 #include "base/error.h"
@@ -117,16 +116,8 @@ TEST_P(RefusedOp, ConversionSaysWhy) {
   ASSERT_NE(what, "") << "converted";
   EXPECT_NE(what.find(GetParam().second), std::string::npos) << what;
   EXPECT_EQ(what.find('\n'), std::string::npos) << what;
-  // The meta trace (with --check) refuses it with the same message. Known exception (issue
-  // 12, see README): the scripted losses, whose meta trace records aten::broadcast_tensors
-  // where the real one does not, so --check stops first; still refused.
-  static const std::set<std::string> check_differs = {"refused_mse_loss", "refused_l1_loss", "refused_smooth_l1_loss",
-                                                      "refused_huber_loss"};
-  std::string meta = refusal(pt, names, inputs, TraceOptions::Mode::Meta);
-  if (check_differs.count(GetParam().first))
-    EXPECT_NE(meta.find("--check: the meta trace of"), std::string::npos) << meta;
-  else
-    EXPECT_EQ(meta, what);
+  // The meta trace (with --check) refuses it with the same message.
+  EXPECT_EQ(refusal(pt, names, inputs, TraceOptions::Mode::Meta), what);
 }
 
 INSTANTIATE_TEST_SUITE_P(Refused, RefusedOp, ::testing::ValuesIn(kRefusedCases),

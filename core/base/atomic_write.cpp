@@ -81,6 +81,23 @@ class FdBuf : public std::streambuf {
   char buf_[1 << 16];
 };
 
+// Flushes the temporary to the disk and closes it, so that a rename that lands after a power
+// loss never names a file whose blocks were not written (EINVAL: the file system cannot sync).
+void sync_and_close(TempFile& temp, const std::string& path) {
+  if (::fsync(temp.fd()) != 0 && errno != EINVAL && errno != EROFS) throw cannot_write(path, std::strerror(errno));
+  if (int e = temp.close()) throw cannot_write(path, std::strerror(e));
+}
+
+// Syncs the folder that holds `path`, so that the renames into it are on the disk too
+// (best effort: a folder that cannot be opened or synced leaves the renames as they are).
+void sync_folder_of(const std::string& path) {
+  fs::path dir = fs::path(path).has_parent_path() ? fs::path(path).parent_path() : fs::path(".");
+  int fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (fd < 0) return;
+  ::fsync(fd);
+  ::close(fd);
+}
+
 // Streams `f`'s writer into a new temporary beside its path.
 TempFile write_temporary(const OutputFile& f) {
   const std::string& path = f.path;
@@ -88,7 +105,7 @@ TempFile write_temporary(const OutputFile& f) {
   TempFile temp(path);
   if (f.write_fd) {
     if (int e = f.write_fd(temp.fd())) throw cannot_write(path, std::strerror(e));
-    if (int e = temp.close()) throw cannot_write(path, std::strerror(e));
+    sync_and_close(temp, path);
     return temp;
   }
   const auto& write = f.write;
@@ -103,7 +120,7 @@ TempFile write_temporary(const OutputFile& f) {
   }
   if (!out || !buf.flush_all() || buf.error())
     throw cannot_write(path, buf.error() ? std::strerror(buf.error()) : "write failed");
-  if (int e = temp.close()) throw cannot_write(path, std::strerror(e));
+  sync_and_close(temp, path);
   return temp;
 }
 
@@ -270,6 +287,7 @@ void write_outputs_atomically(const std::vector<OutputFile>& files) {
 
   SignalsDeferred deferred;
   rename_set(files, temps);
+  for (const auto& f : files) sync_folder_of(f.path);
 }
 
 }  // namespace mx

@@ -86,11 +86,14 @@ TEST_P(Torch2File, OnnxRuntimeMatchesLibTorchOnThe113Form) {
     for (size_t i = 0; i < actual.size(); ++i) {
       ASSERT_EQ(actual[i]->shape, expected[i]->shape) << f->pt << " output " << i;
       EXPECT_GT(max_abs(*expected[i]), 1e-3) << "output " << i << " is all but zero";
-      EXPECT_LE(max_abs_diff(*actual[i], *expected[i]), 1e-4) << f->pt << " output " << i;
+      // Relative to the largest output: the export's float noise is a few ulps of it (2e-7 to
+      // 4e-7 here), while a 1% error in the attention scale moves GPT-2's logits by 1.7e-6 of it.
+      const double bound = 1e-6 * max_abs(*expected[i]);
+      EXPECT_LE(max_abs_diff(*actual[i], *expected[i]), bound) << f->pt << " output " << i;
       std::cout << GetParam() << (f == &r.v2 ? " torch2" : " torch113") << " output " << i
                 << ": max |ORT - LibTorch 1.13 form| " << max_abs_diff(*actual[i], *expected[i]) << ", max |out| "
                 << max_abs(*expected[i]) << "\n";
-      EXPECT_LE(max_abs_diff(*own[i], *expected[i]), 1e-4) << "LibTorch on the torch 2.x file, output " << i;
+      EXPECT_LE(max_abs_diff(*own[i], *expected[i]), bound) << "LibTorch on the torch 2.x file, output " << i;
     }
   }
 }

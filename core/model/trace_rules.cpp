@@ -8,8 +8,30 @@
 
 namespace mx {
 
-bool keeps_lookup(const Trace& trace, const TraceEntry& entry) {
-  return entry.op == "aten::embedding" && !entry.inputs.empty() && !trace.values[entry.inputs[0]].param_name.empty();
+namespace {
+
+bool is_parameter(const Trace& trace, const TraceEntry& entry, size_t i) {
+  return i < entry.inputs.size() && !trace.values[entry.inputs[i]].param_name.empty();
+}
+
+bool is_tensor(const Trace& trace, const TraceEntry& entry, size_t i) {
+  return i < entry.inputs.size() && trace.values[entry.inputs[i]].kind == Value::Kind::Tensor;
+}
+
+}  // namespace
+
+bool keeps_parameter_op(const Trace& trace, const TraceEntry& entry) {
+  static const std::set<std::string> kWeightSecond{
+      "aten::linear",           "aten::_convolution",     "aten::convolution",      "aten::conv1d",
+      "aten::conv2d",           "aten::conv3d",           "aten::conv_transpose1d", "aten::conv_transpose2d",
+      "aten::conv_transpose3d", "aten::_convolution_mode", "aten::conv_tbc"};
+  if (entry.op == "aten::embedding") return is_parameter(trace, entry, 0);
+  if (kWeightSecond.count(entry.op))
+    return is_parameter(trace, entry, 1) && is_tensor(trace, entry, 0) && !is_parameter(trace, entry, 0);
+  if (entry.op == "aten::matmul" || entry.op == "aten::mm")  // either side may be the weight
+    return is_tensor(trace, entry, 0) && is_tensor(trace, entry, 1) &&
+           is_parameter(trace, entry, 0) != is_parameter(trace, entry, 1);
+  return false;
 }
 
 namespace {

@@ -356,7 +356,7 @@ void Interpreter::run_op(jit::Node* node, ValueMap& ids, const Stack& stack) {
     int64_t id = new_value(values.at(i), node->output(i), index);
     // Random ops (rand, bernoulli, dropout with train=True) are never folded: that would
     // bake one draw into the file. They reach the converter, which refuses them.
-    if (!dynamic && !keeps_lookup(trace_, entry) && !node->isNondeterministic()) fold(id);
+    if (!dynamic && !keeps_parameter_op(trace_, entry) && !node->isNondeterministic()) fold(id);
     entry.outputs.push_back(id);
     bind_value(ids, node->output(i), id);
   }

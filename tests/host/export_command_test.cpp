@@ -219,6 +219,40 @@ TEST(ExportBert, PositionEmbeddingLookupAtConstantPositionsStaysANode) {
     EXPECT_NE(f["module"].as<std::string>(), "embeddings.position_embeddings");
 }
 
+// A module's own op on its weight applied to constant zeros (an LSTMCell's first step from
+// the zero state, a conv on a zero first flow as in RAFT) stays that module's node, as in
+// torch.onnx.export, where those zeros follow the input's size: folded, the Gemm and the Conv
+// were gone and the flow conv's module had no node at all.
+TEST(ExportParameterOps, AWeightAppliedToConstantZerosStaysTheModulesNode) {
+  TempDir dir;
+  std::string pt = dir.file("m.pt"), onnx_path = dir.file("m.onnx");
+  auto made = run("/usr/bin/python3 -c " + quote(R"(import sys, torch, torch.nn as nn
+torch.manual_seed(0)
+class Decoder(nn.Module):
+    def __init__(s):
+        super().__init__(); s.cell = nn.LSTMCell(4, 4); s.flow = nn.Conv2d(2, 3, 3, padding=1)
+    def forward(s, x, img):
+        h, c = s.cell(x)
+        return h, img + s.flow(torch.zeros(img.shape[0], 2, img.shape[2], img.shape[3]))
+torch.jit.trace(Decoder().eval(), (torch.randn(2, 4), torch.randn(1, 3, 5, 5))).save(sys.argv[1]))") + " " + quote(pt));
+  ASSERT_EQ(made.exit_code, 0) << made.err;
+  auto r = run(quote(modelexport_bin()) + " export " + quote(pt) + " " + quote(onnx_path) + " --plugin-dir " +
+               quote(plugin_build_dir()) + " --input x:float32:2x4 --input img:float32:1x3x5x5");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  onnx::ModelProto proto;
+  proto.ParseFromString(read_file(onnx_path));
+  std::map<std::string, std::multiset<std::string>> by_module;  // module -> op types
+  for (const auto& node : proto.graph().node()) by_module[node_metadata(node, kModuleKey)].insert(node.op_type());
+  EXPECT_EQ(by_module["cell"].count("Gemm"), 2u);  // x @ W_ih and h0 @ W_hh
+  EXPECT_EQ(by_module["flow"].count("Conv"), 1u);
+  std::vector<InputSpec> specs{parse_input_spec("x:float32:2x4"), parse_input_spec("img:float32:1x3x5x5")};
+  auto inputs = make_inputs(specs, 5);
+  auto expected = run_reference(pt, inputs);
+  auto actual = run_onnxruntime(onnx_path, {"x", "img"}, inputs);
+  ASSERT_EQ(actual.size(), expected.size());
+  for (size_t i = 0; i < actual.size(); ++i) EXPECT_LE(max_abs_diff(*actual[i], *expected[i]), 1e-5) << i;
+}
+
 TEST(ExportInputFile, TracesTheFilesTensorsUnderTheGivenNames) {
   TempDir dir;
   std::string inputs_pt = dir.file("inputs.pt");

@@ -61,6 +61,8 @@ void print_summary(const ExportOptions& o, const ExportReport& r, double total) 
     first = false;
   }
   if (!r.control_flow.empty()) out << "\n  control     " << r.control_flow;
+  for (size_t i = 0; i < r.dropped_outputs.size(); ++i)
+    out << (i ? ", " : "\n  dropped     None outputs, as torch.onnx.export drops them: ") << r.dropped_outputs[i];
   const auto& w = r.trace_ways;
   out << "\n  trace       " << w.mode << ": ops on meta " << w.meta << ", by shape rule " << w.shape_rule << ", real "
       << w.real;

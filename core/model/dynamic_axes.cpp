@@ -89,6 +89,20 @@ void check_same_control_flow(const Trace& a, const Trace& b) {
   }
 }
 
+// An if or loop that went the same way at both sizes but tested a value computed from a
+// dynamic size (x.size(0) > 1 at batches 2 and 3): specialised, it would be wrong at others.
+void check_no_dynamic_tests(const Trace& a, const Marker& marker) {
+  for (const auto& c : a.control_flow)
+    for (auto id : c.tested) {
+      if (!marker.any_shape_dynamic(id)) continue;
+      throw Error("model '" + a.model_path + "': the " + (c.loop ? "trip count or condition" : "condition") +
+                  " of the " + c.construct + " in module '" + a.module_label(c.module) + "' (" +
+                  a.modules.at(c.module).class_name +
+                  ") depends on a dynamic size, and ONNX If/Loop are not emitted, so it cannot be exported with "
+                  "--dynamic (without it, it is specialised to the example input)");
+    }
+}
+
 }  // namespace
 
 DynamicAxis parse_dynamic_axis(const std::string& text) {
@@ -147,6 +161,7 @@ DynamicMarks analyze_dynamic_axes(const Trace& a, const Trace& b, const std::vec
     for (auto in : e.inputs) from_sizes = from_sizes || marker.any_shape_dynamic(in);
     for (auto out : e.outputs) marker.mark_output(out, from_sizes, static_cast<int64_t>(i));
   }
+  check_no_dynamic_tests(a, marker);
   int fresh = 0;
   for (size_t id = 0; id < a.values.size(); ++id) {
     const auto& v = a.values[id];

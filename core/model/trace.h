@@ -138,6 +138,9 @@ struct ControlFlow {
   std::string construct;  // "while loop at model.py:12", "if at model.py:40"
   int64_t module = 0;     // the module whose code holds it
   int64_t taken = 0;      // branch 0 (then) or 1 (else); trips for a loop
+  // The values it tested: an if's condition; a loop's trip count and every condition it
+  // read. Empty for an assertion (an if whose other branch raises), which ONNX cannot keep.
+  std::vector<int64_t> tested;
 };
 
 struct Trace {
@@ -151,6 +154,9 @@ struct Trace {
   std::vector<std::shared_ptr<TensorData>> output_data;  // what the trace computed
   std::vector<ControlFlow> control_flow;                  // in the order they ran
   std::vector<ConstantArgument> constant_args;            // in forward's order of --arg, then defaults
+  // None items of a tuple forward returned ("[1] aux_logits2"): no ONNX output, as
+  // torch.onnx.export flattens them away (torch.jit._flatten drops None).
+  std::vector<std::string> dropped_outputs;
 
   // Distinct branches (ifs) and loops the trace went through, each counted once however
   // often it ran: what the export is specialised to.

@@ -132,6 +132,7 @@ ExportReport export_model(const ExportOptions& o) {
   r.initializers = graph.initializer_size();
   r.modules = static_cast<int>(trace.modules.size());
   r.control_flow = trace.control_flow_summary();
+  r.dropped_outputs = trace.dropped_outputs;
   r.trace_ways = traced.ways;
   r.decisions = decision_counts(tags);
   for (const auto& node : graph.node()) r.op_types[node.op_type()]++;

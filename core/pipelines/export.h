@@ -46,6 +46,7 @@ struct ExportReport {
   std::vector<std::pair<std::string, double>> seconds;  // phase -> wall seconds
   std::vector<std::string> warnings;                    // e.g. plugin registry conflicts
   std::string control_flow;                             // Trace::control_flow_summary()
+  std::vector<std::string> dropped_outputs;             // Trace::dropped_outputs
   TraceWays trace_ways;                                 // how the trace ran its ops
 };
 

@@ -98,6 +98,7 @@ std::string sidecar_json(const ConvertedModel& model, const Trace& trace, const 
   s->set_opset(info.opset);
   s->set_control_flow(trace.control_flow_summary());
   add_specialised(trace, h);
+  for (const auto& d : trace.dropped_outputs) h.add_dropped_outputs(d);
   for (const auto& a : trace.constant_args) {
     auto* out = h.add_arguments();
     out->set_name(a.name);

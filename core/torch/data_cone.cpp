@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "torch/control_flow.h"
+#include "torch/forward_method.h"
 #include "torch/meta_trace.h"
 
 namespace mx {
@@ -190,8 +191,7 @@ bool reads_data_as_value(const jit::Node* node) {
 
 DataCone::DataCone(const jit::Module& root) {
   ConeBuilder b;
-  auto* forward = jit::toGraphFunction(root.get_method("forward").function()).graph().get();
-  b.collect(forward);
+  for (auto* forward : forward_graphs(root)) b.collect(forward);  // an overloaded forward: each overload
   b.grow();
   cone_ = std::move(b.cone);
   total_ops_ = b.total_ops;

@@ -130,12 +130,15 @@ class Binder {
     }
   }
 
-  // True if every name names a tensor argument, or an item of a container argument.
+  // True if every name names a tensor argument, or an item of a container argument (an
+  // argument of another type, a PackedSequence say, takes no tensor by its name).
   bool names_arguments(const std::vector<std::string>& names) const {
     if (names.empty()) return false;
     for (const auto& n : names) {
       auto [i, item] = split(n);
-      if (i < 0 || (item.empty() ? is_container(form(i)) : !is_container(form(i)))) return false;
+      if (i < 0) return false;
+      Form f = form(i);
+      if (item.empty() ? f != Form::Tensor && f != Form::OptionalTensor : !is_container(f)) return false;
     }
     return true;
   }

@@ -8,7 +8,7 @@
 #include "model/trace_rules.h"
 #include "model/dynamic_marks.h"
 #include "torch/control_flow.h"
-#include "torch/forward_args.h"
+#include "torch/forward_method.h"
 #include "torch/meta_trace.h"
 #include "torch/op_call.h"
 #include "torch/tensor_bridge.h"
@@ -47,9 +47,8 @@ Interpreter::Interpreter(const jit::Module& root, Trace& trace, bool keep_values
 
 std::vector<int64_t> Interpreter::run(const jit::Module& root, const std::vector<at::Tensor>& inputs,
                                       const std::vector<std::string>& names, const std::vector<ArgSpec>& args) {
-  auto& forward = root.get_method("forward").function();
-  auto& graph = *jit::toGraphFunction(forward).graph();
-  ForwardCall call = bind_forward(forward.getSchema(), names, inputs, args, trace_.model_path);
+  auto [forward, call] = choose_forward(root, names, inputs, args, trace_.model_path);
+  auto& graph = *jit::toGraphFunction(*forward).graph();
   std::vector<int64_t> ids{pin(new_value(root._ivalue(), nullptr, -1))};
   for (size_t i = 0; i < call.args.size(); ++i) ids.push_back(pin(new_value(call.args[i], graph.inputs()[i + 1], -1)));
   for (const auto& in : call.inputs) {
@@ -217,9 +216,11 @@ void Interpreter::run_node(jit::Node* node, ValueMap& ids, const Stack& stack) {
     case c10::prim::If: {
       // An assertion (`if ...: raise`) on the input's values is run as it is: ONNX cannot
       // raise, so only the branch that goes on is exported; the other one fails here.
-      if (!is_assertion(node)) check_specialisable(node, in(0), "condition", stack);
+      bool assertion = is_assertion(node);
+      if (!assertion) check_specialisable(node, in(0), "condition", stack);
       int64_t branch = rt_[in(0)].toBool() ? 0 : 1;
-      trace_.control_flow.push_back({false, construct_name(node), stack.back(), branch});
+      trace_.control_flow.push_back({false, construct_name(node), stack.back(), branch, {}});
+      if (!assertion) trace_.control_flow.back().tested.push_back(in(0));
       bind_results(node, run_block(node->blocks()[branch], ids, stack), ids);
       return;
     }
@@ -257,6 +258,7 @@ void Interpreter::run_call(jit::Node* node, ValueMap& ids, const Stack& stack) {
     auto& fn = *node->input(0)->type()->expect<c10::FunctionType>()->function();
     for (size_t i = 1; i < node->inputs().size(); ++i) args.push_back(ids.at(node->input(i)));
     bind_results(node, run_graph(*jit::toGraphFunction(fn).graph(), args, stack), ids);
+    carry_growth(node, args, 1, ids);
     return;
   }
   int64_t self_id = ids.at(node->input(0));
@@ -266,9 +268,10 @@ void Interpreter::run_call(jit::Node* node, ValueMap& ids, const Stack& stack) {
   auto inner = stack;
   if (self.kind == Value::Kind::Module && self.module >= 0) {
     if (self.module != stack.back()) inner.push_back(self.module);
-    if (node->s(c10::attr::name) == "forward") trace_.modules[self.module].calls++;
+    if (is_forward_name(node->s(c10::attr::name))) trace_.modules[self.module].calls++;
   }
   bind_results(node, run_graph(*jit::toGraphFunction(fn).graph(), args, inner), ids);
+  carry_growth(node, args, 0, ids);
 }
 
 int64_t Interpreter::constant(const c10::IValue& iv, const jit::Value* ir) {

@@ -85,6 +85,10 @@ class Interpreter {
   bool append_item(torch::jit::Node* node, ValueMap& ids);
   bool set_dict_item(torch::jit::Node* node, ValueMap& ids);
   int64_t new_list(const c10::IValue& iv, const std::string& name, const std::vector<int64_t>& elements);
+  // A list or dict grown where it came in as an argument; after a call returns, the caller's
+  // IR values of its arguments name what the callee grew them to (interpreter_mutation.cpp).
+  void note_growth(const torch::jit::Value* container, int64_t before, int64_t after);
+  void carry_growth(torch::jit::Node* call, const std::vector<int64_t>& args, size_t first_input, ValueMap& ids);
   void check_specialisable(const torch::jit::Node* node, int64_t id, const char* what, const Stack& stack) const;
   int64_t constant(const c10::IValue& iv, const torch::jit::Value* ir);
   int64_t get_attr(int64_t owner_id, const std::string& name, const torch::jit::Value* ir);
@@ -100,6 +104,7 @@ class Interpreter {
   WriteTracker writes_;
   std::unordered_map<int64_t, int64_t> recaptured_;  // stale folded value -> its constant now
   std::unordered_map<int64_t, int64_t> written_as_;  // value an in-place op wrote -> its output
+  std::unordered_map<int64_t, int64_t> grown_;       // argument list or dict -> its value after a write, held
   const DataCone* cone_ = nullptr;                    // set for a meta trace
   TraceWays ways_;
 };

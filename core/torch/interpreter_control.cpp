@@ -14,6 +14,7 @@ void Interpreter::run_loop(jit::Node* node, ValueMap& ids, const Stack& stack) {
   int64_t trips = rt_[ids.at(node->input(0))].toInt();
   bool cond = rt_[ids.at(node->input(1))].toBool();
   int64_t done = 0;
+  std::vector<int64_t> tested{ids.at(node->input(0)), ids.at(node->input(1))};
   std::vector<int64_t> carried;  // held
   for (size_t i = 2; i < node->inputs().size(); ++i) carried.push_back(pin(ids.at(node->input(i))));
   auto* body = node->blocks()[0];
@@ -24,10 +25,11 @@ void Interpreter::run_loop(jit::Node* node, ValueMap& ids, const Stack& stack) {
     auto results = run_block(body, ids, stack);
     check_specialisable(node, results[0], "condition", stack);
     cond = rt_[results[0]].toBool();
+    tested.push_back(results[0]);
     release(results[0]);
     carried.assign(results.begin() + 1, results.end());
   }
-  trace_.control_flow.push_back({true, construct_name(node), stack.back(), done});
+  trace_.control_flow.push_back({true, construct_name(node), stack.back(), done, std::move(tested)});
   bind_results(node, carried, ids);
 }
 

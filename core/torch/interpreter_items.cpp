@@ -93,6 +93,7 @@ bool Interpreter::append_item(jit::Node* node, ValueMap& ids) {
   elements.push_back(item);
   int64_t now = new_list(l, trace_.values[list].debug_name, elements);
   from_data_[now] = from_data_[list] || from_data_[item];
+  note_growth(node->input(0), list, now);
   bind_value(ids, node->input(0), now);
   bind_value(ids, node->output(), now);
   return true;
@@ -118,6 +119,7 @@ bool Interpreter::set_dict_item(jit::Node* node, ValueMap& ids) {
   int64_t now = new_list(d, trace_.values[dict].debug_name, elements);
   trace_.values[now].kind = Value::Kind::Tuple;  // new_value's kind for a dict
   from_data_[now] = from_data_[dict] || from_data_[item];
+  note_growth(node->input(0), dict, now);
   bind_value(ids, node->input(0), now);
   return true;
 }

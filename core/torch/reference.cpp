@@ -1,4 +1,5 @@
 // LibTorch's own forward, the reference the trace and exported models are checked against.
+#include "torch/forward_method.h"
 #include "torch/model_file.h"
 #include "torch/tensor_bridge.h"
 #include "torch/torchscript.h"
@@ -25,9 +26,16 @@ std::vector<std::shared_ptr<TensorData>> run_reference(const std::string& model_
   c10::InferenceMode guard;
   auto module = load_module(model_path);
   std::vector<c10::IValue> args;
-  for (const auto& d : inputs) args.emplace_back(from_data(*d));
+  std::vector<at::Tensor> tensors;
+  for (const auto& d : inputs) {
+    tensors.push_back(from_data(*d));
+    args.emplace_back(tensors.back());
+  }
+  std::string method = "forward";
+  if (!module.find_method(method))  // an overloaded forward: the one these tensors bind to
+    method = choose_forward(module, {}, tensors, {}, model_path).method->name();
   std::vector<std::shared_ptr<TensorData>> out;
-  flatten_ivalue(module.forward(args), out);
+  flatten_ivalue(module.get_method(method)(args), out);
   return out;
 }
 

@@ -6,6 +6,7 @@
 #include <cmath>
 #include <vector>
 
+#include "torch/torchvision_checks.h"
 #include "torch/torchvision_kernels.h"
 
 namespace mx::tv {
@@ -56,9 +57,7 @@ T sample_zero_padded(const T* plane, int64_t h, int64_t w, T y, T x) {
 }  // namespace
 
 at::Tensor nms(const at::Tensor& dets, const at::Tensor& scores, double iou_threshold) {
-  TORCH_CHECK(dets.dim() == 2 && dets.size(1) == 4, "nms: boxes must have shape [N, 4]");
-  TORCH_CHECK(scores.dim() == 1 && scores.size(0) == dets.size(0), "nms: scores must have shape [N], N = boxes'");
-  TORCH_CHECK(dets.scalar_type() == scores.scalar_type(), "nms: boxes and scores must have the same dtype");
+  check_nms_args(dets, scores);
   if (dets.numel() == 0) return at::empty({0}, dets.options().dtype(at::kLong));
   at::Tensor out;
   AT_DISPATCH_FLOATING_TYPES(dets.scalar_type(), "nms", [&] { out = nms_typed<scalar_t>(dets, scores, iou_threshold); });
@@ -69,17 +68,16 @@ at::Tensor deform_conv2d(const at::Tensor& input_in, const at::Tensor& weight, c
                          const at::Tensor& mask_in, const at::Tensor& bias, int64_t stride_h, int64_t stride_w,
                          int64_t pad_h, int64_t pad_w, int64_t dil_h, int64_t dil_w, int64_t groups,
                          int64_t offset_groups, bool use_mask) {
-  TORCH_CHECK(input_in.dim() == 4 && weight.dim() == 4 && offset_in.dim() == 4, "deform_conv2d: 4-d tensors expected");
+  // not a structured binding: the dispatch lambda captures them
+  const auto out_size = check_deform_args(input_in, weight, offset_in, mask_in, bias, stride_h, stride_w, pad_h, pad_w,
+                                          dil_h, dil_w, groups, offset_groups, use_mask);
+  const int64_t oh = out_size.first, ow = out_size.second;
   at::Tensor input = input_in.contiguous(), offset = offset_in.contiguous();
   at::Tensor mask = use_mask ? mask_in.contiguous() : at::Tensor();
   const int64_t n = input.size(0), c = input.size(1), h = input.size(2), w = input.size(3);
   const int64_t c_out = weight.size(0), kh = weight.size(2), kw = weight.size(3);
-  const int64_t oh = (h + 2 * pad_h - (dil_h * (kh - 1) + 1)) / stride_h + 1;
-  const int64_t ow = (w + 2 * pad_w - (dil_w * (kw - 1) + 1)) / stride_w + 1;
-  TORCH_CHECK(c % offset_groups == 0 && c % groups == 0 && c_out % groups == 0 && weight.size(1) * groups == c,
-              "deform_conv2d: channels do not divide into the groups");
-  TORCH_CHECK(offset.size(1) == 2 * offset_groups * kh * kw && offset.size(2) == oh && offset.size(3) == ow,
-              "deform_conv2d: offset must have shape [N, 2 * offset_groups * kh * kw, out_h, out_w]");
+  // nothing to compute (the grouped matmul's views cannot infer a size from 0 elements)
+  if (n == 0 || c_out == 0) return at::zeros({n, c_out, oh, ow}, input.options());
   // columns[n][c][i][j][oy][ox]: the tap (i, j) of output (oy, ox), moved and masked
   at::Tensor columns = at::zeros({n, c * kh * kw, oh * ow}, input.options());
   AT_DISPATCH_FLOATING_TYPES(input.scalar_type(), "deform_conv2d", [&] {
@@ -109,7 +107,7 @@ at::Tensor deform_conv2d(const at::Tensor& input_in, const at::Tensor& weight, c
   // grouped matmul: weight [G, Cout/G, Cin/G*kh*kw] x columns [N, G, Cin/G*kh*kw, oh*ow]
   at::Tensor wg = weight.reshape({groups, c_out / groups, -1});
   at::Tensor out = at::matmul(wg, columns.view({n, groups, -1, oh * ow})).reshape({n, c_out, oh, ow});
-  if (bias.defined() && bias.numel() > 0) out = out + bias.view({1, c_out, 1, 1});
+  if (bias.defined() && bias.numel() > 0) out = out + bias.reshape({1, c_out, 1, 1});
   return out;
 }
 

@@ -6,6 +6,7 @@
 #include <ATen/core/dispatch/Dispatcher.h>
 #include <torch/library.h>
 
+#include "torch/torchvision_checks.h"
 #include "torch/torchvision_kernels.h"
 
 namespace mx {
@@ -37,35 +38,42 @@ constexpr TvOp kOps[] = {
      "bool use_mask) -> Tensor"},
 };
 
-at::Tensor roi_align_meta(const at::Tensor& input, const at::Tensor& rois, double, int64_t ph, int64_t pw, int64_t,
+// The Meta kernels run the CPU kernels' shape checks (torchvision_checks.h): a call the CPU
+// kernel refuses for its shapes or numbers is refused here with the same message.
+at::Tensor roi_align_meta(const at::Tensor& input, const at::Tensor& rois, double s, int64_t ph, int64_t pw, int64_t,
                           bool) {
-  return at::empty({rois.size(0), input.size(1), ph, pw}, input.options());
+  const int64_t c = tv::check_roi_shapes("roi_align", input, rois, s, ph, pw, false);
+  return at::empty({rois.size(0), c, ph, pw}, input.options());
 }
 
-std::tuple<at::Tensor, at::Tensor> roi_pool_meta(const at::Tensor& input, const at::Tensor& rois, double, int64_t ph,
-                                                 int64_t pw) {
-  return {at::empty({rois.size(0), input.size(1), ph, pw}, input.options()),
-          at::empty({rois.size(0), input.size(1), ph, pw}, input.options().dtype(at::kInt))};
-}
-
-std::tuple<at::Tensor, at::Tensor> ps_roi_pool_meta(const at::Tensor& input, const at::Tensor& rois, double,
-                                                    int64_t ph, int64_t pw) {
-  TORCH_CHECK(input.size(1) % (ph * pw) == 0, "ps_roi_pool: input channels must be a multiple of ph * pw");
-  const int64_t c = input.size(1) / (ph * pw);
+std::tuple<at::Tensor, at::Tensor> pool_meta(const char* op, const at::Tensor& input, const at::Tensor& rois, double s,
+                                             int64_t ph, int64_t pw, bool ps) {
+  const int64_t c = tv::check_roi_shapes(op, input, rois, s, ph, pw, ps);
   return {at::empty({rois.size(0), c, ph, pw}, input.options()),
           at::empty({rois.size(0), c, ph, pw}, input.options().dtype(at::kInt))};
 }
 
-std::tuple<at::Tensor, at::Tensor> ps_roi_align_meta(const at::Tensor& input, const at::Tensor& rois, double s,
-                                                     int64_t ph, int64_t pw, int64_t) {
-  return ps_roi_pool_meta(input, rois, s, ph, pw);
+std::tuple<at::Tensor, at::Tensor> roi_pool_meta(const at::Tensor& input, const at::Tensor& rois, double s, int64_t ph,
+                                                 int64_t pw) {
+  return pool_meta("roi_pool", input, rois, s, ph, pw, false);
 }
 
-at::Tensor deform_conv2d_meta(const at::Tensor& input, const at::Tensor& weight, const at::Tensor&, const at::Tensor&,
-                              const at::Tensor&, int64_t sh, int64_t sw, int64_t ph, int64_t pw, int64_t dh, int64_t dw,
-                              int64_t, int64_t, bool) {
-  const int64_t oh = (input.size(2) + 2 * ph - (dh * (weight.size(2) - 1) + 1)) / sh + 1;
-  const int64_t ow = (input.size(3) + 2 * pw - (dw * (weight.size(3) - 1) + 1)) / sw + 1;
+std::tuple<at::Tensor, at::Tensor> ps_roi_pool_meta(const at::Tensor& input, const at::Tensor& rois, double s,
+                                                    int64_t ph, int64_t pw) {
+  return pool_meta("ps_roi_pool", input, rois, s, ph, pw, true);
+}
+
+std::tuple<at::Tensor, at::Tensor> ps_roi_align_meta(const at::Tensor& input, const at::Tensor& rois, double s,
+                                                     int64_t ph, int64_t pw, int64_t) {
+  return pool_meta("ps_roi_align", input, rois, s, ph, pw, true);
+}
+
+at::Tensor deform_conv2d_meta(const at::Tensor& input, const at::Tensor& weight, const at::Tensor& offset,
+                              const at::Tensor& mask, const at::Tensor& bias, int64_t sh, int64_t sw, int64_t ph,
+                              int64_t pw, int64_t dh, int64_t dw, int64_t groups, int64_t offset_groups,
+                              bool use_mask) {
+  auto [oh, ow] =
+      tv::check_deform_args(input, weight, offset, mask, bias, sh, sw, ph, pw, dh, dw, groups, offset_groups, use_mask);
   return at::empty({input.size(0), weight.size(0), oh, ow}, input.options());
 }
 

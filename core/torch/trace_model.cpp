@@ -2,6 +2,7 @@
 #include "base/error.h"
 #include "model/trace_compare.h"
 #include "torch/data_cone.h"
+#include "torch/forward_method.h"
 #include "torch/interpreter.h"
 #include "torch/meta_trace.h"
 #include "torch/model_file.h"
@@ -26,11 +27,17 @@ const char* kind_name(Value::Kind k) {
 
 // Tensors in order; anything else is refused, named by where it sits in what forward
 // returned ("output [1][0]", "output ['label']"; "output 0" when forward returns it alone).
-void flatten_outputs(const Trace& trace, int64_t id, const c10::IValue& iv, const std::string& at,
-                     std::vector<int64_t>& out) {
+// `type` is the IR's (a NamedTuple's field names are in its type, not in the runtime tuple).
+void flatten_outputs(Trace& trace, int64_t id, const c10::IValue& iv, const c10::TypePtr& type, const std::string& at,
+                     std::vector<int64_t>& out, const std::string& field = "") {
   const auto& v = trace.values[id];
   if (v.kind == Value::Kind::Tensor) {
     out.push_back(id);
+    return;
+  }
+  // GoogLeNetOutputs(logits, None, None) in eval: the aux outputs are left out, and said.
+  if (v.kind == Value::Kind::None && !field.empty()) {
+    trace.dropped_outputs.push_back(at + (field == "?" ? "" : " " + field));
     return;
   }
   if (v.kind != Value::Kind::Tuple && v.kind != Value::Kind::List)
@@ -50,9 +57,22 @@ void flatten_outputs(const Trace& trace, int64_t id, const c10::IValue& iv, cons
     throw Error("model '" + trace.model_path + "': forward's output " + (at.empty() ? "0" : at) + " holds " +
                 std::to_string(items.size()) + " items but the trace followed " + std::to_string(v.elements.size()) +
                 " of them (an item stored in it by an operation modelexport does not track)");
+  // A tuple's items may be None (dropped above): "?" when it names no fields.
+  std::vector<std::string> fields;
+  std::vector<c10::TypePtr> types(items.size(), c10::AnyType::get());
+  if (auto tuple = type->cast<c10::TupleType>(); tuple && tuple->elements().size() == items.size()) {
+    auto schema = tuple->schema();
+    for (size_t i = 0; i < items.size(); ++i) {
+      fields.push_back(schema ? schema->arguments().at(i).name() : "?");
+      types[i] = tuple->elements()[i];
+    }
+  } else if (iv.isTuple()) {
+    fields.assign(items.size(), "?");
+  }
   for (size_t i = 0; i < v.elements.size(); ++i)
-    flatten_outputs(trace, v.elements[i], i < items.size() ? items[i] : c10::IValue(),
-                    at + "[" + (i < keys.size() ? keys[i] : std::to_string(i)) + "]", out);
+    flatten_outputs(trace, v.elements[i], i < items.size() ? items[i] : c10::IValue(), types.at(i),
+                    at + "[" + (i < keys.size() ? keys[i] : std::to_string(i)) + "]", out,
+                    i < fields.size() ? fields[i] : "");
 }
 
 }  // namespace
@@ -76,7 +96,11 @@ Trace run_trace(const TorchModel& model, const std::vector<std::string>& input_n
   Interpreter tracer(module, trace, options.keep_values);
   if (cone) tracer.use_meta(cone);
   auto results = tracer.run(module, tensors, input_names, options.args);
-  for (auto id : results) flatten_outputs(trace, id, tracer.runtime(id), "", trace.outputs);
+  const auto& returns = choose_forward(module, input_names, tensors, options.args, trace.model_path)
+                            .method->getSchema().returns();
+  for (size_t i = 0; i < results.size(); ++i)
+    flatten_outputs(trace, results[i], tracer.runtime(results[i]),
+                    i < returns.size() ? returns[i].type() : c10::AnyType::get(), "", trace.outputs);
   if (trace.outputs.empty()) throw Error("model '" + trace.model_path + "': forward returns no tensor");
   trace.input_data = inputs;
   for (auto id : trace.outputs) {

@@ -3,7 +3,8 @@ onnx_sidecar: our exports (mlp, rnn) and an extracted module, each packed as the
 reads it; manifest: the shipped and example manifests; input_spec: the fixtures' --input
 specs, --dynamic axes and --arg values; input_file: torch.save files as users write them; profile: ONNX
 Runtime's profiles of our mlp export (optimizations off and on), with the export itself and
-ORT's optimized graph of it in profile.model/ beside OUT, for the fuzzer to fold the profiles into."""
+ORT's optimized graph of it in profile.model/ beside OUT, for the fuzzer to fold the profiles into;
+torchvision: the calls of the torchvision kernel cases, encoded for torchvision_fuzzer.cpp."""
 import argparse
 import glob
 import os
@@ -102,6 +103,85 @@ def input_file(out, build):
         torch.save(value, os.path.join(out, name + ".pt"))
 
 
+def torchvision(out, build):
+    """The cases of tests/fixtures/torchvision_kernels.py (every op, both dtypes, each argument
+    combination), encoded as torchvision_fuzzer.cpp decodes its input: one byte per choice,
+    sizes cut to the fuzzer's ranges, boxes and offsets on its quarter-step grid."""
+    import torch
+    sys.path.insert(0, os.path.join(SOURCE, "tests", "fixtures"))
+    import torchvision_kernels
+    ops, tensors, args = torchvision_kernels.make_cases()
+    names = ["nms", "roi_align", "roi_pool", "ps_roi_align", "ps_roi_pool", "deform_conv2d"]
+    for i, (op, ts, a) in enumerate(zip(ops, tensors, args)):
+        b = bytearray([names.index(op), 8 if ts[0].dtype == torch.float64 else 0])
+        encode = {"nms": tv_nms, "deform_conv2d": tv_deform}.get(op, tv_roi)
+        encode(b, op, ts, a)
+        open(os.path.join(out, "%s_%d" % (op, i)), "wb").write(bytes(b))
+
+
+def tv_value(b, v):
+    b += bytes([0, int(max(-128, min(127, round(v * 4)))) & 0xFF])
+
+
+def tv_dims(b, shape, mods):
+    b.append(0)  # the op's own rank
+    b += bytes([min(d, m - 1) for d, m in zip(shape, mods)])
+    return [min(d, m - 1) for d, m in zip(shape, mods)]
+
+
+def tv_filled(b, shape):
+    b.append(16)
+    if all(shape):
+        b.append(0)  # no NaN
+
+
+def tv_roi(b, op, ts, a):
+    tv_filled(b, tv_dims(b, list(ts[0].shape), [4, 13, 17, 17]))
+    rois = ts[1][:8].tolist()
+    b += bytes([len(rois), 0, 0])
+    for roi in rois:
+        b.append(int(roi[0]))
+        for v in roi[1:]:
+            tv_value(b, v)
+    b.append([1, 0.5, 0.25, 0.125, 0.0625, 2, 4].index(a[0]))
+    b += bytes([int(a[1]) - 1, int(a[2]) - 1])
+    if op in ("roi_align", "ps_roi_align"):
+        b.append(int(a[3]) + 1)
+    if op == "roi_align":
+        b.append(int(a[4]))
+
+
+def tv_nms(b, op, ts, a):
+    n = min(len(ts[0]), 32)
+    b += bytes([n, 0])
+    for v in ts[0][:n].flatten().tolist():
+        tv_value(b, v)
+    b += bytes([0, 0])
+    for v in ts[1][:n].tolist():
+        tv_value(b, v)
+    b.append(round(a[0] * 8))
+
+
+def tv_deform(b, op, ts, a):
+    stride, pad, dil, groups, offset_groups, use_mask = int(a[0]), int(a[2]), int(a[4]), int(a[6]), int(a[7]), a[8] > 0
+    n, c, h, w = tv_dims(b, list(ts[0].shape), [3, 7, 9, 9])
+    tv_filled(b, [n, c, h, w])
+    c_out, _, kh, kw = tv_dims(b, list(ts[1].shape), [7, 7, 4, 4])
+    b.append(0)  # the weight's dtype is the input's
+    tv_filled(b, [c_out, 1, kh, kw])
+    b += bytes([stride - 1, stride - 1, pad, pad, dil - 1, dil - 1, groups - 1, offset_groups - 1, int(use_mask)])
+    oh = (h + 2 * pad - (dil * (kh - 1) + 1)) // stride + 1
+    ow = (w + 2 * pad - (dil * (kw - 1) + 1)) // stride + 1
+    taps = offset_groups * kh * kw
+    b += bytes([0, 0])  # offset and mask of the shapes the arguments need
+    for t, count in [(ts[2], n * 2 * taps * oh * ow)] + ([(ts[3], n * taps * oh * ow)] if use_mask else []):
+        values = t.flatten().tolist()
+        for j in range(count):
+            tv_value(b, values[j % len(values)])
+    b.append(0)  # bias [c_out]
+    tv_filled(b, [c_out])
+
+
 def main():
     p = argparse.ArgumentParser()
     p.add_argument("kind")
@@ -110,7 +190,7 @@ def main():
     a = p.parse_args()
     os.makedirs(a.out, exist_ok=True)
     {"onnx_sidecar": onnx_sidecar, "manifest": manifest, "input_spec": input_spec, "input_file": input_file,
-     "profile": profile}[a.kind](
+     "profile": profile, "torchvision": torchvision}[a.kind](
         a.out, a.build)
 
 

@@ -31,7 +31,7 @@ regressions=$here/regressions/$kind
   -artifact_prefix="$crashes/" "$corpus" "$seeds" ${regressions:+"$regressions"} >"$log" 2>&1
 status=$?
 set -e
-grep -E "^(#[0-9]+ *(INITED|DONE)|stat::)" "$log" || true
+grep -E "^(#[0-9]+[[:space:]]*(INITED|DONE)|stat::)" "$log" || true
 [[ $status -eq 0 ]] || tail -n 60 "$log"
 echo "fuzz $kind: exit $status, $(ls "$corpus" | wc -l) in the corpus, $(ls "$crashes" | wc -l) crash files in $crashes"
 # libFuzzer exits 77 on a crash by default, which meson reads as a skip: any finding fails.

@@ -2,6 +2,8 @@
 // specialised to the example input and said so, or refused with the construct named.
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
 #include "model/input_spec.h"
 #include "support/test_env.h"
 #include "torch/torchscript.h"
@@ -64,6 +66,32 @@ TEST(ScriptedControlFlow, TripCountOnADynamicSizeIsRefusedNamingTheLoopAndItsMod
   // Without --dynamic the same loop is specialised to the example's two rows.
   auto fixed = export_scripted("size_loop", dir.file("m.onnx"));
   EXPECT_EQ(fixed.exit_code, 0) << fixed.err;
+}
+
+// Batches 2 and 3 both take the branch of `if x.size(0) > 1`: comparing the two traces
+// shows nothing, yet batch 1 goes the other way, so the if is refused, not specialised.
+TEST(ScriptedControlFlow, BranchOnADynamicSizeIsRefusedEvenWhenBothSizesTakeIt) {
+  TempDir dir;
+  auto r = export_scripted("size_branch", dir.file("m.onnx"), " --dynamic x:0");
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.err.find("modelexport: error: "), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("the condition of the if at scripted_models.py:"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("in module '<root>' (SizeBranch) depends on a dynamic size"), std::string::npos) << r.err;
+  EXPECT_EQ(std::count(r.err.begin(), r.err.end(), '\n'), 1) << r.err;
+  EXPECT_TRUE(dir.entries().empty());
+  auto fixed = export_scripted("size_branch", dir.file("m.onnx"));
+  EXPECT_EQ(fixed.exit_code, 0) << fixed.err;
+}
+
+// An if on the input's values is refused with or without --dynamic: never specialised.
+TEST(ScriptedControlFlow, BranchOnTheInputsValuesIsRefusedUnderDynamic) {
+  TempDir dir;
+  auto r = export_scripted("data_branch", dir.file("m.onnx"), " --dynamic x:0");
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.err.find("the condition of the if at scripted_models.py:"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("in module '<root>' (DataBranch) depends on the input's values"), std::string::npos) << r.err;
+  EXPECT_EQ(std::count(r.err.begin(), r.err.end(), '\n'), 1) << r.err;
+  EXPECT_TRUE(dir.entries().empty());
 }
 
 TEST(ScriptedControlFlow, LoopOverAStaticSizeStaysSpecialisedUnderDynamicBatch) {

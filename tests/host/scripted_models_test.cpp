@@ -74,7 +74,9 @@ TEST_P(ScriptedModelTest, TagTracesTheScriptedModel) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Models, ScriptedModelTest,
-                         ::testing::Values(Case{"word_language_model", 1e-4}, Case{"fast_neural_style", 1e-4}),
+                         ::testing::Values(Case{"word_language_model", 1e-4}, Case{"fast_neural_style", 1e-4},
+                                           Case{"top_level_rnn", 1e-5}, Case{"top_level_lstm", 1e-5},
+                                           Case{"top_level_gru", 1e-5}),
                          [](const auto& info) { return info.param.model; });
 
 // `tag` traces the model again; on random ids 0..9 an embedding of 5 fails, and the message
@@ -100,6 +102,66 @@ TEST(TagInputs, RandomInputsThatFailSayToGiveRealOnesAndInputFileTags) {
   auto real = run(tag + " --input-file " + quote(dir.file("ids.pt")));
   EXPECT_EQ(real.exit_code, 0) << real.err;
   EXPECT_TRUE(fs::exists(dir.file("t.onnx")));
+}
+
+// Submodules append to the caller's list and store into its dict: the caller's torch.cat
+// sees all three tensors and its dict read the stored one, computed (not the example's
+// value baked in): checked on an input other than the traced one.
+TEST(WritesInCalls, CallerSeesWhatSubmodulesAppendedAndStored) {
+  TempDir dir;
+  std::string model = scripted_fixture_model("writes_in_calls");
+  auto r = run(quote(modelexport_bin()) + " export " + quote(model) + " " + quote(dir.file("m.onnx")) +
+               " --plugin-dir " + quote(plugin_build_dir()) + " --input x:float32:2x8");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  auto inputs = make_inputs({parse_input_spec("x:float32:2x8")}, 5);
+  auto expected = run_reference(model, inputs);
+  auto actual = run_onnxruntime(dir.file("m.onnx"), {"x"}, inputs);
+  ASSERT_EQ(actual.size(), 2u);
+  ASSERT_EQ(expected.size(), 2u);
+  EXPECT_EQ(actual[0]->shape, (std::vector<int64_t>{2, 24}));
+  for (size_t i = 0; i < 2; ++i) {
+    EXPECT_EQ(actual[i]->shape, expected[i]->shape) << "output " << i;
+    EXPECT_LE(max_abs_diff(*actual[i], *expected[i]), 1e-5) << "output " << i;
+  }
+}
+
+// GoogLeNetOutputs(logits, None, None): the None items are no ONNX output (as in
+// torch.onnx.export), and the summary and the sidecar name them.
+TEST(TupleOutputs, NoneItemsAreLeftOutAndNamed) {
+  TempDir dir;
+  std::string model = scripted_fixture_model("aux_outputs");
+  auto r = run(quote(modelexport_bin()) + " export " + quote(model) + " " + quote(dir.file("m.onnx")) +
+               " --plugin-dir " + quote(plugin_build_dir()) + " --input x:float32:2x8");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.out.find("dropped     None outputs, as torch.onnx.export drops them: [1] aux_logits2, [2] aux_logits1"),
+            std::string::npos)
+      << r.out;
+  std::string sidecar = read_file(dir.file("m_hierarchy.json"));
+  EXPECT_NE(sidecar.find("\"dropped_outputs\""), std::string::npos) << sidecar;
+  EXPECT_NE(sidecar.find("\"[2] aux_logits1\""), std::string::npos) << sidecar;
+  auto inputs = make_inputs({parse_input_spec("x:float32:2x8")}, 0);
+  auto expected = run_reference(model, inputs);  // the logits alone: None is no tensor
+  auto actual = run_onnxruntime(dir.file("m.onnx"), {"x"}, inputs);
+  ASSERT_EQ(actual.size(), 1u);
+  ASSERT_EQ(expected.size(), 1u);
+  EXPECT_LE(max_abs_diff(*actual[0], *expected[0]), 1e-5);
+}
+
+// A top-level nn.RNN's forward is overloaded; inputs that bind to no overload are refused
+// naming both, with what the first one needs.
+TEST(OverloadedForward, InputsThatBindToNoOverloadAreRefusedNamingTheOverloads) {
+  TempDir dir;
+  auto r = run(quote(modelexport_bin()) + " export " + quote(scripted_fixture_model("top_level_rnn")) + " " +
+               quote(dir.file("m.onnx")) + " --plugin-dir " + quote(plugin_build_dir()) +
+               " --input input:float32:5x2x4 --input hidden:float32:2x2x6 --input c:float32:2x2x6");
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.err.find("modelexport: error: model '"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("forward is overloaded (forward__0(input: Tensor, hx: Optional[Tensor]), forward__1(input: "),
+            std::string::npos)
+      << r.err;
+  EXPECT_NE(r.err.find("bind to none of them; for forward__0: forward takes 1 input(s)"), std::string::npos) << r.err;
+  EXPECT_EQ(r.err.find("is not defined"), std::string::npos) << r.err;
+  EXPECT_TRUE(dir.entries().empty());
 }
 
 }  // namespace

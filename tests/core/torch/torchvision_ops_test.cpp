@@ -6,6 +6,8 @@
 
 #include <cmath>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "support/test_env.h"
 #include "torch/model_file.h"
@@ -105,6 +107,76 @@ TEST_F(TorchvisionKernels, RoisOutsideTheInputAreRefused) {
       }
     }
   }
+}
+
+
+// Calls torchvision::NAME through the dispatcher, as a file's code does: the error's message
+// without LibTorch's backtrace, or "" when the call ran.
+std::string refusal(const std::string& name, torch::jit::Stack args) {
+  auto op = c10::Dispatcher::singleton().findSchemaOrThrow(("torchvision::" + name).c_str(), "");
+  try {
+    op.callBoxed(&args);
+  } catch (const c10::Error& e) {
+    return e.what_without_backtrace();
+  }
+  return "";
+}
+
+at::Tensor roi(float corner) { return at::tensor({0.0f, 0.0f, 0.0f, corner, corner}).reshape({1, 5}); }
+
+// deform_conv2d's arguments for a 2x2x5x5 input and a 3x3 kernel (a 3x3 output), with one
+// argument replaced.
+torch::jit::Stack deform(size_t replaced, c10::IValue value, c10::Device device = at::kCPU) {
+  auto opts = at::TensorOptions().device(device);
+  torch::jit::Stack s{at::ones({2, 2, 5, 5}, opts), at::ones({2, 2, 3, 3}, opts), at::zeros({2, 18, 3, 3}, opts),
+                      at::ones({2, 9, 3, 3}, opts), at::zeros({2}, opts), int64_t{1}, int64_t{1}, int64_t{0},
+                      int64_t{0}, int64_t{1}, int64_t{1}, int64_t{1}, int64_t{1}, true};
+  s.at(replaced) = std::move(value);
+  return s;
+}
+
+// Arguments a file's code may pass that torchvision's kernels (and ours, before) divided by
+// zero on, read out of bounds with, overflowed on, looped on for hours, or answered with
+// LibTorch's message: each is refused with a message that starts with the op's name (found
+// by tests/fuzz/torchvision_fuzzer.cpp and by reading the kernels).
+TEST_F(TorchvisionKernels, BadArgumentsAreRefusedWithTheOpsName) {
+  auto x = at::rand({1, 2, 8, 8}), xp = at::rand({1, 4, 8, 8}), meta = at::empty({1, 4, 8, 8}, at::kMeta);
+  const int64_t huge = int64_t{1} << 32;
+  std::vector<std::pair<std::string, torch::jit::Stack>> calls = {
+      {"roi_pool", {x, roi(4), 1.0, int64_t{0}, int64_t{2}}},                    // an empty output
+      {"ps_roi_pool", {xp, roi(4), 1.0, int64_t{0}, int64_t{2}}},                // channels % 0
+      {"ps_roi_pool", {meta, roi(4).to(at::kMeta), 1.0, int64_t{0}, int64_t{2}}},  // the same in the Meta kernel
+      {"ps_roi_align", {xp, roi(4), 1.0, huge, huge, int64_t{-1}}},              // ph * pw overflows to 0
+      {"roi_align", {x, roi(4), 1.0, int64_t{-1}, int64_t{2}, int64_t{-1}, false}},  // LibTorch's negative size
+      {"roi_align", {x, roi(4), double(NAN), int64_t{2}, int64_t{2}, int64_t{-1}, false}},  // NaN grid to int64
+      {"roi_align", {x, roi(4), 1.0, int64_t{2}, int64_t{2}, int64_t{1} << 40, false}},     // 2^80 samples
+      {"roi_align", {x, roi(1e30f), 1e10, int64_t{2}, int64_t{2}, int64_t{0}, false}},      // an infinite box
+      {"ps_roi_align", {xp, roi(3e9f), 1.0, int64_t{1}, int64_t{1}, int64_t{0}}},           // a 3e9-point grid side
+      {"roi_pool", {x, roi(1e20f), 1.0, int64_t{2}, int64_t{2}}},                // corner to int64 overflows
+      {"roi_align", {x.to(at::kLong), roi(4).to(at::kLong), 1.0, int64_t{2}, int64_t{2}, int64_t{-1}, false}},
+      {"nms", {at::ones({1, 4}, at::kLong), at::ones({1}, at::kLong), 0.5}},
+      {"deform_conv2d", deform(5, int64_t{0})},                                  // stride 0: division by zero
+      {"deform_conv2d", deform(5, int64_t{0}, at::kMeta)},                       // the same in the Meta kernel
+      {"deform_conv2d", deform(11, int64_t{0})},                                 // groups 0
+      {"deform_conv2d", deform(3, at::ones({1, 1, 1, 1}))},                     // a mask too small to read
+      {"deform_conv2d", deform(2, at::zeros({1, 18, 3, 3}))},                   // an offset for one image of two
+      {"deform_conv2d", deform(4, at::zeros({5}))},                             // LibTorch's view message
+      {"deform_conv2d", deform(7, int64_t{1} << 62)},                            // the padded size overflows
+  };
+  for (auto& [name, args] : calls) {
+    std::string what = refusal(name, args);
+    EXPECT_EQ(what.rfind(name + ": ", 0), 0u) << name << ": " << (what.empty() ? "ran" : what);
+  }
+}
+
+// An input whose planes are empty has no pixel to sample: zeros, not a read before its data.
+TEST_F(TorchvisionKernels, EmptyPlanesGiveZeros) {
+  auto op = c10::Dispatcher::singleton().findSchemaOrThrow("torchvision::roi_align", "");
+  torch::jit::Stack stack{at::rand({1, 2, 0, 0}), roi(4), 1.0, int64_t{2}, int64_t{2}, int64_t{-1}, true};
+  op.callBoxed(&stack);
+  at::Tensor out = stack.at(0).toTensor();
+  EXPECT_EQ(out.sizes(), (std::vector<int64_t>{1, 2, 2, 2}));
+  EXPECT_TRUE(out.eq(0).all().item<bool>());
 }
 
 }  // namespace

@@ -1,10 +1,20 @@
 #!/usr/bin/python3
 """The wide zoo (issue 10, scripted half issue 16): every model of
 tests/fixtures/zoo_wide_models.py through tests/zoo_wide/wide_worker.py, one process each, then
-judged: export, onnx.checker (full check), ONNX Runtime within TOLERANCE of LibTorch relative
-to the largest output, LibTorch's outputs depending on the input, every node tagged, no
+judged: export, onnx.checker (full check), ONNX Runtime within the tolerance below of LibTorch
+relative to the largest output, LibTorch's outputs depending on the input, every node tagged, no
 `root` decision, per-module op counts equal to torch.onnx.export's scopes (where the peer
 exports); the scripted export where torch.jit.script compiles the model, checked the same way.
+
+The tolerance, per model (tolerance_for; each record keeps the one applied as "tolerance"):
+max(1e-4, 2 x the peer's own difference) of LibTorch's largest output, where the peer's
+difference is how far ONNX Runtime on torch.onnx.export's file of the same model lies from
+LibTorch on the same input, counted only when the peer exports and that difference is at
+most 1e-3; else 1e-4. Deep float32 nets (resnet152: 5.4e-4 for both files) cost that much in
+summation order alone, and the peer's file measures it per model; beyond 1e-3 the peer's file
+is wrong rather than reordered (ssd300_vgg16: 0.5), so it loosens nothing. The input check
+scales with it: LibTorch's outputs on two random inputs must differ by at least 100 times
+the tolerance applied, so that a graph ignoring its input still cannot pass.
 
 Usage:
     /usr/bin/python3 tests/zoo_wide/run_zoo_wide.py --build build [--subset ci|all] [--shard I/N]
@@ -27,10 +37,12 @@ import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.abspath(os.path.join(HERE, "..", ".."))
-# Relative to the largest |output| of LibTorch: float32 sums in another order over deep nets.
+# The tolerance rule of the docstring: relative to the largest |output| of LibTorch.
 TOLERANCE = 1e-4
-# LibTorch's outputs on two random inputs differ by at least 100 tolerances, so that a graph
-# ignoring its input could not pass the comparison. Per-model tolerances: zoo_wide_models.py.
+PEER_FACTOR, PEER_DIFF_CAP = 2.0, 1e-3
+# LibTorch's outputs on two random inputs differ by at least this many tolerances, so that a
+# graph ignoring its input could not pass the comparison.
+SENSITIVITY = 100
 WORKER_TIMEOUT = 1800
 
 
@@ -43,6 +55,14 @@ def load_models():
     return module
 
 
+def tolerance_for(row):
+    """The tolerance one model's files are judged with: the docstring's rule."""
+    peer = row.get("peer_max_rel_diff")
+    if row.get("peer_ok") and peer is not None and peer <= PEER_DIFF_CAP:
+        return max(TOLERANCE, PEER_FACTOR * peer)
+    return TOLERANCE
+
+
 def file_failures(checked, peer_ok, tolerance=TOLERANCE):
     """What is wrong with one exported file (traced or scripted), from the worker's record."""
     if checked.get("ours_error"):
@@ -53,8 +73,9 @@ def file_failures(checked, peer_ok, tolerance=TOLERANCE):
     elif checked.get("max_rel_diff", float("inf")) > tolerance:
         out.append("ONNX Runtime differs from LibTorch by %.3g of the largest output (tolerance %g)" % (
             checked["max_rel_diff"], tolerance))
-    if checked.get("input_sensitivity", 0.0) < 100 * tolerance:
-        out.append("LibTorch's output barely depends on the input (%.3g)" % checked.get("input_sensitivity", 0.0))
+    if checked.get("input_sensitivity", 0.0) < SENSITIVITY * tolerance:
+        out.append("LibTorch's output barely depends on the input (%.3g, under %d tolerances)" % (
+            checked.get("input_sensitivity", 0.0), SENSITIVITY))
     if peer_ok and not checked.get("tags_match_peer"):
         out.append("tags differ from torch.onnx.export's scopes: " + checked.get("tags_vs_peer", ""))
     return out
@@ -68,7 +89,7 @@ def failures(row):
         return ["trace: " + row["trace_error"]], []
     traced = dict(row.get("traced", {}), ours_error=row.get("ours_error"))
     scripted, peer_ok = row.get("scripted", {}), row.get("peer_ok")
-    tolerance = load_models().TOLERANCE.get(row["name"], TOLERANCE)
+    tolerance = tolerance_for(row)
     return (file_failures(traced, peer_ok, tolerance),
             file_failures(scripted, peer_ok, tolerance) if scripted.get("scriptable") else [])
 
@@ -89,6 +110,7 @@ def run_worker(name, build):
         return {"name": name, "worker_error": tail[:300]}
     row = json.loads(lines[-1])
     row["seconds"] = time.perf_counter() - start
+    row["tolerance"] = tolerance_for(row)
     return row
 
 

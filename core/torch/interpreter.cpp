@@ -206,11 +206,9 @@ void Interpreter::run_node(jit::Node* node, ValueMap& ids, const Stack& stack) {
     case c10::prim::GetAttr:
       bind_value(ids, node->output(), get_attr(in(0), node->s(c10::attr::name), node->output()));
       return;
-    case c10::prim::SetAttr:  // scripted `self.x = ...` in forward: LibTorch's own text names no op
-      throw Error("model '" + trace_.model_path + "': forward of module '" + trace_.module_label(stack.back()) +
-                  "' assigns its attribute '" + node->s(c10::attr::name) +
-                  "' (prim::SetAttr); modelexport does not export forwards that change module state: keep the "
-                  "value in a local variable instead");
+    case c10::prim::SetAttr:  // scripted `self.x = ...` in forward
+      set_attr(in(0), node->s(c10::attr::name), in(1), stack);
+      return;
     case c10::prim::CallMethod:
     case c10::prim::CallFunction: run_call(node, ids, stack); return;
     case c10::prim::If: {
@@ -266,9 +264,17 @@ void Interpreter::run_call(jit::Node* node, ValueMap& ids, const Stack& stack) {
   auto& fn = rt_[self_id].toObject()->type()->getMethod(node->s(c10::attr::name));
   for (auto* v : node->inputs()) args.push_back(ids.at(v));
   auto inner = stack;
-  if (self.kind == Value::Kind::Module && self.module >= 0) {
+  // Only a forward call enters the submodule, as in torch.onnx.export's trace: `forward`, a
+  // scripted overload `forward__N`, or a traced file's `forwardN` (a module traced through
+  // several calls). RAFT calls self.corr_block.build_pyramid(...) from its own forward:
+  // those ops are RAFT's there, and so they are here.
+  const std::string& method = node->s(c10::attr::name);
+  bool enters = is_forward_name(method) ||
+                (method.size() > 7 && method.rfind("forward", 0) == 0 &&
+                 method.find_first_not_of("0123456789", 7) == std::string::npos);
+  if (self.kind == Value::Kind::Module && self.module >= 0 && enters) {
     if (self.module != stack.back()) inner.push_back(self.module);
-    if (is_forward_name(node->s(c10::attr::name))) trace_.modules[self.module].calls++;
+    if (is_forward_name(method)) trace_.modules[self.module].calls++;
   }
   bind_results(node, run_graph(*jit::toGraphFunction(fn).graph(), args, inner), ids);
   carry_growth(node, args, 0, ids);
@@ -306,6 +312,20 @@ int64_t Interpreter::get_attr(int64_t owner_id, const std::string& name, const j
     if (rt_[e].isTensor()) trace_.values[e].data = to_data(rt_[e].toTensor(), false);
   if (owner >= 0) attrs_[key] = id;
   return id;
+}
+
+// A scripted forward's `self.x = value` (RAFT's CorrBlock keeps its pyramid so): later reads
+// of the attribute in this trace see the value, as the object's would; the loaded module is
+// not changed. Replacing a submodule is refused (its calls would need another module path).
+void Interpreter::set_attr(int64_t owner_id, const std::string& name, int64_t value_id, const Stack& stack) {
+  const auto& object = rt_[owner_id].toObject();
+  if (trace_.values[owner_id].module < 0 || rt_[value_id].isModule() ||
+      (object->type()->hasAttribute(name) && object->getAttr(name).isModule()))
+    throw Error("model '" + trace_.model_path + "': forward of module '" + trace_.module_label(stack.back()) +
+                "' assigns its attribute '" + name +
+                "' (prim::SetAttr) a module, or on an object that is not a module; modelexport exports forwards "
+                "that store tensors and values on their modules, not ones that replace submodules");
+  attrs_[std::make_pair(module_index_.at(object.get()), name)] = pin(value_id);
 }
 
 void Interpreter::run_op(jit::Node* node, ValueMap& ids, const Stack& stack) {

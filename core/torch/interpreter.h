@@ -92,6 +92,7 @@ class Interpreter {
   void check_specialisable(const torch::jit::Node* node, int64_t id, const char* what, const Stack& stack) const;
   int64_t constant(const c10::IValue& iv, const torch::jit::Value* ir);
   int64_t get_attr(int64_t owner_id, const std::string& name, const torch::jit::Value* ir);
+  void set_attr(int64_t owner_id, const std::string& name, int64_t value_id, const Stack& stack);
 
   Trace& trace_;
   bool keep_values_;

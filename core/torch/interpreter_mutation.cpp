@@ -16,6 +16,10 @@ bool is_graph_input(const jit::Value* v) { return v->node() == v->owningGraph()-
 }  // namespace
 
 void Interpreter::note_growth(const jit::Value* container, int64_t before, int64_t after) {
+  // A list stored on a module (self.pyramid = [x]; self.pyramid.append(y)): the module's
+  // attribute is the grown list from here on, for every later read of it.
+  for (auto& slot : attrs_)
+    if (slot.second == before) slot.second = pin(after);
   if (!is_graph_input(container)) return;
   grown_[before] = pin(after);  // held until the caller has bound it (carry_growth)
 }

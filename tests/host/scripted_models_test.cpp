@@ -8,7 +8,9 @@
 #include <sstream>
 
 #include "model/input_spec.h"
+#include "onnx_io/node_metadata.h"
 #include "support/test_env.h"
+#include "tags/tag_output.h"
 #include "torch/torchscript.h"
 
 namespace mx::test {
@@ -104,18 +106,27 @@ TEST(TagInputs, RandomInputsThatFailSayToGiveRealOnesAndInputFileTags) {
   EXPECT_TRUE(fs::exists(dir.file("t.onnx")));
 }
 
+// Exports scripted fixture `name` (one input x:float32:2x8) into `dir`/m.onnx; the outputs
+// of ONNX Runtime and of LibTorch on an input other than the traced one (empty on failure).
+struct Outputs {
+  std::vector<std::shared_ptr<TensorData>> actual, expected;
+};
+Outputs export_and_run(const std::string& name, TempDir& dir) {
+  std::string model = scripted_fixture_model(name);
+  auto r = run(quote(modelexport_bin()) + " export " + quote(model) + " " + quote(dir.file("m.onnx")) +
+               " --plugin-dir " + quote(plugin_build_dir()) + " --input x:float32:2x8");
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  if (r.exit_code != 0) return {};
+  auto inputs = make_inputs({parse_input_spec("x:float32:2x8")}, 5);
+  return {run_onnxruntime(dir.file("m.onnx"), {"x"}, inputs), run_reference(model, inputs)};
+}
+
 // Submodules append to the caller's list and store into its dict: the caller's torch.cat
 // sees all three tensors and its dict read the stored one, computed (not the example's
 // value baked in): checked on an input other than the traced one.
 TEST(WritesInCalls, CallerSeesWhatSubmodulesAppendedAndStored) {
   TempDir dir;
-  std::string model = scripted_fixture_model("writes_in_calls");
-  auto r = run(quote(modelexport_bin()) + " export " + quote(model) + " " + quote(dir.file("m.onnx")) +
-               " --plugin-dir " + quote(plugin_build_dir()) + " --input x:float32:2x8");
-  ASSERT_EQ(r.exit_code, 0) << r.err;
-  auto inputs = make_inputs({parse_input_spec("x:float32:2x8")}, 5);
-  auto expected = run_reference(model, inputs);
-  auto actual = run_onnxruntime(dir.file("m.onnx"), {"x"}, inputs);
+  auto [actual, expected] = export_and_run("writes_in_calls", dir);
   ASSERT_EQ(actual.size(), 2u);
   ASSERT_EQ(expected.size(), 2u);
   EXPECT_EQ(actual[0]->shape, (std::vector<int64_t>{2, 24}));
@@ -123,6 +134,25 @@ TEST(WritesInCalls, CallerSeesWhatSubmodulesAppendedAndStored) {
     EXPECT_EQ(actual[i]->shape, expected[i]->shape) << "output " << i;
     EXPECT_LE(max_abs_diff(*actual[i], *expected[i]), 1e-5) << "output " << i;
   }
+}
+
+// As RAFT's CorrBlock: the parent calls block.build(x) (not forward), which stores a list on
+// the block and appends to it; the block's forward reads it. Export matches LibTorch on
+// another input, build's ops are the caller's (as torch.onnx.export's trace scopes them),
+// and forward's are the block's.
+TEST(HelperMethod, StoresOnTheModuleAndItsOpsAreTheCallers) {
+  TempDir dir;
+  auto [actual, expected] = export_and_run("helper_method", dir);
+  ASSERT_EQ(actual.size(), 1u);
+  ASSERT_EQ(expected.size(), 1u);
+  EXPECT_LE(max_abs_diff(*actual[0], *expected[0]), 1e-5);
+  onnx::ModelProto proto;
+  proto.ParseFromString(read_file(dir.file("m.onnx")));
+  std::map<std::string, std::string> module_of;  // op type -> module
+  for (const auto& node : proto.graph().node()) module_of[node.op_type()] = node_metadata(node, kModuleKey);
+  EXPECT_EQ(module_of["Relu"], "");  // build's: the root's
+  EXPECT_EQ(module_of["Sigmoid"], "");
+  EXPECT_EQ(module_of["Gemm"], "block.scale");
 }
 
 // GoogLeNetOutputs(logits, None, None): the None items are no ONNX output (as in

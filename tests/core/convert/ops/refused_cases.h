@@ -73,9 +73,6 @@ inline const std::pair<const char*, const char*> kRefusedCases[] = {
                                  "DeformConv is new in opset 19"},
     {"refused_tv_roi_pool_argmax", "torchvision::roi_pool in module '<root>' (Fn): its argmax output (used by the "
                                    "backward pass) has no ONNX counterpart"},
-    // scripted, refused by the trace
-    {"refused_setattr_in_forward", "forward of module '<root>' assigns its attribute 'cache' (prim::SetAttr); "
-                                   "modelexport does not export forwards that change module state"},
 };
 
 }  // namespace mx::test

@@ -34,6 +34,12 @@ std::string signature(const jit::Function& f) {
 
 bool is_forward_name(const std::string& name) { return name == "forward" || name.rfind("forward__", 0) == 0; }
 
+bool enters_module(const std::string& method) {
+  const size_t n = std::string("forward").size();
+  return is_forward_name(method) || (method.size() > n && method.rfind("forward", 0) == 0 &&
+                                     method.find_first_not_of("0123456789", n) == std::string::npos);
+}
+
 std::vector<jit::Graph*> forward_graphs(const jit::Module& root) {
   std::vector<jit::Graph*> out;
   for (auto* f : candidates(root)) out.push_back(jit::toGraphFunction(*f).graph().get());

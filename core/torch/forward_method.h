@@ -15,6 +15,11 @@ namespace mx {
 // True for "forward" and its overloads' names ("forward__0", ...).
 bool is_forward_name(const std::string& name);
 
+// True for a method whose call enters its module, as in torch.onnx.export's trace: a forward
+// (is_forward_name), or a traced file's "forward1", "forward2", ... (a module traced through
+// several calls). Another method (RAFT's corr_block.build_pyramid) runs as its caller's ops.
+bool enters_module(const std::string& method);
+
 // The graphs that may play root's forward: forward's, or every overload's.
 std::vector<torch::jit::Graph*> forward_graphs(const torch::jit::Module& root);
 

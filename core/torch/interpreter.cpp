@@ -48,6 +48,7 @@ Interpreter::Interpreter(const jit::Module& root, Trace& trace, bool keep_values
 std::vector<int64_t> Interpreter::run(const jit::Module& root, const std::vector<at::Tensor>& inputs,
                                       const std::vector<std::string>& names, const std::vector<ArgSpec>& args) {
   auto [forward, call] = choose_forward(root, names, inputs, args, trace_.model_path);
+  forward_ = forward;
   auto& graph = *jit::toGraphFunction(*forward).graph();
   std::vector<int64_t> ids{pin(new_value(root._ivalue(), nullptr, -1))};
   for (size_t i = 0; i < call.args.size(); ++i) ids.push_back(pin(new_value(call.args[i], graph.inputs()[i + 1], -1)));
@@ -264,15 +265,8 @@ void Interpreter::run_call(jit::Node* node, ValueMap& ids, const Stack& stack) {
   auto& fn = rt_[self_id].toObject()->type()->getMethod(node->s(c10::attr::name));
   for (auto* v : node->inputs()) args.push_back(ids.at(v));
   auto inner = stack;
-  // Only a forward call enters the submodule, as in torch.onnx.export's trace: `forward`, a
-  // scripted overload `forward__N`, or a traced file's `forwardN` (a module traced through
-  // several calls). RAFT calls self.corr_block.build_pyramid(...) from its own forward:
-  // those ops are RAFT's there, and so they are here.
   const std::string& method = node->s(c10::attr::name);
-  bool enters = is_forward_name(method) ||
-                (method.size() > 7 && method.rfind("forward", 0) == 0 &&
-                 method.find_first_not_of("0123456789", 7) == std::string::npos);
-  if (self.kind == Value::Kind::Module && self.module >= 0 && enters) {
+  if (self.kind == Value::Kind::Module && self.module >= 0 && enters_module(method)) {
     if (self.module != stack.back()) inner.push_back(self.module);
     if (is_forward_name(method)) trace_.modules[self.module].calls++;
   }
@@ -323,8 +317,8 @@ void Interpreter::set_attr(int64_t owner_id, const std::string& name, int64_t va
       (object->type()->hasAttribute(name) && object->getAttr(name).isModule()))
     throw Error("model '" + trace_.model_path + "': forward of module '" + trace_.module_label(stack.back()) +
                 "' assigns its attribute '" + name +
-                "' (prim::SetAttr) a module, or on an object that is not a module; modelexport exports forwards "
-                "that store tensors and values on their modules, not ones that replace submodules");
+                "' (prim::SetAttr) on an object that is not a module, or replaces a submodule with it; "
+                "modelexport exports forwards that store tensors and values on their modules");
   attrs_[std::make_pair(module_index_.at(object.get()), name)] = pin(value_id);
 }
 

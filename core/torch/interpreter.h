@@ -30,13 +30,15 @@ class Interpreter {
   // Records into `trace`, whose module tree it builds from `root`.
   Interpreter(const torch::jit::Module& root, Trace& trace, bool keep_values);
 
-  // Runs root.forward on `inputs` named `names` and on the constants `args`, bound to
-  // forward's arguments by bind_forward (forward_args.h); returns the value ids of the
-  // graph's outputs.
+  // Runs root's forward (or the overload the inputs bind to: choose_forward) on `inputs`
+  // named `names` and on the constants `args`, bound to its arguments by bind_forward
+  // (forward_args.h); returns the value ids of the graph's outputs.
   std::vector<int64_t> run(const torch::jit::Module& root, const std::vector<at::Tensor>& inputs,
                            const std::vector<std::string>& names, const std::vector<ArgSpec>& args);
 
   const c10::IValue& runtime(int64_t id) const { return rt_.at(id); }
+  // The method run() played (null before it).
+  const torch::jit::Function* forward() const { return forward_; }
 
   // Runs the ops outside `cone` that read input-derived tensors on the meta device (see
   // meta_trace.h); throws MetaAbandoned when a value it needs has no data.
@@ -105,6 +107,7 @@ class Interpreter {
   WriteTracker writes_;
   std::unordered_map<int64_t, int64_t> recaptured_;  // stale folded value -> its constant now
   std::unordered_map<int64_t, int64_t> written_as_;  // value an in-place op wrote -> its output
+  const torch::jit::Function* forward_ = nullptr;   // the method run() played
   std::unordered_map<int64_t, int64_t> grown_;       // argument list or dict -> its value after a write, held
   const DataCone* cone_ = nullptr;                    // set for a meta trace
   TraceWays ways_;

@@ -4,7 +4,6 @@
 #include "base/error.h"
 #include "model/trace_compare.h"
 #include "torch/data_cone.h"
-#include "torch/forward_method.h"
 #include "torch/interpreter.h"
 #include "torch/meta_trace.h"
 #include "torch/model_file.h"
@@ -99,8 +98,7 @@ Trace run_trace(const TorchModel& model, const std::vector<std::string>& input_n
   Interpreter tracer(module, trace, options.keep_values);
   if (cone) tracer.use_meta(cone);
   auto results = tracer.run(module, tensors, input_names, options.args);
-  const auto& returns = choose_forward(module, input_names, tensors, options.args, trace.model_path)
-                            .method->getSchema().returns();
+  const auto& returns = tracer.forward()->getSchema().returns();
   for (size_t i = 0; i < results.size(); ++i)
     flatten_outputs(trace, results[i], tracer.runtime(results[i]),
                     i < returns.size() ? returns[i].type() : c10::AnyType::get(), "", trace.outputs);

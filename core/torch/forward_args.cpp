@@ -19,13 +19,18 @@ enum class Form { Tensor, OptionalTensor, List, Tuple, Dict, Constant, Unsupport
 
 bool is_tensor(const c10::TypePtr& t) { return t->kind() == TypeKind::TensorType; }
 
+bool is_container(Form f) { return f == Form::List || f == Form::Tuple || f == Form::Dict; }
+
 Form form_of(const c10::TypePtr& t) {
   switch (t->kind()) {
     case TypeKind::TensorType: return Form::Tensor;
     case TypeKind::OptionalType: {
       auto e = t->expectRef<c10::OptionalType>().getElementType();
       if (is_tensor(e)) return Form::OptionalTensor;
-      return form_of(e) == Form::Constant ? Form::Constant : Form::Unsupported;
+      // Optional[Tuple[Tensor, Tensor]] (a scripted LSTM's hx): given, it is fed as the
+      // container; left out, None (finish).
+      Form f = form_of(e);
+      return f == Form::Constant || is_container(f) ? f : Form::Unsupported;
     }
     case TypeKind::ListType:
       return is_tensor(t->expectRef<c10::ListType>().getElementType()) ? Form::List : Form::Unsupported;
@@ -46,8 +51,6 @@ Form form_of(const c10::TypePtr& t) {
     default: return Form::Unsupported;
   }
 }
-
-bool is_container(Form f) { return f == Form::List || f == Form::Tuple || f == Form::Dict; }
 
 // As Python spells the value (the sidecar records it so).
 std::string show(const c10::IValue& v) {
@@ -217,6 +220,11 @@ class Binder {
 
  private:
   const c10::TypePtr& type(size_t i) const { return args_[i]->type(); }
+  // The type of what is given: Optional[T]'s T.
+  c10::TypePtr given_type(size_t i) const {
+    const auto& t = type(i);
+    return t->kind() == TypeKind::OptionalType ? t->expectRef<c10::OptionalType>().getElementType() : t;
+  }
   Form form(size_t i) const { return form_of(type(i)); }
 
   int64_t find(const std::string& name) const {
@@ -250,7 +258,7 @@ class Binder {
       for (const auto& [key, k] : list) d.insert(key, tensors_[k]);
       call_.args[i] = d;
     } else {
-      size_t count = f == Form::Tuple ? type(i)->expectRef<c10::TupleType>().elements().size() : list.size();
+      size_t count = f == Form::Tuple ? given_type(i)->expectRef<c10::TupleType>().elements().size() : list.size();
       std::vector<at::Tensor> ordered(count);
       std::vector<char> seen(count, 0);
       for (const auto& [item, k] : list) {

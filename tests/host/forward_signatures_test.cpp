@@ -66,6 +66,13 @@ TEST(ForwardSignatures, ListItemsBecomeNamedGraphInputs) {
 
 TEST(ForwardSignatures, TupleItemsBecomeNamedGraphInputs) { expect_matches_python("tuple_arg"); }
 
+// nn.LSTM's forward with hx given: scripted, hx is Optional[Tuple[Tensor, Tensor]] (the
+// optional container is fed as the container); traced, a tuple.
+TEST(ForwardSignatures, OptionalTupleStateGivenAsItsItems) {
+  expect_matches_python("lstm_state_given");
+  expect_matches_python("lstm_state_given_traced");
+}
+
 TEST(ForwardSignatures, DictItemsBecomeNamedGraphInputsInTheOrderGiven) { expect_matches_python("dict_arg"); }
 
 TEST(ForwardSignatures, IntArgumentIsAConstantRecordedInTheSidecar) {

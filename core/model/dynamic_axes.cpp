@@ -53,6 +53,14 @@ class Marker {
     if (!v.elements.empty() && !mark) mark = any_shape_dynamic(id);
   }
 
+  // A list of numbers no op produced (the interpreter's value of a list after xs.append(n),
+  // s.insert(0, 1), ...) is dynamic when one of its items is, as a prim::ListConstruct's is.
+  void mark_made_list(int64_t id) {
+    const auto& v = a_.values[id];
+    if (v.producer < 0 && is_number_like(v) && !v.elements.empty() && !marks_.shape_dynamic[id])
+      marks_.shape_dynamic[id] = any_shape_dynamic(id);
+  }
+
  private:
   const Trace& a_;
   const Trace& b_;
@@ -158,7 +166,10 @@ DynamicMarks analyze_dynamic_axes(const Trace& a, const Trace& b, const std::vec
   for (size_t i = 0; i < a.entries.size(); ++i) {
     const auto& e = a.entries[i];
     bool from_sizes = false;
-    for (auto in : e.inputs) from_sizes = from_sizes || marker.any_shape_dynamic(in);
+    for (auto in : e.inputs) {
+      marker.mark_made_list(in);
+      from_sizes = from_sizes || marker.any_shape_dynamic(in);
+    }
     for (auto out : e.outputs) marker.mark_output(out, from_sizes, static_cast<int64_t>(i));
   }
   check_no_dynamic_tests(a, marker);

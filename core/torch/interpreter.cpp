@@ -240,13 +240,14 @@ void Interpreter::run_node(jit::Node* node, ValueMap& ids, const Stack& stack) {
       return;
     }
     case c10::aten::append:
-      if (!append_item(node, ids)) run_op(node, ids, stack);
+      if (!append_item(node, ids) && !mutate_container(node, ids, stack)) run_op(node, ids, stack);
       return;
     case c10::aten::warn: return;  // a Python warning (scripted GoogLeNet's): nothing to export
     case c10::aten::_set_item:
-      if (!set_dict_item(node, ids)) run_op(node, ids, stack);
+      if (!set_dict_item(node, ids) && !mutate_container(node, ids, stack)) run_op(node, ids, stack);
       return;
-    default: run_op(node, ids, stack);
+    default:
+      if (!mutate_container(node, ids, stack)) run_op(node, ids, stack);
   }
 }
 

@@ -86,6 +86,9 @@ class Interpreter {
   std::vector<int64_t> items_of(int64_t id);
   bool append_item(torch::jit::Node* node, ValueMap& ids);
   bool set_dict_item(torch::jit::Node* node, ValueMap& ids);
+  bool mutate_container(torch::jit::Node* node, ValueMap& ids, const Stack& stack);
+  c10::IValue shadow_of(const c10::TypePtr& formal, int64_t id);
+  int64_t changed(const c10::IValue& object, int64_t before, const std::vector<int64_t>& elements);
   int64_t new_list(const c10::IValue& iv, const std::string& name, const std::vector<int64_t>& elements);
   // A list or dict grown where it came in as an argument; after a call returns, the caller's
   // IR values of its arguments name what the callee grew them to (interpreter_mutation.cpp).

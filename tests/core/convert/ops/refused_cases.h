@@ -73,6 +73,10 @@ inline const std::pair<const char*, const char*> kRefusedCases[] = {
                                  "DeformConv is new in opset 19"},
     {"refused_tv_roi_pool_argmax", "torchvision::roi_pool in module '<root>' (Fn): its argmax output (used by the "
                                    "backward pass) has no ONNX counterpart"},
+    {"refused_list_sort_in_place", "aten::sort in module '<root>' (SortSizes) moves the items of a list or dict by "
+                                   "their values, which the export cannot follow"},
+    {"refused_dict_popitem", "aten::popitem in module '<root>' (PopItem) returns items of a list or dict in a form "
+                             "the export does not follow ((str, t))"},
 };
 
 }  // namespace mx::test

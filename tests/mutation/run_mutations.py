@@ -11,8 +11,13 @@ The copy (the working tree without build/ and .git) and its build folder live in
 mutation only the targets of the tests named in `first` (a quick or e2e test, optionally
 with a GoogleTest filter) are rebuilt, and those tests run; if none of them fails,
 everything is rebuilt and the whole quick and e2e suites run. --full always does the
-latter. Prints a Markdown table (mutation, file, failing tests, seconds); exit 1 if a
+latter; --first-only never does (a triage: which mutations the named tests miss). Prints a Markdown table (mutation, file, failing tests, seconds); exit 1 if a
 mutation survived (no quick or e2e test failed) or could not be planted.
+
+--in-place refuses to start when a file it would mutate has uncommitted changes; it writes
+each file whole (a rename) and records the original in BUILD/mutation-planted.json before
+planting, restores it after each run (also on Ctrl-C, SIGTERM and SIGHUP), and a run after
+one killed outright restores the file from that journal first.
 """
 
 import argparse
@@ -115,13 +120,51 @@ def run_tests(build, tests, jobs, log):
     return failed
 
 
-def plant(src, m):
+def write_whole(path, text):
+    """Replaces `path`'s contents at once (a rename), so that an interrupt never leaves it half written."""
+    tmp = path + ".mutation-tmp"
+    with open(tmp, "w") as out:
+        out.write(text)
+    os.replace(tmp, path)
+
+
+def journal_path(build):
+    return os.path.join(build, "mutation-planted.json")
+
+
+def restore_from_journal(build, quiet=False):
+    """An earlier --in-place run that was killed outright (SIGKILL, a power cut) left its
+    planted file named in the journal: put the original back before anything else."""
+    path = journal_path(build)
+    if not os.path.exists(path):
+        return
+    entry = json.load(open(path))
+    write_whole(entry["path"], entry["original"])
+    os.remove(path)
+    if not quiet:
+        print("run_mutations: restored %s, which an interrupted run had left mutated" % entry["path"], file=sys.stderr)
+
+
+def dirty_files(root, files):
+    """The `files` (relative to `root`) with changes git does not have: a planted bug left in
+    one of them could not be told from the owner's own edits."""
+    out = subprocess.run(["git", "status", "--porcelain", "--"] + sorted(set(files)), cwd=root,
+                         capture_output=True, text=True)
+    if out.returncode:
+        return ["(git status failed: %s)" % out.stderr.strip()]
+    return [line[3:] for line in out.stdout.splitlines() if line.strip()]
+
+
+def plant(src, m, journal):
+    """Plants mutation `m`; with `journal` (in-place runs) records the original first."""
     path = os.path.join(src, m["file"])
     text = open(path).read()
     count = text.count(m["old"])
     if count != 1:
         raise ValueError("%s: expected 1 occurrence of the planted text in %s, found %d" % (m["name"], m["file"], count))
-    open(path, "w").write(text.replace(m["old"], m["new"]))
+    if journal:
+        write_whole(journal, json.dumps({"path": path, "original": text}))
+    write_whole(path, text.replace(m["old"], m["new"]))
     return path, text
 
 
@@ -130,19 +173,37 @@ def main():
     parser.add_argument("--work", default="/tmp/modelexport-mutation")
     parser.add_argument("--only", help="comma-separated mutation names")
     parser.add_argument("--full", action="store_true", help="run the whole quick and e2e suites for every mutation")
+    parser.add_argument("--first-only", action="store_true",
+                        help="run only each mutation's `first` tests (a quick triage; one they miss is reported, "
+                             "not looked for in the whole suites)")
     parser.add_argument("-j", "--jobs", type=int, default=2)
     parser.add_argument("--in-place", metavar="BUILD",
                         help="plant the bugs in this tree itself and use its build folder BUILD (no copy, no full "
                              "build; each file is restored after its run, also on an error or Ctrl-C)")
     args = parser.parse_args()
-    # A kill runs the `finally` below too, so a planted bug never stays in the tree.
-    signal.signal(signal.SIGTERM, lambda *_: sys.exit(1))
+    # SIGTERM and SIGHUP (a closed terminal) run the `finally` below too, as Ctrl-C does, so
+    # the planted bug is taken out again; against SIGKILL, the journal (restore_from_journal).
+    for sig in (signal.SIGTERM, signal.SIGHUP):
+        signal.signal(sig, lambda *_: sys.exit(1))
     chosen = [m for m in MUTATIONS if not args.only or m["name"] in args.only.split(",")]
+    unknown = set(args.only.split(",")) - {m["name"] for m in MUTATIONS} if args.only else set()
+    if unknown:
+        print("run_mutations: no mutation named %s" % ", ".join(sorted(unknown)), file=sys.stderr)
+        return 2
     os.makedirs(args.work, exist_ok=True)
     log = os.path.join(args.work, "log.txt")
     open(log, "w").close()
+    journal = None
     if args.in_place:
         src, build = ROOT, os.path.abspath(args.in_place)
+        journal = journal_path(build)
+        restore_from_journal(build)
+        dirty = dirty_files(ROOT, [m["file"] for m in chosen])
+        if dirty:
+            print("run_mutations: --in-place plants bugs in this tree, and these files have uncommitted changes: "
+                  "%s; commit or stash them first (or run without --in-place, in a copy)" % ", ".join(dirty),
+                  file=sys.stderr)
+            return 1
     else:
         src, build = os.path.join(args.work, "src"), os.path.join(args.work, "build")
         copy_tree(ROOT, src)
@@ -155,13 +216,14 @@ def main():
     rows, survived = [], 0
     for m in chosen:
         start = time.time()
+        path = original = None
         try:
-            path, original = plant(src, m)
-        except ValueError as e:
-            rows.append((m["name"], m["file"], "NOT PLANTED: %s" % e, 0))
-            survived += 1
-            continue
-        try:
+            try:
+                path, original = plant(src, m, journal)
+            except ValueError as e:
+                rows.append((m["name"], m["file"], "NOT PLANTED: %s" % e, 0))
+                survived += 1
+                continue
             compile_all = ["meson", "compile", "-C", build, "-j", str(args.jobs)]
             first = [] if args.full else expand_shards(build, m.get("first", []))
             caught = []
@@ -171,12 +233,16 @@ def main():
                     caught = ["(build failed)"]
                 else:
                     caught = run_tests(build, first, args.jobs, log)
-            if not caught:
+            if not caught and not args.first_only:
                 caught = ["(build failed)"] if sh(compile_all, src, log) else run_tests(build, [], args.jobs, log)
-        finally:
-            open(path, "w").write(original)
+        finally:  # in place: from the journal, which is written before the file is mutated
+            if journal:
+                restore_from_journal(build, quiet=True)
+            elif path is not None:
+                write_whole(path, original)
         survived += not caught
-        rows.append((m["name"], m["file"], ", ".join(caught) if caught else "SURVIVED", time.time() - start))
+        missed = "NOT CAUGHT BY ITS FIRST TESTS" if args.first_only else "SURVIVED"
+        rows.append((m["name"], m["file"], ", ".join(caught) if caught else missed, time.time() - start))
         print("%s: %s (%.0f s)" % (m["name"], rows[-1][2], rows[-1][3]), flush=True)
     sh(["meson", "compile", "-C", build, "-j", str(args.jobs)], src, log)  # leave the copy built unmutated
     print("\n| bug planted | file | caught by (failing tests) | s |\n|---|---|---|---|")

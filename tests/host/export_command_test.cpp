@@ -222,18 +222,25 @@ TEST(ExportBert, PositionEmbeddingLookupAtConstantPositionsStaysANode) {
 // A module's own op on its weight applied to constant zeros (an LSTMCell's first step from
 // the zero state, a conv on a zero first flow as in RAFT) stays that module's node, as in
 // torch.onnx.export, where those zeros follow the input's size: folded, the Gemm and the Conv
-// were gone and the flow conv's module had no node at all.
+// were gone and the flow conv's module had no node at all. So does a matmul of a module's
+// weight and constant ones, the weight on either side.
 TEST(ExportParameterOps, AWeightAppliedToConstantZerosStaysTheModulesNode) {
   TempDir dir;
   std::string pt = dir.file("m.pt"), onnx_path = dir.file("m.onnx");
   auto made = run("/usr/bin/python3 -c " + quote(R"(import sys, torch, torch.nn as nn
 torch.manual_seed(0)
+class Proj(nn.Module):
+    def __init__(s):
+        super().__init__(); s.w = nn.Parameter(torch.randn(4, 4))
+    def forward(s, x):
+        return s.w @ torch.ones(4, x.shape[0]), torch.ones(x.shape[0], 4) @ s.w
 class Decoder(nn.Module):
     def __init__(s):
-        super().__init__(); s.cell = nn.LSTMCell(4, 4); s.flow = nn.Conv2d(2, 3, 3, padding=1)
+        super().__init__(); s.cell = nn.LSTMCell(4, 4); s.flow = nn.Conv2d(2, 3, 3, padding=1); s.proj = Proj()
     def forward(s, x, img):
         h, c = s.cell(x)
-        return h, img + s.flow(torch.zeros(img.shape[0], 2, img.shape[2], img.shape[3]))
+        left, right = s.proj(x)
+        return h, img + s.flow(torch.zeros(img.shape[0], 2, img.shape[2], img.shape[3])), left, right
 torch.jit.trace(Decoder().eval(), (torch.randn(2, 4), torch.randn(1, 3, 5, 5))).save(sys.argv[1]))") + " " + quote(pt));
   ASSERT_EQ(made.exit_code, 0) << made.err;
   auto r = run(quote(modelexport_bin()) + " export " + quote(pt) + " " + quote(onnx_path) + " --plugin-dir " +
@@ -245,6 +252,7 @@ torch.jit.trace(Decoder().eval(), (torch.randn(2, 4), torch.randn(1, 3, 5, 5))).
   for (const auto& node : proto.graph().node()) by_module[node_metadata(node, kModuleKey)].insert(node.op_type());
   EXPECT_EQ(by_module["cell"].count("Gemm"), 2u);  // x @ W_ih and h0 @ W_hh
   EXPECT_EQ(by_module["flow"].count("Conv"), 1u);
+  EXPECT_EQ(by_module["proj"].count("MatMul"), 2u);  // its weight on either side of constant ones
   std::vector<InputSpec> specs{parse_input_spec("x:float32:2x4"), parse_input_spec("img:float32:1x3x5x5")};
   auto inputs = make_inputs(specs, 5);
   auto expected = run_reference(pt, inputs);

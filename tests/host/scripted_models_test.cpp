@@ -194,5 +194,19 @@ TEST(OverloadedForward, InputsThatBindToNoOverloadAreRefusedNamingTheOverloads) 
   EXPECT_TRUE(dir.entries().empty());
 }
 
+// Inputs that bind to two overloads alike are refused naming both, not played by the first.
+TEST(OverloadedForward, InputsThatBindToTwoOverloadsAreRefused) {
+  TempDir dir;
+  auto r = run(quote(modelexport_bin()) + " export " + quote(scripted_fixture_model("two_overloads")) + " " +
+               quote(dir.file("m.onnx")) + " --plugin-dir " + quote(plugin_build_dir()) + " --input x:float32:2x8");
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.err.find("modelexport: error: model '"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("forward is overloaded (forward__0(x: Tensor, scale: float), forward__1(x: Tensor, scale: int)) "
+                       "and the inputs given bind to forward__0 and forward__1 alike"),
+            std::string::npos)
+      << r.err;
+  EXPECT_TRUE(dir.entries().empty());
+}
+
 }  // namespace
 }  // namespace mx::test

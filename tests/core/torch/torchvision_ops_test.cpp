@@ -155,6 +155,7 @@ TEST_F(TorchvisionKernels, BadArgumentsAreRefusedWithTheOpsName) {
       {"roi_pool", {x, roi(1e20f), 1.0, int64_t{2}, int64_t{2}}},                // corner to int64 overflows
       {"roi_align", {x.to(at::kLong), roi(4).to(at::kLong), 1.0, int64_t{2}, int64_t{2}, int64_t{-1}, false}},
       {"nms", {at::ones({1, 4}, at::kLong), at::ones({1}, at::kLong), 0.5}},
+      {"nms", {at::rand({3, 4}), at::rand({3}, at::kDouble), 0.5}},  // scores of another dtype than the boxes
       {"deform_conv2d", deform(5, int64_t{0})},                                  // stride 0: division by zero
       {"deform_conv2d", deform(5, int64_t{0}, at::kMeta)},                       // the same in the Meta kernel
       {"deform_conv2d", deform(11, int64_t{0})},                                 // groups 0

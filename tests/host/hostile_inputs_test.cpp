@@ -211,7 +211,7 @@ TEST_F(HostileInputs, MaxOpsBoundsEveryTracingCommandAndZeroLiftsIt) {
                    says);
   EXPECT_EQ(snapshot(dir), before);
   // 3000 trips run under the default limit and with none; the file then tags under one.
-  for (const std::string& limit : {"", " --max-ops 0"}) {
+  for (const char* limit : {"", " --max-ops 0"}) {
     auto r = modelexport("export " + quote(loop) + " " + quote(dir.file("ok.onnx")) + " --input x:float32:2" + limit + plugins());
     ASSERT_EQ(r.exit_code, 0) << limit << r.err;
   }

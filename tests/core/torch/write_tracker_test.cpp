@@ -59,5 +59,24 @@ TEST_P(RefusedViewWrite, TracingSaysWhichWriteAndWhichRead) {
 INSTANTIATE_TEST_SUITE_P(ViewWrites, RefusedViewWrite, ::testing::ValuesIn(kRefusedWrites),
                          [](const auto& info) { return std::string(info.param.name); });
 
+// The entries that carry a write back into the tensor viewed belong to the module that wrote,
+// not to the one that made the tensor or reads it (op_cases_inplace_views.py).
+TEST(WriteBack, EntriesBelongToTheWritingModule) {
+  TempDir dir;
+  std::string pt = dir.file("case.pt");
+  auto made = run("/usr/bin/python3 " + quote(source_root() + "/tests/fixtures/op_cases_inplace_views.py") +
+                  " view_write_in_submodule " + quote(pt));
+  ASSERT_EQ(made.exit_code, 0) << made.err;
+  auto spec = parse_input_spec(made.out.substr(0, made.out.find_first_of(" \n")));
+  Trace trace = trace_model(pt, {spec.name}, make_inputs({spec}, 3), TraceOptions{});
+  int carried = 0;
+  for (const auto& e : trace.entries)
+    if (e.op == "aten::slice_scatter") {
+      ++carried;
+      EXPECT_EQ(trace.module_label(e.module()), "writer");
+    }
+  EXPECT_EQ(carried, 4);  // y[:, 1:] slices dims 0 and 1; += writes it by add_, then again by copy_
+}
+
 }  // namespace
 }  // namespace mx::test

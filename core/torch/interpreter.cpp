@@ -178,7 +178,9 @@ std::vector<int64_t> Interpreter::run_graph(jit::Graph& graph, const std::vector
 // Runs the block's nodes; returns its outputs' ids, each with a hold the caller releases.
 std::vector<int64_t> Interpreter::run_block(jit::Block* block, ValueMap& ids, const Stack& stack) {
   const BlockPlan& p = plans_.plan(block);
+  count_op(block->owningNode(), stack);  // a loop's trip counts too, empty bodies included
   for (auto* node : block->nodes()) {
+    count_op(node, stack);
     run_node(node, ids, stack);
     if (node->kind() != c10::prim::CallMethod) progress::advance();
     if (auto it = p.release_after.find(node); it != p.release_after.end())

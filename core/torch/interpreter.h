@@ -46,11 +46,19 @@ class Interpreter {
     cone_ = cone;
     ways_.mode = "meta";
   }
+  // After `n` nodes run, the trace stops with an error (TraceOptions::max_ops).
+  void limit_ops(int64_t n) { max_ops_ = n; }
   const TraceWays& ways() const { return ways_; }
 
  private:
   using ValueMap = std::unordered_map<const torch::jit::Value*, int64_t>;
   using Stack = std::vector<int64_t>;  // module call stack, outermost first
+
+  // One more node (or block) run; throws past the limit.
+  void count_op(const torch::jit::Node* node, const Stack& stack) {
+    if (max_ops_ > 0 && ++ops_run_ > max_ops_) throw_op_limit(node, stack);
+  }
+  [[noreturn]] void throw_op_limit(const torch::jit::Node* node, const Stack& stack) const;
 
   // Reference counts (refs_) per value id: IR values bound to it in a running graph, the
   // list or tuple values that contain it, and holds (graph results on their way to the
@@ -122,6 +130,7 @@ class Interpreter {
   const torch::jit::Function* forward_ = nullptr;   // the method run() played
   std::unordered_map<int64_t, int64_t> grown_;       // argument list or dict -> its value after a write, held
   const DataCone* cone_ = nullptr;                    // set for a meta trace
+  int64_t max_ops_ = 0, ops_run_ = 0;                 // 0: no limit
   TraceWays ways_;
 };
 

@@ -18,6 +18,11 @@ int fail(const std::string& message) {
   return 1;
 }
 
+int fail_out_of_memory(const std::string& command) {
+  return fail("'" + command + "' ran out of memory: the process could not allocate more (the machine's memory, or a "
+              "limit such as ulimit -v, is too small for this model and input); nothing was written");
+}
+
 int parse_command_line(const std::string& command, const std::vector<std::string>& args,
                        const po::options_description& desc, std::vector<std::string>* positional) {
   po::options_description all;
@@ -48,6 +53,12 @@ po::typed_value<double>* strategy_timeout_value(double* target) {
       s << "--strategy-timeout must be 0 (no limit) or a number of seconds, got " << seconds;
       throw po::error(s.str());
     }
+  });
+}
+
+po::typed_value<int64_t>* max_ops_value(int64_t* target) {
+  return po::value(target)->default_value(kDefaultMaxTraceOps)->notifier([](int64_t n) {
+    if (n < 0) throw po::error("--max-ops must be 0 (no limit) or a number of ops, got " + std::to_string(n));
   });
 }
 

@@ -7,6 +7,8 @@
 #include <utility>
 #include <vector>
 
+#include "model/trace_ways.h"
+
 namespace mx::cli {
 
 // Parses `args` against `desc` (plus free arguments into `positional`, if given). Returns
@@ -20,6 +22,13 @@ int parse_command_line(const std::string& command, const std::vector<std::string
 boost::program_options::typed_value<double>* strategy_timeout_value(double* target);
 constexpr const char* kStrategyTimeoutHelp =
     "seconds a strategy may take to tag the model before it is stopped (0: no limit)";
+
+// --max-ops N into `target` (default kDefaultMaxTraceOps; a negative number is a
+// command-line error).
+boost::program_options::typed_value<int64_t>* max_ops_value(int64_t* target);
+constexpr const char* kMaxOpsHelp =
+    "TorchScript ops the trace may run before it is stopped, so that a loop that never ends fails instead of "
+    "filling the memory (0: no limit)";
 
 // --input and --arg, as export, compare and tag explain them.
 constexpr const char* kInputHelp =

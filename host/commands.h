@@ -23,5 +23,8 @@ int run_torch_command(const std::string& command, const std::vector<std::string>
 
 // "modelexport: error: <message>" on stderr; returns 1.
 int fail(const std::string& message);
+// fail() for a std::bad_alloc that reached the top of `command`, in words rather than the
+// exception's name.
+int fail_out_of_memory(const std::string& command);
 
 }  // namespace mx::cli

@@ -3,6 +3,7 @@
 // pay LibTorch's start-up.
 #include <cstdlib>
 #include <exception>
+#include <new>
 #include <iostream>
 #include <string>
 #include <vector>
@@ -61,6 +62,8 @@ int main(int argc, char** argv) {
     if (command == "ops") return mx::cli::ops_command(args);
     std::cerr << "modelexport: error: unknown command '" << command << "'\n\n" << kUsage;
     return 2;
+  } catch (const std::bad_alloc&) {
+    return mx::cli::fail_out_of_memory(command);
   } catch (const std::exception& e) {  // not one of ours (mx::Error is caught by each command)
     return mx::cli::fail(verbose ? std::string(e.what()) : mx::first_line(e.what()) + " (--verbose shows more)");
   }

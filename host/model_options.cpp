@@ -24,6 +24,7 @@ void ModelOptions::add_to(po::options_description& desc, bool dynamic) {
        "folder with strategy plugins, searched before MODELEXPORT_PLUGIN_PATH and the installed folder (repeatable)")
       ("opset", po::value(&o_.opset)->default_value(17), "ONNX opset to target (14 to 17)")
       ("seed", po::value(&o_.seed)->default_value(0), "seed of the random example inputs")
+      ("max-ops", max_ops_value(&o_.max_ops), kMaxOpsHelp)
       ("output-names", po::value(&output_names_),
        "comma-separated names of the graph outputs, one distinct name per output tensor (default output_0, ...)")
       ("keep-batchnorm", po::bool_switch(&keep_batchnorm_),

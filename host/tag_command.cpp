@@ -98,6 +98,7 @@ int tag_command(const std::vector<std::string>& args) {
       ("input-file", po::value(&o.input_file),
        "example inputs from a file Python's torch.save wrote: a tensor or a tuple of tensors (instead of --input)")
       ("seed", po::value(&o.seed)->default_value(0), "seed of the random example inputs")
+      ("max-ops", max_ops_value(&o.max_ops), kMaxOpsHelp)
       ("strategy,s", po::value(&o.strategy)->default_value("htp"), "strategy whose tag builder and graph rules to use")
       ("strategy-opt", po::value(&strategy_opts)->composing(), "KEY=VALUE option for the strategy (repeatable)")
       ("strategy-timeout", strategy_timeout_value(&o.strategy_timeout), kStrategyTimeoutHelp)

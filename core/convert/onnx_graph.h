@@ -57,6 +57,7 @@ class GraphBuilder {
   std::unordered_map<int64_t, std::string> output_names_;  // graph outputs -> reserved name
   std::unordered_map<std::string, int> node_name_counts_;
   std::unordered_set<std::string> value_names_;
+  std::unordered_map<std::string, int> next_fresh_index_;  // fresh_name: base -> first index not yet tried
 };
 
 }  // namespace mx

@@ -9,6 +9,10 @@
 
 namespace mx {
 
+// TorchScript ops (nodes, and loop trips) a trace runs before it stops with an error
+// (--max-ops; 0: no limit).
+constexpr int64_t kDefaultMaxTraceOps = 1000000;
+
 struct TraceWays {
   std::string mode = "real";  // "meta" or "real"
   std::string why_real;       // why a meta trace ran for real ("" when asked to)

@@ -59,6 +59,7 @@ TracedModel trace_for_export(const ExportOptions& o, const std::function<void()>
   topts.args = o.args;
   topts.mode = o.real_trace ? TraceOptions::Mode::Real : TraceOptions::Mode::Meta;
   topts.check = o.check_trace;
+  topts.max_ops = o.max_ops;
   topts.ways = &traced.ways;
   if (!o.input_file.empty()) {
     if (inputs_made) inputs_made();  // read before loading the model: nothing left to make

@@ -34,6 +34,7 @@ struct ExportOptions {
   std::vector<ArgSpec> args;             // --arg NAME=VALUE: forward's number, bool and string arguments
   bool real_trace = false;               // --trace real: every op on real data (default: meta)
   bool check_trace = false;              // --check: a meta trace is checked against a real one
+  int64_t max_ops = kDefaultMaxTraceOps;  // --max-ops: the trace stops after this many ops (0: none)
 };
 
 struct ExportReport {

@@ -136,6 +136,7 @@ int default_opset(const onnx::ModelProto& model) {
 Trace trace_for_tagging(const ForeignTagOptions& o, const onnx::ModelProto& onnx) {
   TraceOptions topts;
   topts.args = o.args;
+  topts.max_ops = o.max_ops;
   if (!o.input_file.empty()) {
     if (!o.inputs.empty()) throw Error("give either --input or --input-file, not both");
     auto data = load_inputs(o.input_file);

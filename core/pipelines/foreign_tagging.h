@@ -12,6 +12,7 @@
 
 #include "model/input_spec.h"
 #include "onnx_io/external_plan.h"
+#include "model/trace_ways.h"
 #include "plugin/plugin_host.h"
 #include "plugin/plugin_manifest.h"
 
@@ -24,6 +25,7 @@ struct ForeignTagOptions {
   std::string input_file;         // real example inputs saved with torch.save (instead of inputs)
   std::vector<ArgSpec> args;      // --arg NAME=VALUE: forward's number, bool and string arguments
   uint64_t seed = 0;
+  int64_t max_ops = kDefaultMaxTraceOps;  // --max-ops: the trace stops after this many ops (0: none)
   std::string strategy = "htp";          // whose tag builder names modules, and whose tagger
   std::vector<std::string> plugin_dirs;  // resolves nodes without a usable scope
   Options strategy_options;

@@ -142,11 +142,13 @@ int64_t Interpreter::current(int64_t id, const c10::IValue& now_value, const std
   for (auto e : v.elements)  // a list made before the write: no way to read it anew
     if (const auto* write = writes_.stale(resolved(e)); write || resolved(e) != e)
       throw Error(stale_read_message(reader, trace_.module_label(module), trace_.values[e].debug_name,
-                                     write ? *write : WriteTracker::Write{0, true, "an in-place op", "?"}));
+                                     write ? *write : WriteTracker::Write{0, true, "an in-place op", "?", ""}));
   const auto* write = writes_.stale(id);
   if (!write || reads_metadata_only(reader)) return id;
-  if (!v.is_constant_tensor() || write->dynamic)
+  if (!v.is_constant_tensor() || write->dynamic) {
+    if (int64_t anew = view_anew(id, now_value, reader, module); anew >= 0) return anew;
     throw Error(stale_read_message(reader, trace_.module_label(module), v.debug_name, *write));
+  }
   // Only constants were written into a folded tensor: it is a constant still, with new bytes.
   if (auto it = recaptured_.find(id); it != recaptured_.end() && !writes_.stale(it->second)) return it->second;
   int64_t now = new_value(now_value, nullptr, -1);
@@ -176,7 +178,9 @@ std::vector<int64_t> Interpreter::run_graph(jit::Graph& graph, const std::vector
 // Runs the block's nodes; returns its outputs' ids, each with a hold the caller releases.
 std::vector<int64_t> Interpreter::run_block(jit::Block* block, ValueMap& ids, const Stack& stack) {
   const BlockPlan& p = plans_.plan(block);
+  count_op(block->owningNode(), stack);  // a loop's trip counts too, empty bodies included
   for (auto* node : block->nodes()) {
+    count_op(node, stack);
     run_node(node, ids, stack);
     if (node->kind() != c10::prim::CallMethod) progress::advance();
     if (auto it = p.release_after.find(node); it != p.release_after.end())
@@ -366,7 +370,8 @@ void Interpreter::run_op(jit::Node* node, ValueMap& ids, const Stack& stack) {
   }
   // The tensor as it was bound: on a meta trace, the op wrote a meta copy of a real one.
   for (size_t k = 0; k < written.size(); ++k)
-    writes_.wrote(written_tensors[k], entry.op, trace_.module_label(stack.back()), dynamic);
+    writes_.wrote(written_tensors[k], entry.op, trace_.module_label(stack.back()), dynamic,
+                  view_source(written[k].first));
   if (bind_items(node, entry.inputs, values, ids)) return;
   auto index = static_cast<int64_t>(trace_.entries.size());
   for (size_t i = 0; i < node->outputs().size(); ++i) {
@@ -393,6 +398,8 @@ void Interpreter::run_op(jit::Node* node, ValueMap& ids, const Stack& stack) {
   }
   trace_.entries.push_back(std::move(entry));
   add_part_entries(trace_, index);
+  for (size_t k = 0; k < written.size(); ++k)
+    write_back(written[k].first, trace_.entries[index].outputs.at(written[k].second), written_tensors[k], stack);
 }
 
 void Interpreter::call_op(jit::Node* node, jit::Stack& values, bool dynamic, const std::string& module) {

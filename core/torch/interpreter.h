@@ -46,11 +46,19 @@ class Interpreter {
     cone_ = cone;
     ways_.mode = "meta";
   }
+  // After `n` nodes run, the trace stops with an error (TraceOptions::max_ops).
+  void limit_ops(int64_t n) { max_ops_ = n; }
   const TraceWays& ways() const { return ways_; }
 
  private:
   using ValueMap = std::unordered_map<const torch::jit::Value*, int64_t>;
   using Stack = std::vector<int64_t>;  // module call stack, outermost first
+
+  // One more node (or block) run; throws past the limit.
+  void count_op(const torch::jit::Node* node, const Stack& stack) {
+    if (max_ops_ > 0 && ++ops_run_ > max_ops_) throw_op_limit(node, stack);
+  }
+  [[noreturn]] void throw_op_limit(const torch::jit::Node* node, const Stack& stack) const;
 
   // Reference counts (refs_) per value id: IR values bound to it in a running graph, the
   // list or tuple values that contain it, and holds (graph results on their way to the
@@ -71,6 +79,17 @@ class Interpreter {
   // `id`, or the value the last in-place op that wrote it returned (TorchScript names the
   // written tensor by its old IR value afterwards; a submodule may write its argument).
   int64_t resolved(int64_t id) const;
+  // An in-place write through a chain of slice/select/narrow views, written back into every
+  // tensor of the chain as trace entries, and views read after such a write taken anew
+  // (interpreter_write_back.cpp).
+  void write_back(int64_t view, int64_t written, const at::Tensor& memory, const Stack& stack);
+  int64_t view_anew(int64_t id, const c10::IValue& now, const std::string& reader, int64_t module);
+  int64_t record_entry(TraceEntry entry, const c10::IValue& out, int64_t named_as);
+  // `id`, or for a tensor's value after a write (into it, or through a view of it), the
+  // tensor it is the new value of, as made: a view, whose base can be written back.
+  int64_t as_view(int64_t id) const;
+  // The op that made the tensor `id` views, past the views write_back carries ("" if none).
+  std::string view_source(int64_t id) const;
 
   std::vector<int64_t> run_graph(torch::jit::Graph& graph, const std::vector<int64_t>& args, const Stack& stack);
   std::vector<int64_t> run_block(torch::jit::Block* block, ValueMap& ids, const Stack& stack);
@@ -107,9 +126,11 @@ class Interpreter {
   WriteTracker writes_;
   std::unordered_map<int64_t, int64_t> recaptured_;  // stale folded value -> its constant now
   std::unordered_map<int64_t, int64_t> written_as_;  // value an in-place op wrote -> its output
+  std::unordered_map<int64_t, int64_t> viewed_as_;   // value after a write -> the tensor it is the new value of
   const torch::jit::Function* forward_ = nullptr;   // the method run() played
   std::unordered_map<int64_t, int64_t> grown_;       // argument list or dict -> its value after a write, held
   const DataCone* cone_ = nullptr;                    // set for a meta trace
+  int64_t max_ops_ = 0, ops_run_ = 0;                 // 0: no limit
   TraceWays ways_;
 };
 

@@ -44,4 +44,17 @@ void Interpreter::check_specialisable(const jit::Node* node, int64_t id, const c
               "ONNX If/Loop are not emitted: compute it from sizes or constants, or move it out of forward");
 }
 
+// Names where the trace was when it passed the limit: the innermost loop around that node
+// is the likely culprit.
+void Interpreter::throw_op_limit(const jit::Node* node, const Stack& stack) const {
+  const jit::Node* loop = node;
+  while (loop && loop->kind() != c10::prim::Loop) loop = loop->owningBlock() ? loop->owningBlock()->owningNode() : nullptr;
+  int64_t m = stack.back();
+  throw Error("model '" + trace_.model_path + "': the trace ran more than " + std::to_string(max_ops_) +
+              " TorchScript ops and was stopped" +
+              (loop ? " in the " + construct_name(loop) : node ? std::string(" at ") + node->kind().toQualString() : "") +
+              " in module '" + trace_.module_label(m) + "' (" + trace_.modules[m].class_name +
+              "): a loop that does not end on this input? Give --max-ops N to allow more");
+}
+
 }  // namespace mx

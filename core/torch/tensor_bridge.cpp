@@ -59,8 +59,16 @@ at::Tensor borrow_data(const std::shared_ptr<TensorData>& d) {
 }
 
 std::string message_of(const std::exception& e) {
-  if (const auto* c10 = dynamic_cast<const c10::Error*>(&e)) return first_line(c10->what_without_backtrace());
-  return first_line(e.what());
+  std::string text = first_line(e.what());
+  if (const auto* c10 = dynamic_cast<const c10::Error*>(&e)) text = first_line(c10->what_without_backtrace());
+  // "[enforce fail at alloc_cpu.cpp:75] err == 0. DefaultCPUAllocator: ...": LibTorch's
+  // source line and condition say nothing to a user; the rest does.
+  if (text.rfind("[enforce fail at ", 0) == 0) {
+    auto end = text.find("] ");
+    auto cond = end == std::string::npos ? end : text.find(". ", end);
+    if (cond != std::string::npos) text = text.substr(cond + 2);
+  }
+  return text;
 }
 
 }  // namespace mx

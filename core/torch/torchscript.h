@@ -35,6 +35,11 @@ struct TraceOptions {
   bool check = false;
   // When set, receives how the trace ran its ops.
   TraceWays* ways = nullptr;
+  // --max-ops: the trace stops with an error after running this many TorchScript nodes. A
+  // scripted loop that never ends (or runs a billion trips) would otherwise grow the trace
+  // by about 1 KB a node until the machine runs out of memory; the largest real graphs run
+  // some 10^4 to 10^5 nodes.
+  int64_t max_ops = kDefaultMaxTraceOps;
 };
 
 // A TorchScript file loaded by LibTorch (in eval mode), to trace more than once without

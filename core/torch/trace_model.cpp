@@ -94,8 +94,17 @@ Trace run_trace(const TorchModel& model, const std::vector<std::string>& input_n
   const jit::Module& module = model.module().module;
   std::vector<at::Tensor> tensors;
   // A real trace may write into its inputs; a meta trace writes none (check_real_call).
-  for (const auto& d : inputs) tensors.push_back(cone ? borrow_data(d) : from_data(*d));
+  for (size_t i = 0; i < inputs.size(); ++i) {
+    try {
+      tensors.push_back(cone ? borrow_data(inputs[i]) : from_data(*inputs[i]));
+    } catch (const std::exception& e) {  // out of memory: LibTorch's allocator text, in words
+      throw Error("model '" + trace.model_path + "': input '" + (i < input_names.size() ? input_names[i] : "") +
+                  "' (" + std::to_string(inputs[i]->nbytes) + " bytes) cannot be copied for --trace real: " +
+                  message_of(e) + "; the default meta trace reads it in place, without a copy");
+    }
+  }
   Interpreter tracer(module, trace, options.keep_values);
+  tracer.limit_ops(options.max_ops);
   if (cone) tracer.use_meta(cone);
   auto results = tracer.run(module, tensors, input_names, options.args);
   const auto& returns = tracer.forward()->getSchema().returns();

@@ -104,12 +104,18 @@ bool skip_refused_write(torch::jit::Node* node, torch::jit::Stack& values) {
   return true;
 }
 
-void WriteTracker::wrote(const at::Tensor& t, const std::string& op, const std::string& module, bool dynamic) {
+const WriteTracker::Region* WriteTracker::region(int64_t id) const {
+  if (id < 0 || id >= static_cast<int64_t>(seen_.size()) || !seen_[id].storage) return nullptr;
+  return &seen_[id].region;
+}
+
+void WriteTracker::wrote(const at::Tensor& t, const std::string& op, const std::string& module, bool dynamic,
+                         const std::string& through) {
   const void* storage = memory_of(c10::IValue(t));
   if (!storage || refused_on_purpose(op)) return;
   auto& list = writes_[storage];
   int64_t generation = list.empty() ? 1 : list.back().write.generation + 1;
-  list.push_back({{generation, dynamic, op, module}, region_of(t)});
+  list.push_back({{generation, dynamic, op, module, through}, region_of(t)});
 }
 
 const WriteTracker::Write* WriteTracker::stale(int64_t id) const {
@@ -140,9 +146,11 @@ bool reads_metadata_only(const std::string& op) {
 std::string stale_read_message(const std::string& reader, const std::string& module, const std::string& name,
                                const WriteTracker::Write& write) {
   return "in-place write " + write.op + " in module '" + write.module + "' changes tensor " +
-         (name.empty() ? "" : "'" + name + "' ") + "through a view of it, and " + reader + " in module '" + module +
-         "' reads it afterwards: modelexport does not export a write through a view that depends on the "
-         "inputs or lands in a tensor computed from them (write into the tensor itself, e.g. with torch.where or index_put, or clone the view first)";
+         (name.empty() ? "" : "'" + name + "' ") + "through a view of it" +
+         (write.through.empty() ? "" : " made by " + write.through) + ", and " + reader + " in module '" + module +
+         "' reads it afterwards: modelexport carries such a write back into the tensor viewed through "
+         "aten::slice, aten::select and aten::narrow views only (write into the tensor itself, e.g. with "
+         "torch.where or index_put, or clone the view first)";
 }
 
 }  // namespace mx

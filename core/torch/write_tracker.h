@@ -23,16 +23,21 @@ class WriteTracker {
     bool dynamic = false;  // some write into it (this one or an earlier) depends on the inputs
     std::string op;        // "aten::fill_"
     std::string module;    // "<root>", "layer1.0"
+    std::string through;   // the op that made the view written through ("aten::transpose"), if known
   };
 
   // Value `id` now holds `iv` (a new value, or the pre-write copy an in-place op leaves).
   void produced(int64_t id, const c10::IValue& iv);
   // In-place op `op` in `module` wrote into `t`'s memory.
-  void wrote(const at::Tensor& t, const std::string& op, const std::string& module, bool dynamic);
+  void wrote(const at::Tensor& t, const std::string& op, const std::string& module, bool dynamic,
+             const std::string& through);
   // The write that changed tensor value `id`'s bytes after it was recorded, or null if none
   // did: a write into other bytes of the same memory (one chunk of LSTMCell's gates while
   // another is read) leaves it current.
   const Write* stale(int64_t id) const;
+  // The bytes value `id` covered when it was recorded, or null for values without memory.
+  struct Region;
+  const Region* region(int64_t id) const;
   // `copy` (a meta tensor standing in for `original` in a meta trace) and its views are
   // the original's memory.
   void same_memory(const at::Tensor& copy, const at::Tensor& original);

@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 #include <sys/stat.h>
 
+#include <algorithm>
 #include <fstream>
 
 #include "support/hostile.h"
@@ -150,6 +151,75 @@ TEST_F(HostileInputs, SizesThatCannotBeAllocatedAreOneLineWithTheBytes) {
   expect_export_refused(mlp(), "--input x:float32:4294967296x4294967296", "would need more than 2^64 bytes");
   expect_export_refused(mlp(), "--input x:int64:2x16:-9223372036854775808..9223372036854775807",
                         "has more values than an int64 can count");
+}
+
+// A scripted loop that never ends grew the trace by about 400 MB a second until the kernel's
+// OOM killer ended it (and other processes with it); the trace now stops at --max-ops.
+// The default limit's 10^6 ops need about 0.8 GB; should the limit ever be lost, the 6 GB of
+// address space given here make the export fail fast instead of filling the machine's memory.
+// (A sanitizer's shadow memory needs terabytes of address space: no limit there.)
+#if defined(__SANITIZE_ADDRESS__)
+#define MX_TEST_SANITIZED 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define MX_TEST_SANITIZED 1
+#endif
+#endif
+#ifdef MX_TEST_SANITIZED
+constexpr const char* kMemoryLimit = "";
+#else
+constexpr const char* kMemoryLimit = "ulimit -v 6000000; ";
+#endif
+
+TEST_F(HostileInputs, ALoopThatNeverEndsStopsAtTheOpLimitNamingTheLoop) {
+  std::string endless = make("endless_loop");
+  auto before = snapshot(dir);
+  auto r = run(std::string(kMemoryLimit) + "timeout -s KILL 120 " + quote(modelexport_bin()) + " export " +
+               quote(endless) + " " + quote(dir.file("out.onnx")) + " --input x:float32:2" + plugins());
+  expect_one_error(r, "model '" + endless +
+                          "': the trace ran more than 1000000 TorchScript ops and was stopped in the while loop at ");
+  expect_one_error(r, "in module '<root>' (EndlessLoop): a loop that does not end on this input? Give --max-ops N");
+  EXPECT_EQ(snapshot(dir), before);
+}
+
+// With the limit lifted, the same loop runs out of the 3 GB given: one line in words, not the
+// exception's name (std::bad_alloc), and nothing written.
+TEST_F(HostileInputs, RunningOutOfMemoryIsOneLineInWords) {
+  if (std::string(kMemoryLimit).empty()) GTEST_SKIP() << "no address-space limit under a sanitizer";
+  std::string endless = make("endless_loop");
+  auto before = snapshot(dir);
+  auto r = run("ulimit -v 3000000; timeout -s KILL 120 " + quote(modelexport_bin()) + " export " + quote(endless) + " " +
+               quote(dir.file("out.onnx")) + " --input x:float32:2 --max-ops 0" + plugins());
+  EXPECT_EQ(r.exit_code, 1) << r.err;
+  EXPECT_EQ(std::count(r.err.begin(), r.err.end(), '\n'), 1) << r.err;
+  EXPECT_EQ(r.err.find("bad_alloc"), std::string::npos) << r.err;
+  // Our own containers fail with std::bad_alloc, LibTorch's allocator with its own error.
+  bool ours = r.err.find("modelexport: error: 'export' ran out of memory: the process could not allocate more") == 0;
+  bool torchs = r.err.find("failed: DefaultCPUAllocator: can't allocate memory") != std::string::npos;
+  EXPECT_TRUE(ours || torchs) << r.err;
+  EXPECT_EQ(snapshot(dir), before);
+}
+
+TEST_F(HostileInputs, MaxOpsBoundsEveryTracingCommandAndZeroLiftsIt) {
+  std::string loop = make("long_loop");
+  const std::string says = "the trace ran more than 1000 TorchScript ops and was stopped in the for loop at ";
+  expect_export_refused(loop, "--input x:float32:2 --max-ops 1000", says);
+  expect_export_refused(loop, "--input x:float32:2 --max-ops -1", "--max-ops must be 0 (no limit) or a number of ops, got -1");
+  auto before = snapshot(dir);
+  expect_one_error(modelexport("compare " + quote(loop) + " --strategies htp,usage_based --input x:float32:2 --max-ops 1000" +
+                               plugins()),
+                   says);
+  EXPECT_EQ(snapshot(dir), before);
+  // 3000 trips run under the default limit and with none; the file then tags under one.
+  for (const char* limit : {"", " --max-ops 0"}) {
+    auto r = modelexport("export " + quote(loop) + " " + quote(dir.file("ok.onnx")) + " --input x:float32:2" + limit + plugins());
+    ASSERT_EQ(r.exit_code, 0) << limit << r.err;
+  }
+  before = snapshot(dir);
+  expect_one_error(modelexport("tag " + quote(dir.file("ok.onnx")) + " --model " + quote(loop) + " -o " +
+                               quote(dir.file("tagged.onnx")) + " --max-ops 1000" + plugins()),
+                   says);
+  EXPECT_EQ(snapshot(dir), before);
 }
 
 TEST_F(HostileInputs, ManifestWithAHugeAbiNumberIsReportedAndSkipped) {

@@ -119,6 +119,22 @@ class ReturnsInt(torch.nn.Module):
         return 3
 
 
+class EndlessLoop(torch.nn.Module):  # a while loop whose condition never turns false
+    def forward(self, x):
+        i = 0
+        while i >= 0:
+            x = x + 1
+            i = i + 1
+        return x
+
+
+class LongLoop(torch.nn.Module):  # 3000 trips of one add each: ends, but past a small --max-ops
+    def forward(self, x):
+        for _ in range(3000):
+            x = x + 1
+        return x
+
+
 def save_module(module, out):
     torch.jit.save(torch.jit.script(module.eval()), out)
 
@@ -152,7 +168,8 @@ def main(kind, out):
         rewrite_zip(out, lambda n, d: d.replace(b"torch.relu(", b"torch.no_such_op(") if n.endswith(".py") else d)
     else:
         classes = {"raises": Raises, "list_arg": ListArg, "dict_arg": DictArg, "returns_none": ReturnsNone,
-                   "returns_str": ReturnsStr, "returns_int": ReturnsInt}
+                   "returns_str": ReturnsStr, "returns_int": ReturnsInt, "endless_loop": EndlessLoop,
+                   "long_loop": LongLoop}
         save_module(classes[kind](), out)
 
 

@@ -2,7 +2,8 @@
 """Unit checks of the wide zoo's tolerance rule (run_zoo_wide.tolerance_for, file_failures,
 failures) on hand-written worker records: the peer's own difference raises the tolerance to
 twice itself and no further, a drift over that bound fails, a peer difference above the cap or
-a failed peer leaves 1e-4, and the input check scales with the tolerance applied.
+a failed peer leaves 1e-4, and the input check scales with the tolerance applied; and the
+address-space limit the peer's export of the MViT models runs under.
 
 Usage:
     /usr/bin/python3 tests/zoo_wide/run_zoo_wide_test.py
@@ -69,6 +70,36 @@ class ToleranceRule(unittest.TestCase):
         self.assertIn("barely depends on the input (0.05, under 100 tolerances)", traced[0])
         tight = dict(row(5e-5, 1e-5), traced=checked(5e-5, sensitivity=0.05))
         self.assertEqual(rz.failures(tight)[0], [])
+
+
+class ScopesWhereThePeerFails(unittest.TestCase):
+    def test_tags_are_judged_where_the_scopes_came_without_the_peer(self):
+        r = row(1e-6, None, peer_ok=False)
+        self.assertEqual(rz.failures(r)[0], [])
+        r["traced"] = dict(checked(1e-6), tags_match_peer=False, tags_vs_peer="attn: MatMul 2/3")
+        self.assertIn("tags differ from torch.onnx.export's scopes: attn: MatMul 2/3", rz.failures(r)[0][0])
+        del r["traced"]["tags_match_peer"]  # no scopes at all: nothing to compare
+        self.assertEqual(rz.failures(r)[0], [])
+
+
+class PeerMemoryLimit(unittest.TestCase):
+    """wide_worker.address_space_limit, which keeps the peer's export of MViT from taking the
+    machine down: an allocation past the limit fails inside, and the limit is lifted after."""
+
+    def test_allocation_past_the_limit_fails_inside_only(self):
+        import resource
+        import wide_worker  # imports torch: only this test pays for it
+
+        before = resource.getrlimit(resource.RLIMIT_AS)
+        with open("/proc/self/statm") as f:
+            mapped = int(f.read().split()[0]) * resource.getpagesize()
+        with wide_worker.address_space_limit(mapped + (512 << 20)):
+            with self.assertRaises(MemoryError):
+                bytearray(1 << 30)
+        self.assertEqual(resource.getrlimit(resource.RLIMIT_AS), before)
+        self.assertEqual(len(bytearray(1 << 30)), 1 << 30)
+        with wide_worker.address_space_limit(None):  # no limit for the other models
+            self.assertEqual(resource.getrlimit(resource.RLIMIT_AS), before)
 
 
 if __name__ == "__main__":

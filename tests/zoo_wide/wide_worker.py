@@ -14,6 +14,7 @@ import importlib.util
 import io
 import json
 import os
+import resource
 import subprocess
 import sys
 import tempfile
@@ -99,6 +100,35 @@ def check_file(name, model, pt, onnx_path, inputs, peer_nodes):
     return out
 
 
+@contextlib.contextmanager
+def address_space_limit(limit):
+    """The process's address space capped at `limit` bytes (None: as it is) while inside."""
+    if not limit:
+        yield
+        return
+    soft, hard = resource.getrlimit(resource.RLIMIT_AS)
+    resource.setrlimit(resource.RLIMIT_AS, (limit if hard == resource.RLIM_INFINITY else min(limit, hard), hard))
+    try:
+        yield
+    finally:
+        resource.setrlimit(resource.RLIMIT_AS, (soft, hard))
+
+
+def scopes_without_shape_inference(model, args, grad, limit, path, inputs):
+    """Where the peer's export runs out of memory in its ONNX shape inference (mvit_v2_s), the
+    same export without that pass (torch.onnx.utils._export's onnx_shape_inference=False) still
+    names every node by its module scope: the per-module op counts our tags are checked
+    against. The peer stays failed; these nodes serve that check only. Returns the nodes, or
+    the error's first line."""
+    try:
+        with grad, address_space_limit(limit):
+            torch.onnx.utils._export(model, args, path, opset_version=17, input_names=[i[0] for i in inputs],
+                                     onnx_shape_inference=False)
+        return tags.nodes(path)
+    except Exception as e:  # noqa: BLE001 - then no scopes to compare with
+        return first_line(e)
+
+
 def peer_diff(pt, peer, inputs):
     """The peer's file in ONNX Runtime against LibTorch, as ours is compared: what float32
     reordering costs on this model (None where ONNX Runtime cannot run the peer's file)."""
@@ -129,15 +159,27 @@ def run(name, build, tmp):
     del traced
     row["ours_s"], row["ours_error"] = export_ours(build, pt, ours, specs)
     row["missing_ops"] = missing_ops(build, row["ops"], tmp)
+    limit, out_of_memory = zm.PEER_MEMORY_LIMIT.get(name), False
+    # Scopes first, while the memory is free: a failed export does not give its memory back.
+    scopes = scopes_without_shape_inference(model, args, grad, limit, os.path.join(tmp, name + "_scopes.onnx"),
+                                            inputs) if limit else None
     start = time.perf_counter()
     try:
-        with grad:
+        with grad, address_space_limit(limit):
             torch.onnx.export(model, args, peer, opset_version=17, input_names=[i[0] for i in inputs])
         row["peer_s"], row["peer_ok"] = time.perf_counter() - start, True
         peer_nodes = tags.nodes(peer)
         row["peer_nodes"] = len(peer_nodes)
     except Exception as e:  # noqa: BLE001 - the peer failing is a result
         row["peer_ok"], row["peer_error"], peer_nodes = False, first_line(e), None
+        out_of_memory = bool(limit) and ("bad_alloc" in str(e) or isinstance(e, MemoryError))
+        if out_of_memory:
+            row["peer_error"] = "out of memory over %g GB (the worker's address-space limit for the peer: %s)" % (
+                limit / 1e9, row["peer_error"])
+    if out_of_memory and isinstance(scopes, list):
+        peer_nodes, row["peer_scopes"] = scopes, "torch.onnx.export without its ONNX shape inference"
+    elif out_of_memory:
+        row["peer_scopes_error"] = scopes
     if row["ours_error"] is None:
         row["traced"] = check_file(name, model, pt, ours, inputs, peer_nodes)
     if row["peer_ok"]:

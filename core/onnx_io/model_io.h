@@ -20,6 +20,11 @@ std::string_view initializer_bytes(const ConvertedModel& m, const onnx::TensorPr
 // runs; `m` is as before afterwards, also on error.
 void check_converted(ConvertedModel& m);
 
+// Makes ONNX build its table of operator schemas, which it does once per process, on first
+// use (5-10 ms, most of the first check_converted's time): a caller may do that on another
+// thread while it waits for something else. Thread-safe.
+void build_onnx_schemas();
+
 // Writes `m` in ONNX's protobuf format, external bytes streamed straight from where they
 // are. The file parses to the same ModelProto as one with the bytes in raw_data; only the
 // order of fields differs (initializers come after the rest of the graph, the graph after

@@ -92,7 +92,14 @@ ExportReport export_model(const ExportOptions& o) {
   check_writable(r.sidecar_path, inputs);
   check_writable(data_file_path(o.output_path), inputs);
   check_names(o.output_names, "--output-names");
-  const LoadedPlugin& plugin = load_strategy(o.strategy, o.plugin_dirs, o.strategy_timeout);
+  // While the plugin's probe child loads it, this process builds what LibTorch and ONNX
+  // build once per process on first use (10-20 ms together), which the load and the
+  // convert phase would otherwise wait for.
+  const auto prepare = [] {
+    prepare_torch_load();
+    build_onnx_schemas();
+  };
+  const LoadedPlugin& plugin = load_strategy(o.strategy, o.plugin_dirs, o.strategy_timeout, prepare);
   r.strategy = plugin.manifest.name;
   r.plugin_path = plugin.manifest.library_path;
   PluginEntries entries = plugin_entries(o.plugin_dirs);  // operator rows and auxiliary ops

@@ -29,11 +29,12 @@ bool write_all(int fd, const std::string& bytes) {
   return true;
 }
 
-// Reads until end of file; false if `timeout_seconds` (> 0) passed first.
-bool read_all(int fd, double timeout_seconds, std::string& out) {
-  using Clock = std::chrono::steady_clock;
+using Clock = std::chrono::steady_clock;
+
+// Reads until end of file; false if `timeout_seconds` (> 0) passed since `started` first.
+bool read_all(int fd, Clock::time_point started, double timeout_seconds, std::string& out) {
   auto deadline =
-      Clock::now() + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(timeout_seconds));
+      started + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(timeout_seconds));
   char buf[65536];
   for (;;) {
     int wait_ms = -1;
@@ -55,11 +56,13 @@ bool read_all(int fd, double timeout_seconds, std::string& out) {
 
 }  // namespace
 
-ChildOutcome run_in_child(const std::function<std::string()>& body, double timeout_seconds) {
+ChildOutcome run_in_child(const std::function<std::string()>& body, double timeout_seconds,
+                          const std::function<void()>& meanwhile) {
   int fds[2];
   if (::pipe(fds) != 0)
     throw Error(std::string("cannot create a pipe for the plugin process: ") + std::strerror(errno));
   std::fflush(nullptr);  // else plugin code calling exit() would write our buffered output again
+  const auto started = Clock::now();
   pid_t pid = ::fork();
   if (pid < 0) {
     int err = errno;
@@ -77,8 +80,14 @@ ChildOutcome run_in_child(const std::function<std::string()>& body, double timeo
     ::_exit(status);
   }
   ::close(fds[1]);
+  if (meanwhile) {
+    try {
+      meanwhile();
+    } catch (...) {  // the parent's own business, not the child's outcome
+    }
+  }
   ChildOutcome out;
-  if (!read_all(fds[0], timeout_seconds, out.payload)) {  // until the child exits or closes its end
+  if (!read_all(fds[0], started, timeout_seconds, out.payload)) {  // until the child exits or closes its end
     ::kill(pid, SIGKILL);
     out.timed_out_after = timeout_seconds;
   }

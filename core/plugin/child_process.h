@@ -18,8 +18,12 @@ struct ChildOutcome {
 // Forks; the child runs `body`, writes its result to the parent and exits with _exit (no
 // atexit handlers, no flushing of the parent's buffers). If `body` throws, the child exits
 // with status 70. A child that has not finished after `timeout_seconds` (> 0) is killed.
-// Throws mx::Error if the child cannot be started.
-ChildOutcome run_in_child(const std::function<std::string()>& body, double timeout_seconds = 0);
+// Throws mx::Error if the child cannot be started. `meanwhile` (if given) runs here, in the
+// parent, once the child has started and before its answer is read: work of the parent's
+// own that has no need of the answer overlaps the child's (what it throws is dropped); the
+// time limit still counts from the fork.
+ChildOutcome run_in_child(const std::function<std::string()>& body, double timeout_seconds = 0,
+                          const std::function<void()>& meanwhile = {});
 
 // "was killed by signal 11 (Segmentation fault)", "exited with status 3 without answering"
 // or "did not finish within 2 s and was stopped".

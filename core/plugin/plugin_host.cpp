@@ -73,7 +73,7 @@ LoadedPlugin load(const PluginManifest& m) {
 
 // Loads and checks the plugin in a child first, under the time limit: its constructors and
 // entry point are its code too, and the host only loads a library that loaded safely there.
-void probe(const PluginManifest& m, double timeout_seconds) {
+void probe(const PluginManifest& m, double timeout_seconds, const std::function<void()>& meanwhile) {
   const std::string& file = m.library_path;
   if (std::string why = elf_mismatch(file); !why.empty()) throw Error("cannot load plugin '" + file + "': " + why);
   ChildOutcome child = run_in_child(
@@ -85,7 +85,7 @@ void probe(const PluginManifest& m, double timeout_seconds) {
           return e.what();
         }
       },
-      timeout_seconds);
+      timeout_seconds, meanwhile);
   if (!child.answered) {
     std::string hint = child.timed_out_after > 0 ? " (see --strategy-timeout)" : "";
     throw Error("plugin '" + file + "' " + describe_failure(child) +
@@ -100,7 +100,7 @@ void probe(const PluginManifest& m, double timeout_seconds) {
 }  // namespace
 
 const LoadedPlugin& load_strategy(const std::string& strategy, const std::vector<std::string>& dirs,
-                                  double timeout_seconds) {
+                                  double timeout_seconds, const std::function<void()>& meanwhile) {
   const auto found = discover_plugins(dirs);
   const PluginManifest* broken = nullptr;
   for (const auto& m : found) {
@@ -111,7 +111,7 @@ const LoadedPlugin& load_strategy(const std::string& strategy, const std::vector
     }
     auto it = loaded().find(m.library_path);
     if (it == loaded().end()) {
-      probe(m, timeout_seconds);
+      probe(m, timeout_seconds, meanwhile);
       it = loaded().emplace(m.library_path, load(m)).first;
     }
     return it->second;

@@ -4,6 +4,7 @@
 
 #include <modelexport/plugin.h>
 
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -28,9 +29,11 @@ constexpr double kDefaultStrategyTimeout = 600;
 // a child process first (ELF header checked, constructors and entry point run, ABI checked,
 // within `timeout_seconds`): a plugin that crashes, hangs or exits there is reported and
 // never loaded here. Throws mx::Error naming the strategy and the folders searched, or the
-// file and why it cannot be used.
+// file and why it cannot be used. `meanwhile` (if given) runs here while that child works,
+// if there is one (see run_in_child).
 const LoadedPlugin& load_strategy(const std::string& strategy, const std::vector<std::string>& dirs,
-                                  double timeout_seconds = kDefaultStrategyTimeout);
+                                  double timeout_seconds = kDefaultStrategyTimeout,
+                                  const std::function<void()>& meanwhile = {});
 
 // Runs the plugin's tag builder and tagger in a child process, so that a crashing or hanging
 // plugin cannot take the host down. Options: the manifest's settings, overridden by

@@ -14,6 +14,11 @@
 #include "torch/torchvision_ops.h"
 #include "torch/tensor_checks.h"
 
+// LibTorch 1.13 exports it but does not install its header (operator_upgraders/upgraders_entry.h).
+namespace torch::jit {
+TORCH_API void populate_upgraders_graph_map();
+}  // namespace torch::jit
+
 namespace mx {
 namespace {
 
@@ -57,6 +62,13 @@ torch::jit::Module load_module(const std::string& path) {
   }
   check_module_tensors(m, path);  // before anything reads a tensor's bytes
   return m;
+}
+
+void prepare_torch_load() {
+  try {
+    torch::jit::populate_upgraders_graph_map();  // torch::jit::load's first step; done once
+  } catch (...) {  // then load_module's own call meets the problem and names it
+  }
 }
 
 TorchModel::TorchModel(const std::string& path)

@@ -44,6 +44,11 @@ struct TraceOptions {
 
 // A TorchScript file loaded by LibTorch (in eval mode), to trace more than once without
 // loading it, and holding its weights, twice.
+// Builds what LibTorch builds once per process when it loads its first model (the graphs
+// of its operator upgraders), so that a caller may do it while it waits for something
+// else. Loading builds it anyway if this was not called. Throws nothing.
+void prepare_torch_load();
+
 class TorchModel {
  public:
   // Throws mx::Error for a missing or non-TorchScript file.

@@ -15,6 +15,7 @@ Python (a lower bound of what a real trace holds at once).
 """
 
 import argparse
+import json
 import os
 import platform
 import re
@@ -57,12 +58,13 @@ def export(exe, plugins, pt, onnx, specs, mode):
         cmd += ["--input", s]
     _, rss, out = be.measure(cmd)
     total, parts = be.phases(out)
-    # The sidecar keeps the trace's seconds unrounded (the summary prints two decimals: too
-    # coarse for a 0.02 s trace). Read as text: this process stays small (see be.measure).
+    # The sidecar's summary.seconds keeps the trace's seconds unrounded (the summary prints two
+    # decimals: too coarse for a 0.02 s trace). Only that object is parsed, not the whole file:
+    # this process stays small (see be.measure); summary.decisions has a "trace" key too.
     with open(os.path.splitext(onnx)[0] + "_hierarchy.json") as f:
-        precise = re.search(r'"trace":\s*([0-9.eE+-]+)', f.read())
-    if precise:
-        parts["trace"] = float(precise.group(1))
+        seconds = re.search(r'"seconds":\s*(\{[^{}]*\})', f.read())
+    if seconds:
+        parts["trace"] = float(json.loads(seconds.group(1))["trace"])
     ways = re.search(r"^\s*trace\s+(\w+: .*)$", out, re.M)
     return parts.get("trace", 0.0), total, rss, ways.group(1) if ways else "", parts.get("inputs", 0.0)
 
@@ -75,7 +77,6 @@ def median_export(runs, *a):
 
 def peer_seconds(name, onnx, opset):
     _, _, out = be.measure([PY, "-c", be.PEER, MAKE, name, onnx, str(opset)])
-    import json
     return json.loads(out.strip().splitlines()[-1])["seconds"]
 
 

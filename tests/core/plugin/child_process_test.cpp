@@ -4,7 +4,10 @@
 
 #include <gtest/gtest.h>
 
+#include <chrono>
 #include <csignal>
+#include <stdexcept>
+#include <thread>
 #include <cstdlib>
 
 #include <unistd.h>
@@ -73,6 +76,37 @@ TEST(ChildProcess, ChildChangesDoNotReachTheParent) {
   });
   EXPECT_EQ(o.payload, "2");
   EXPECT_EQ(value, 1);
+}
+
+// `meanwhile` runs in the parent while the child works; the child's answer still counts in
+// full (more than a pipe buffer, so the child waits for the parent to read), and what
+// `meanwhile` throws is not the child's failure.
+TEST(ChildProcess, MeanwhileRunsInTheParentBesideTheChild) {
+  std::string big(1 << 20, 'z');
+  pid_t ran_in = 0;
+  auto o = run_in_child([&] { return big; }, 60, [&] {
+    ran_in = ::getpid();
+    throw std::runtime_error("the parent's own trouble");
+  });
+  EXPECT_EQ(ran_in, ::getpid());
+  EXPECT_TRUE(o.answered);
+  EXPECT_EQ(o.payload, big);
+}
+
+// The time limit counts from the fork, not from the end of `meanwhile`: a hanging child
+// is stopped right after a `meanwhile` that outlasted the limit.
+TEST(ChildProcess, TheTimeLimitCountsFromTheForkNotFromMeanwhile) {
+  auto start = std::chrono::steady_clock::now();
+  auto o = run_in_child(
+      [] {
+        for (;;) pause();
+        return std::string();
+      },
+      0.3, [] { std::this_thread::sleep_for(std::chrono::milliseconds(600)); });
+  double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  EXPECT_EQ(o.timed_out_after, 0.3);
+  EXPECT_EQ(o.signal, SIGKILL);
+  EXPECT_LT(seconds, 0.85);  // 0.6 + 0.3 if the limit started after meanwhile
 }
 
 }  // namespace

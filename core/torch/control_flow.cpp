@@ -5,9 +5,12 @@
 #include <limits>
 #include <set>
 
+#include "base/error.h"
+#include "torch/tensor_bridge.h"
+
 namespace mx {
 
-std::string construct_name(const torch::jit::Node* node) {
+std::string construct_name(const torch::jit::Node* node, const std::string& model_path) {
   std::string what = "if";
   if (node->kind() == c10::prim::Loop) {
     // Scripted `while` loops have no trip count (the largest int); `for` loops have one.
@@ -17,7 +20,12 @@ std::string construct_name(const torch::jit::Node* node) {
   // A loaded model's ranges point into its serialized code; the range that generated
   // that code is the user's own source, when the file was saved with debug info.
   auto range = node->sourceRange();
-  if (auto original = range.findSourceRangeThatGenerated()) range = *original;
+  try {
+    if (auto original = range.findSourceRangeThatGenerated()) range = *original;
+  } catch (const std::exception& e) {  // a .debug_pkl LibTorch's unpickler refuses
+    throw Error("model file '" + model_path + "' is damaged: the debug information of its code (a code/*.debug_pkl "
+                "record) cannot be read: " + message_of(e));
+  }
   auto where = range.file_line_col();
   if (!where) return what;
   auto [file, line, col] = *where;

@@ -10,7 +10,9 @@ namespace mx {
 
 // "if at model.py:40", "while loop at model.py:12", "for loop at ...": the construct as
 // the user wrote it, located by the model's saved source ranges when it has them.
-std::string construct_name(const torch::jit::Node* node);
+// `model_path` names the file in the error for damaged debug information (LibTorch reads a
+// code file's .debug_pkl only when a range is first asked for, long after the load).
+std::string construct_name(const torch::jit::Node* node, const std::string& model_path);
 
 // True for an if with a branch that raises (scripted `assert`, `if bad: raise ...`).
 bool is_assertion(const torch::jit::Node* node);

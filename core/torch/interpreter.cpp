@@ -222,7 +222,7 @@ void Interpreter::run_node(jit::Node* node, ValueMap& ids, const Stack& stack) {
       bool assertion = is_assertion(node);
       if (!assertion) check_specialisable(node, in(0), "condition", stack);
       int64_t branch = rt_[in(0)].toBool() ? 0 : 1;
-      trace_.control_flow.push_back({false, construct_name(node), stack.back(), branch, {}});
+      trace_.control_flow.push_back({false, construct_name(node, trace_.model_path), stack.back(), branch, {}});
       if (!assertion) trace_.control_flow.back().tested.push_back(in(0));
       bind_results(node, run_block(node->blocks()[branch], ids, stack), ids);
       return;

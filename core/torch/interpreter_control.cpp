@@ -29,7 +29,7 @@ void Interpreter::run_loop(jit::Node* node, ValueMap& ids, const Stack& stack) {
     release(results[0]);
     carried.assign(results.begin() + 1, results.end());
   }
-  trace_.control_flow.push_back({true, construct_name(node), stack.back(), done, std::move(tested)});
+  trace_.control_flow.push_back({true, construct_name(node, trace_.model_path), stack.back(), done, std::move(tested)});
   bind_results(node, carried, ids);
 }
 
@@ -38,7 +38,7 @@ void Interpreter::run_loop(jit::Node* node, ValueMap& ids, const Stack& stack) {
 void Interpreter::check_specialisable(const jit::Node* node, int64_t id, const char* what, const Stack& stack) const {
   if (!from_data_[id]) return;
   int64_t m = stack.back();
-  throw Error("model '" + trace_.model_path + "': the " + what + " of the " + construct_name(node) + " in module '" +
+  throw Error("model '" + trace_.model_path + "': the " + what + " of the " + construct_name(node, trace_.model_path) + " in module '" +
               trace_.module_label(m) + "' (" + trace_.modules[m].class_name +
               ") depends on the input's values, so the export cannot be specialised to the example input, and "
               "ONNX If/Loop are not emitted: compute it from sizes or constants, or move it out of forward");
@@ -52,7 +52,7 @@ void Interpreter::throw_op_limit(const jit::Node* node, const Stack& stack) cons
   int64_t m = stack.back();
   throw Error("model '" + trace_.model_path + "': the trace ran more than " + std::to_string(max_ops_) +
               " TorchScript ops and was stopped" +
-              (loop ? " in the " + construct_name(loop) : node ? std::string(" at ") + node->kind().toQualString() : "") +
+              (loop ? " in the " + construct_name(loop, trace_.model_path) : node ? std::string(" at ") + node->kind().toQualString() : "") +
               " in module '" + trace_.module_label(m) + "' (" + trace_.modules[m].class_name +
               "): a loop that does not end on this input? Give --max-ops N to allow more");
 }

@@ -222,6 +222,15 @@ TEST_F(HostileInputs, MaxOpsBoundsEveryTracingCommandAndZeroLiftsIt) {
   EXPECT_EQ(snapshot(dir), before);
 }
 
+// Found by a model-file fuzzer: LibTorch reads a code file's .debug_pkl only when the trace
+// first names a construct by its source line; its unpickler's error had reached the user bare.
+TEST_F(HostileInputs, DamagedDebugInformationNamesTheFile) {
+  std::string model = make("damaged_debug_info");
+  expect_export_refused(model, "--input x:float32:2x3",
+                        "model file '" + model + "' is damaged: the debug information of its code (a code/*.debug_pkl "
+                        "record) cannot be read: Unpickler found unknown type tprch.jit._pickle");
+}
+
 TEST_F(HostileInputs, ManifestWithAHugeAbiNumberIsReportedAndSkipped) {
   TempDir plugin_dir;
   copy_shipped_plugin(plugin_dir.path(), "htp");

@@ -135,6 +135,13 @@ class LongLoop(torch.nn.Module):  # 3000 trips of one add each: ends, but past a
         return x
 
 
+class Branch(torch.nn.Module):  # an if: its name in messages comes from the debug information
+    def forward(self, x):
+        if x.size(0) > 1:
+            x = x + 1
+        return x
+
+
 def save_module(module, out):
     torch.jit.save(torch.jit.script(module.eval()), out)
 
@@ -163,6 +170,9 @@ def main(kind, out):
         module = Table((1 << 20, 64))  # rows picked by the input ids: the weight stays an initializer
         module.w.data.uniform_()
         save_module(module, out)
+    elif kind == "damaged_debug_info":  # a global LibTorch's unpickler does not know, in every .debug_pkl
+        save_module(Branch(), out)
+        rewrite_zip(out, lambda n, d: d.replace(b"torch.jit._pickle", b"tprch.jit._pickle") if n.endswith(".debug_pkl") else d)
     elif kind == "unknown_op":
         save_module(Relu(), out)
         rewrite_zip(out, lambda n, d: d.replace(b"torch.relu(", b"torch.no_such_op(") if n.endswith(".py") else d)

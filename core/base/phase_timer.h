@@ -2,6 +2,7 @@
 // time since the previous phase ended (or since the timer was made).
 #pragma once
 
+#include <algorithm>
 #include <chrono>
 #include <string>
 #include <utility>
@@ -18,6 +19,12 @@ class PhaseTimer {
     auto now = std::chrono::steady_clock::now();
     out_.emplace_back(phase, std::chrono::duration<double>(now - last_).count());
     last_ = now;
+  }
+  // The phase just done took `seconds` of `phase` (work that ran during it, beside what it
+  // waited for): those seconds become a phase of their own, after it.
+  void carve(const std::string& phase, double seconds) {
+    if (!out_.empty()) out_.back().second = std::max(0.0, out_.back().second - seconds);
+    out_.emplace_back(phase, seconds);
   }
 
  private:

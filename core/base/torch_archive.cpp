@@ -8,6 +8,7 @@
 #include <fstream>
 
 #include "base/error.h"
+#include "base/text.h"
 #include "base/pickle_scan.h"
 #include "base/zip_directory.h"
 
@@ -17,17 +18,15 @@ namespace {
 // data.pkl, constants.pkl and the code's *.debug_pkl source ranges: what LibTorch unpickles.
 // By name without regard to case, as LibTorch's miniz finds them ("data.pKl" is data.pkl; the
 // input_file fuzzer found one that was not checked).
-bool is_pickle(std::string name) {
-  for (auto& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  auto ends = [&](const std::string& s) {
-    return name.size() >= s.size() && name.compare(name.size() - s.size(), s.size(), s) == 0;
-  };
-  return ends(".pkl") || ends(".debug_pkl");
+bool is_pickle(const std::string& record) {
+  const std::string name = ascii_lower(record);
+  return ends_with(name, ".pkl") || ends_with(name, ".debug_pkl");
 }
 
-// The pickle's bytes: as stored, or inflated (torch.jit.save deflates the *.debug_pkl source
-// ranges), to exactly the size the directory claims (which zip_records bounded).
-std::string pickle_bytes(std::string stored, const std::string& label, const std::string& name, const ZipRecord& r) {
+// The record's bytes: as stored, or inflated (torch.jit.save deflates the code and its
+// *.debug_pkl source ranges), to exactly the size the directory claims (which zip_records
+// bounded).
+std::string record_bytes(std::string stored, const std::string& label, const std::string& name, const ZipRecord& r) {
   if (!r.compressed) return stored;
   std::string out(r.size, '\0');
   z_stream z{};
@@ -40,7 +39,7 @@ std::string pickle_bytes(std::string stored, const std::string& label, const std
   const uint64_t got = z.total_out;
   inflateEnd(&z);
   if (rc != Z_STREAM_END || got != r.size)
-    throw Error("'" + label + "' is damaged: its pickle '" + name + "' does not inflate to the " +
+    throw Error("'" + label + "' is damaged: its record '" + name + "' does not inflate to the " +
                 std::to_string(r.size) + " bytes its directory entry claims");
   return out;
 }
@@ -50,21 +49,28 @@ std::string pickle_bytes(std::string stored, const std::string& label, const std
 void check_torch_archive(const std::string& bytes, const std::string& label) {
   for (const auto& [name, r] : zip_records(bytes, label)) {
     if (!is_pickle(name)) continue;
-    check_pickle(pickle_bytes(bytes.substr(r.data_offset, r.stored_size), label, name, r), label, name);
+    check_pickle(record_bytes(bytes.substr(r.data_offset, r.stored_size), label, name, r), label, name);
   }
 }
 
-void check_torch_archive_file(const std::string& path) {
+std::map<std::string, std::string> read_archive_records(const std::string& path,
+                                                        const std::function<bool(const std::string&)>& wanted) {
+  std::map<std::string, std::string> out;
   auto records = zip_records_of_file(path);
   std::ifstream f(path, std::ios::binary);
   for (const auto& [name, r] : records) {
-    if (!is_pickle(name)) continue;
+    if (!wanted(name)) continue;
     std::string stored(r.stored_size, '\0');  // fits in the file: zip_records_of_file checked it
     f.seekg(static_cast<std::streamoff>(r.data_offset));
     if (!f.read(stored.data(), static_cast<std::streamsize>(stored.size())))
       throw Error("cannot read '" + path + "' (it got shorter while it was read)");
-    check_pickle(pickle_bytes(std::move(stored), path, name, r), path, name);
+    out.emplace(name, record_bytes(std::move(stored), path, name, r));
   }
+  return out;
+}
+
+void check_torch_archive_file(const std::string& path) {
+  for (const auto& [name, bytes] : read_archive_records(path, is_pickle)) check_pickle(bytes, path, name);
 }
 
 }  // namespace mx

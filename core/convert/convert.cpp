@@ -47,6 +47,23 @@ std::vector<std::string> graph_output_names(const Trace& trace, const std::vecto
   return given;
 }
 
+// The items of a list of numbers an op made, which the trace took apart (a scripted
+// `b, c, w = x.shape`, `h, w = x.shape[-2:]`): each that follows a dynamic axis is a Gather
+// from the list the graph computes; the others are constants where they are read.
+void name_list_items(EmitContext& cx, GraphBuilder& g, const DynamicMarks& dynamic, int64_t entry) {
+  for (auto out : cx.entry().outputs) {
+    const auto& v = cx.trace().values[out];
+    if (v.kind != Value::Kind::IntList || g.name_of(out).empty()) continue;
+    for (size_t k = 0; k < v.elements.size(); ++k) {
+      int64_t item = v.elements[k];
+      if (cx.trace().values[item].producer != entry || !dynamic.is_shape_dynamic(item) || !g.name_of(item).empty())
+        continue;
+      std::string index = cx.const_ints({static_cast<int64_t>(k)}, true);
+      g.bind(item, cx.apply("Gather", {g.name_of(out), index}, false), entry);
+    }
+  }
+}
+
 }  // namespace
 
 void check_names(const std::vector<std::string>& names, const std::string& option) {
@@ -80,6 +97,7 @@ ConvertedModel convert(const Trace& trace, const DynamicMarks& marks, const OpRe
     if (!op) throw unsupported(trace, e, registry, options.opset);
     EmitContext cx(g, static_cast<int64_t>(i), *op);
     op->emit(cx);
+    name_list_items(cx, g, dynamic, static_cast<int64_t>(i));
     for (auto out : e.outputs)
       if ((trace.values[out].is_tensor() || dynamic.is_shape_dynamic(out)) && trace.values[out].elements.empty() &&
           g.name_of(out).empty())

@@ -1,6 +1,11 @@
 // The export pipeline, phase by phase, with wall times for the summary.
 #include "pipelines/export.h"
 
+#include <chrono>
+#include <exception>
+#include <memory>
+#include <thread>
+
 #include "base/atomic_write.h"
 #include "base/phase_timer.h"
 #include "base/progress.h"
@@ -33,27 +38,28 @@ ConvertedModel convert_checked(const Trace& trace, const DynamicMarks& dynamic, 
   return model;
 }
 
-TracedModel trace_for_export(const ExportOptions& o, const std::function<void()>& loaded,
-                             const std::function<void()>& inputs_made) {
-  std::vector<std::shared_ptr<TensorData>> file_inputs;
-  std::vector<std::string> names;
+ExampleInputs check_example_inputs(const ExportOptions& o) {
+  ExampleInputs in;
   if (!o.input_file.empty()) {
     if (!o.inputs.empty()) throw Error("give either --input or --input-file, not both");
     if (!o.dynamic.empty())
       throw Error("--dynamic needs --input specs (it traces again with other sizes), not --input-file");
-    file_inputs = load_inputs(o.input_file);
-    if (!o.input_names.empty() && o.input_names.size() != file_inputs.size())
-      throw Error(std::to_string(o.input_names.size()) + " --input-names for " + std::to_string(file_inputs.size()) +
+    in.file_inputs = load_inputs(o.input_file);
+    if (!o.input_names.empty() && o.input_names.size() != in.file_inputs.size())
+      throw Error(std::to_string(o.input_names.size()) + " --input-names for " + std::to_string(in.file_inputs.size()) +
                   " tensors in '" + o.input_file + "'");
     check_names(o.input_names, "--input-names");
-    names = o.input_names;
-    names.resize(file_inputs.size());
+    in.names = o.input_names;
+    in.names.resize(in.file_inputs.size());
   } else {
-    for (const auto& spec : o.inputs) names.push_back(spec.name);
-    check_names(names, "--input");
+    for (const auto& spec : o.inputs) in.names.push_back(spec.name);
+    check_names(in.names, "--input");
   }
-  TorchModel model(o.model_path);
-  if (loaded) loaded();
+  return in;
+}
+
+TracedModel trace_loaded(const TorchModel& model, const ExampleInputs& in, const ExportOptions& o,
+                         const std::function<void()>& inputs_made) {
   TracedModel traced;
   TraceOptions topts;
   topts.args = o.args;
@@ -63,7 +69,7 @@ TracedModel trace_for_export(const ExportOptions& o, const std::function<void()>
   topts.ways = &traced.ways;
   if (!o.input_file.empty()) {
     if (inputs_made) inputs_made();  // read before loading the model: nothing left to make
-    traced.trace = trace_model(model, names, file_inputs, topts);
+    traced.trace = trace_model(model, in.names, in.file_inputs, topts);
     return traced;
   }
   // The random example inputs are made before tracing, so that the summary times them apart
@@ -72,14 +78,61 @@ TracedModel trace_for_export(const ExportOptions& o, const std::function<void()>
   std::vector<std::shared_ptr<TensorData>> resized_data;
   if (!o.dynamic.empty()) resized_data = make_inputs(resized_inputs(o.inputs, o.dynamic), o.seed);
   if (inputs_made) inputs_made();
-  traced.trace = trace_model(model, names, inputs, topts);
+  traced.trace = trace_model(model, in.names, inputs, topts);
   if (!o.dynamic.empty()) {  // the same loaded model: its weights are not loaded twice
     topts.ways = nullptr;
-    Trace resized = trace_model(model, names, resized_data, topts);
+    Trace resized = trace_model(model, in.names, resized_data, topts);
     traced.dynamic = analyze_dynamic_axes(traced.trace, resized, o.dynamic);
   }
   return traced;
 }
+
+TracedModel trace_for_export(const ExportOptions& o, const std::function<void()>& loaded,
+                             const std::function<void()>& inputs_made) {
+  const ExampleInputs in = check_example_inputs(o);
+  TorchModel model(o.model_path);
+  if (loaded) loaded();
+  return trace_loaded(model, in, o, inputs_made);
+}
+
+namespace {
+
+// The model, loaded (with ONNX's schema table built beside it, on a second thread) while
+// the plugin's probe child loads the plugin: the probe, the load and the table each take
+// 5 to 40 ms on a small model, and the three need nothing of each other. The load's error,
+// if any, waits until the probe's outcome is known: a broken plugin is named first, as it
+// was when the model was loaded after it.
+struct EarlyLoad {
+  std::unique_ptr<TorchModel> model;
+  std::exception_ptr failed;
+  double seconds = 0;
+
+  void operator()(const std::string& path) {
+    const auto start = std::chrono::steady_clock::now();
+    progress::phase("load");
+    std::thread schemas([] {
+      try {
+        build_onnx_schemas();
+      } catch (...) {  // the first check builds it again and meets the problem
+      }
+    });
+    try {
+      prepare_torch_load(path);
+      model = std::make_unique<TorchModel>(path);
+    } catch (...) {
+      failed = std::current_exception();
+    }
+    schemas.join();
+    seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  }
+  const TorchModel& get(const std::string& path) {
+    if (!model && !failed) (*this)(path);  // the plugin was loaded before: nothing ran meanwhile
+    if (failed) std::rethrow_exception(failed);
+    return *model;
+  }
+};
+
+}  // namespace
 
 ExportReport export_model(const ExportOptions& o) {
   ExportReport r;
@@ -92,25 +145,22 @@ ExportReport export_model(const ExportOptions& o) {
   check_writable(r.sidecar_path, inputs);
   check_writable(data_file_path(o.output_path), inputs);
   check_names(o.output_names, "--output-names");
-  // While the plugin's probe child loads it, this process builds what LibTorch and ONNX
-  // build once per process on first use (10-20 ms together), which the load and the
-  // convert phase would otherwise wait for.
-  const auto prepare = [] {
-    prepare_torch_load();
-    build_onnx_schemas();
-  };
-  const LoadedPlugin& plugin = load_strategy(o.strategy, o.plugin_dirs, o.strategy_timeout, prepare);
+  const ExampleInputs examples = check_example_inputs(o);
+  struct ClearLine {
+    ~ClearLine() { progress::finish(); }
+  } clear_line;
+  EarlyLoad early;
+  const LoadedPlugin& plugin =
+      load_strategy(o.strategy, o.plugin_dirs, o.strategy_timeout, [&] { early(o.model_path); });
   r.strategy = plugin.manifest.name;
   r.plugin_path = plugin.manifest.library_path;
   PluginEntries entries = plugin_entries(o.plugin_dirs);  // operator rows and auxiliary ops
   r.warnings = entries.conflicts;
+  const TorchModel& torch_model = early.get(o.model_path);
   timer.done("plugin");
+  timer.carve("load", early.seconds);
 
-  struct ClearLine {
-    ~ClearLine() { progress::finish(); }
-  } clear_line;
-  progress::phase("load");
-  TracedModel traced = trace_for_export(o, [&] { timer.done("load"); }, [&] { timer.done("inputs"); });
+  TracedModel traced = trace_loaded(torch_model, examples, o, [&] { timer.done("inputs"); });
   const Trace& trace = traced.trace;
   timer.done("trace");
 

@@ -3,6 +3,7 @@
 
 #include <functional>
 #include <map>
+#include <memory>
 #include <string>
 #include <utility>
 #include <vector>
@@ -14,6 +15,8 @@
 #include "plugin/plugin_host.h"
 
 namespace mx {
+
+class TorchModel;  // torch/torchscript.h
 
 struct ExportOptions {
   std::string model_path;
@@ -57,6 +60,18 @@ struct TracedModel {
   DynamicMarks dynamic;
   TraceWays ways;  // of the first trace
 };
+
+// The example inputs' names and, with --input-file, their tensors, checked (names unique,
+// one spelling of the inputs): what can fail before the model is loaded.
+struct ExampleInputs {
+  std::vector<std::string> names;
+  std::vector<std::shared_ptr<TensorData>> file_inputs;
+};
+ExampleInputs check_example_inputs(const ExportOptions& options);
+
+// trace_for_export's trace of a model loaded already, on inputs checked already.
+TracedModel trace_loaded(const TorchModel& model, const ExampleInputs& inputs, const ExportOptions& options,
+                         const std::function<void()>& inputs_made = {});
 
 // Traces the model on the example inputs; with dynamic axes, traces it again with those
 // axes resized and finds what depends on them (see dynamic_axes.h). `loaded`, if given, is

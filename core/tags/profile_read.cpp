@@ -12,6 +12,7 @@
 
 #include "base/error.h"
 #include "base/input_file.h"
+#include "base/text.h"
 
 namespace mx {
 namespace {
@@ -31,10 +32,6 @@ std::string json_type(const json& j) {
 [[noreturn]] void not_a_profile(const std::string& path, const std::string& why) {
   throw Error("profile '" + path + "' is not an ONNX Runtime profile: " + why +
               " (expected the JSON array of trace events that enable_profiling writes)");
-}
-
-bool ends_with(const std::string& s, const std::string& suffix) {
-  return s.size() >= suffix.size() && s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
 }
 
 double number_field(const json& event, const char* key, size_t index, const std::string& path) {

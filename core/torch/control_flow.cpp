@@ -6,6 +6,7 @@
 #include <set>
 
 #include "base/error.h"
+#include "torch/code_checks.h"
 #include "torch/tensor_bridge.h"
 
 namespace mx {
@@ -20,6 +21,7 @@ std::string construct_name(const torch::jit::Node* node, const std::string& mode
   // A loaded model's ranges point into its serialized code; the range that generated
   // that code is the user's own source, when the file was saved with debug info.
   auto range = node->sourceRange();
+  if (auto problem = debug_info_problem(model_path); !problem.empty()) throw Error(problem);  // see code_checks.h
   try {
     if (auto original = range.findSourceRangeThatGenerated()) range = *original;
   } catch (const std::exception& e) {  // a .debug_pkl LibTorch's unpickler refuses

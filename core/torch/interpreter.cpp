@@ -187,6 +187,7 @@ std::vector<int64_t> Interpreter::run_block(jit::Block* block, ValueMap& ids, co
       for (const auto* v : it->second) unbind(ids, v);
   }
   std::vector<int64_t> out;
+  for (auto* v : block->outputs()) refresh(ids, v);
   for (auto* v : block->outputs()) out.push_back(pin(ids.at(v)));
   for (const auto* v : p.release_at_end) unbind(ids, v);
   return out;
@@ -199,6 +200,7 @@ void Interpreter::bind_results(jit::Node* node, const std::vector<int64_t>& resu
 }
 
 void Interpreter::run_node(jit::Node* node, ValueMap& ids, const Stack& stack) {
+  for (auto* v : node->inputs()) refresh(ids, v);
   auto in = [&](size_t i) { return ids.at(node->input(i)); };
   switch (node->kind()) {
     case c10::prim::Constant: {
@@ -384,10 +386,15 @@ void Interpreter::run_op(jit::Node* node, ValueMap& ids, const Stack& stack) {
     bind_value(ids, node->output(i), id);
   }
   // A scalar made from an input tensor's contents, or from such scalars, changes with the
-  // input's values: control flow over it cannot be specialised (check_specialisable).
-  bool data = false;
-  for (auto id : entry.inputs) data = data || from_data_[id] || (is_dynamic(id) && reads_tensor_data(node->kind()));
-  for (auto out : entry.outputs) from_data_[out] = data && trace_.values[out].kind != Value::Kind::Tensor;
+  // input's values: control flow over it cannot be specialised (check_specialisable). A list
+  // of tensors (x.chunk(2), list(xs)) is as long as its op's arguments make it, whatever it read.
+  bool data = false, read = false;
+  for (auto id : entry.inputs) {
+    data = data || from_data_[id];
+    read = read || (is_dynamic(id) && reads_tensor_data(node->kind()));
+  }
+  for (auto out : entry.outputs)
+    from_data_[out] = trace_.values[out].kind != Value::Kind::Tensor && (data || (read && !holds_tensors(rt_[out])));
   for (const auto& w : written) written_as_[w.first] = entry.outputs.at(w.second);
   if (node->kind() == c10::prim::ListConstruct || node->kind() == c10::prim::TupleConstruct) {
     // Elements are the inputs themselves, so converters can see through the list.

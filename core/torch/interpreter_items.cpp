@@ -11,38 +11,54 @@ namespace mx {
 
 namespace jit = torch::jit;
 
+bool holds_tensors(const c10::IValue& iv) {
+  if (!(iv.isList() || iv.isTuple()) || iv.isIntList() || iv.isDoubleList() || iv.isBoolList()) return false;
+  for (const auto& item : container_items(iv))
+    if (!item.isTensor() && !holds_tensors(item)) return false;
+  return true;
+}
+
+namespace {
+
+// The object an item is: a tensor by its TensorImpl, a list, tuple or dict by its pointer
+// (null for anything else: numbers, strings, None).
+const void* identity(const c10::IValue& iv) {
+  if (iv.isTensor()) return iv.toTensor().unsafeGetTensorImpl();
+  if (iv.isList() || iv.isTuple() || iv.isGenericDict()) return iv.internalToPointer();
+  return nullptr;
+}
+
+}  // namespace
+
 // True (outputs bound, nothing recorded) when `node` takes no tensor of its own and every
-// tensor it returned, alone or in a list, is an item of one of its container inputs.
+// tensor, list or dict it returned, alone or in a list, is an item of one of its container
+// inputs (xs[i] of a List[List[Tensor]] is the inner list's value itself).
 bool Interpreter::bind_items(jit::Node* node, const std::vector<int64_t>& inputs, const jit::Stack& outputs,
                              ValueMap& ids) {
-  std::unordered_map<const c10::TensorImpl*, int64_t> items;
+  std::unordered_map<const void*, int64_t> items;
   for (auto in : inputs) {
     if (rt_[in].isTensor()) return false;
     for (auto e : trace_.values[in].elements)
-      if (rt_[e].isTensor()) items.emplace(rt_[e].toTensor().unsafeGetTensorImpl(), e);
+      if (const void* key = identity(rt_[e])) items.emplace(key, e);
   }
   if (items.empty()) return false;
   auto item = [&](const c10::IValue& iv) -> int64_t {
-    if (!iv.isTensor()) return -1;
-    auto it = items.find(iv.toTensor().unsafeGetTensorImpl());
-    return it == items.end() ? -1 : it->second;
+    auto it = items.find(identity(iv));
+    return it == items.end() || !it->first ? -1 : it->second;
   };
+  std::vector<int64_t> whole(outputs.size(), -1);
   std::vector<std::vector<int64_t>> found(outputs.size());
   for (size_t i = 0; i < outputs.size(); ++i) {
     const auto& out = outputs[i];
-    if (out.isTensor()) {
-      found[i].push_back(item(out));
-    } else if (out.isList() && !out.isIntList() && !out.isDoubleList() && !out.isBoolList()) {
-      for (const auto& e : out.toListRef()) found[i].push_back(item(e));
-    } else {
-      return false;
-    }
+    if ((whole[i] = item(out)) >= 0) continue;
+    if (!out.isList() || out.isIntList() || out.isDoubleList() || out.isBoolList()) return false;
+    for (const auto& e : out.toListRef()) found[i].push_back(item(e));
     for (auto id : found[i])
       if (id < 0) return false;
   }
   for (size_t i = 0; i < outputs.size(); ++i) {
-    if (outputs[i].isTensor()) {
-      bind_value(ids, node->output(i), found[i][0]);
+    if (whole[i] >= 0) {
+      bind_value(ids, node->output(i), whole[i]);
       continue;
     }
     bind_value(ids, node->output(i), new_list(outputs[i], node->output(i)->debugName(), found[i]));
@@ -53,7 +69,8 @@ bool Interpreter::bind_items(jit::Node* node, const std::vector<int64_t>& inputs
 // The items of list or tuple `id`: its element values, or, for a list the trace keeps as one
 // leaf (int, float and bool lists: a scripted `n, c, h, w = x.shape` unpacks aten::size's
 // int[]), new values of its items, produced where the list was, as new_value makes the items
-// of other containers.
+// of other containers. They become the list's elements: with --dynamic, the analysis marks
+// the items of a list of sizes that change, and the graph takes those out of it (convert.cpp).
 std::vector<int64_t> Interpreter::items_of(int64_t id) {
   if (!trace_.values[id].elements.empty() || !(rt_[id].isList() || rt_[id].isTuple()))
     return trace_.values[id].elements;
@@ -63,6 +80,7 @@ std::vector<int64_t> Interpreter::items_of(int64_t id) {
     out.push_back(new_value(item, nullptr, producer));
     from_data_[out.back()] = from_data_[id];  // x.tolist()'s numbers follow the input's values
   }
+  set_elements(id, out);
   return out;
 }
 

@@ -158,6 +158,7 @@ bool Interpreter::mutate_container(jit::Node* node, ValueMap& ids, const Stack& 
 }
 
 void Interpreter::note_growth(const jit::Value* container, int64_t before, int64_t after) {
+  note_version(after);
   // A list stored on a module (self.pyramid = [x]; self.pyramid.append(y)): the module's
   // attribute is the grown list from here on, for every later read of it.
   for (auto& slot : attrs_)

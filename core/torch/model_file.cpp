@@ -1,6 +1,7 @@
 // Loading a TorchScript file with one clear message for each way it can fail.
 #include "torch/model_file.h"
 
+#include <torch/csrc/jit/frontend/error_report.h>
 #include <torch/version.h>
 
 #include <filesystem>
@@ -8,16 +9,14 @@
 #include "base/error.h"
 #include "base/input_file.h"
 #include "base/torch_archive.h"
+#include "torch/code_checks.h"
 #include "torch/tensor_bridge.h"
 #include "torch/newer_ops.h"
 #include "torch/parallel_reader.h"
+#include "torch/quantized_conv_rewrite.h"
 #include "torch/torchvision_ops.h"
+#include "torch/upgraders.h"
 #include "torch/tensor_checks.h"
-
-// LibTorch 1.13 exports it but does not install its header (operator_upgraders/upgraders_entry.h).
-namespace torch::jit {
-TORCH_API void populate_upgraders_graph_map();
-}  // namespace torch::jit
 
 namespace mx {
 namespace {
@@ -35,6 +34,9 @@ std::string unknown_op_in(const std::string& what) {
 }
 
 Error load_error(const std::string& path, const std::exception& e) {
+  // the message of LibTorch's compiler names the code's place through the debug information
+  if (dynamic_cast<const torch::jit::ErrorReport*>(&e) && !debug_info_problem(path).empty())
+    return Error(debug_info_problem(path));
   const std::string op = unknown_op_in(e.what());
   if (op.empty()) return Error("model file '" + path + "' is not a TorchScript file that LibTorch can load: " + message_of(e));
   std::string provided;
@@ -50,11 +52,18 @@ torch::jit::Module load_module(const std::string& path) {
   std::error_code ec;
   if (!std::filesystem::exists(path, ec)) throw Error("model file '" + path + "' does not exist");
   check_regular_input(path, "model file");
+  check_upgraders_for(path);
   torch::jit::Module m;
   try {
     check_torch_archive_file(path);  // LibTorch's reader trusts the archive's sizes and lengths
+  } catch (const std::exception& e) {
+    throw load_error(path, e);
+  }
+  check_model_code(path);  // LibTorch 1.13's importer crashes on some parts missing from a class
+  try {
     register_newer_ops();            // files of torch 2.x may call them
     register_torchvision_ops();      // traced detection models call torchvision::nms, roi_align, ...
+    LoadingModel loading;  // see quantized_conv_rewrite.h
     m = torch::jit::load(std::make_shared<ParallelFileReader>(path));  // see parallel_reader.h
     m.eval();
   } catch (const std::exception& e) {
@@ -62,13 +71,6 @@ torch::jit::Module load_module(const std::string& path) {
   }
   check_module_tensors(m, path);  // before anything reads a tensor's bytes
   return m;
-}
-
-void prepare_torch_load() {
-  try {
-    torch::jit::populate_upgraders_graph_map();  // torch::jit::load's first step; done once
-  } catch (...) {  // then load_module's own call meets the problem and names it
-  }
 }
 
 TorchModel::TorchModel(const std::string& path)

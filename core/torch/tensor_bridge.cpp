@@ -68,6 +68,14 @@ std::string message_of(const std::exception& e) {
     auto cond = end == std::string::npos ? end : text.find(". ", end);
     if (cond != std::string::npos) text = text.substr(cond + 2);
   }
+  // TORCH_CHECK's plea to report its own wording is for PyTorch's developers, not our users.
+  const auto plea = text.find("  (Could this error message be improved?");
+  if (plea != std::string::npos) text.erase(plea);
+  // 'Expected hasRecord("version") to be true, but got false.': LibTorch's reader's check.
+  const std::string missing = "Expected hasRecord(\"";
+  if (text.rfind(missing, 0) == 0 && text.find("\") to be true, but got false") != std::string::npos)
+    text = "it has no '" + text.substr(missing.size(), text.find('"', missing.size()) - missing.size()) +
+           "' record, which every file torch.jit.save or torch.save writes has";
   return text;
 }
 

@@ -46,8 +46,10 @@ struct TraceOptions {
 // loading it, and holding its weights, twice.
 // Builds what LibTorch builds once per process when it loads its first model (the graphs
 // of its operator upgraders), so that a caller may do it while it waits for something
-// else. Loading builds it anyway if this was not called. Throws nothing.
-void prepare_torch_load();
+// else, and only if the file at `path` may need them (upgraders.h): for a process that
+// loads that one model, or others that need none. Loading builds them anyway if this was
+// not called. Throws nothing.
+void prepare_torch_load(const std::string& path);
 
 class TorchModel {
  public:

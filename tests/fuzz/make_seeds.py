@@ -4,7 +4,8 @@ reads it; manifest: the shipped and example manifests; input_spec: the fixtures'
 specs, --dynamic axes and --arg values; input_file: torch.save files as users write them; profile: ONNX
 Runtime's profiles of our mlp export (optimizations off and on), with the export itself and
 ORT's optimized graph of it in profile.model/ beside OUT, for the fuzzer to fold the profiles into;
-torchvision: the calls of the torchvision kernel cases, encoded for torchvision_fuzzer.cpp."""
+torchvision: the calls of the torchvision kernel cases, encoded for torchvision_fuzzer.cpp;
+model_file: small TorchScript files (an MLP traced and scripted, a loop, a constant)."""
 import argparse
 import glob
 import os
@@ -103,6 +104,33 @@ def input_file(out, build):
         torch.save(value, os.path.join(out, name + ".pt"))
 
 
+def model_file(out, build):
+    """Small TorchScript files (a few KB) whose forward takes one float tensor of 2x4, as
+    model_file_fuzzer.cpp traces them: an MLP traced and scripted, a loop, a constant."""
+    import torch
+
+    class Loop(torch.nn.Module):
+        def forward(self, x):
+            for i in range(3):
+                x = x * 2 + i
+            return x
+
+    class Constant(torch.nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.c = torch.tensor([1.0, 2.0, 3.0, 4.0])
+
+        def forward(self, x):
+            return x + self.c
+
+    torch.manual_seed(0)
+    mlp = torch.nn.Sequential(torch.nn.Linear(4, 3), torch.nn.ReLU(), torch.nn.Linear(3, 2)).eval()
+    torch.jit.save(torch.jit.trace(mlp, torch.randn(2, 4)), os.path.join(out, "mlp_traced.pt"))
+    torch.jit.save(torch.jit.script(mlp), os.path.join(out, "mlp_scripted.pt"))
+    torch.jit.save(torch.jit.script(Loop()), os.path.join(out, "loop.pt"))
+    torch.jit.save(torch.jit.script(Constant()), os.path.join(out, "constant.pt"))
+
+
 def torchvision(out, build):
     """The cases of tests/fixtures/torchvision_kernels.py (every op, both dtypes, each argument
     combination), encoded as torchvision_fuzzer.cpp decodes its input: one byte per choice,
@@ -190,7 +218,7 @@ def main():
     a = p.parse_args()
     os.makedirs(a.out, exist_ok=True)
     {"onnx_sidecar": onnx_sidecar, "manifest": manifest, "input_spec": input_spec, "input_file": input_file,
-     "profile": profile, "torchvision": torchvision}[a.kind](
+     "profile": profile, "torchvision": torchvision, "model_file": model_file}[a.kind](
         a.out, a.build)
 
 

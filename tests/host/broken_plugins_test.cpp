@@ -133,6 +133,32 @@ TEST_P(BrokenPlugin, HtpBesideItStillWorks) {
   EXPECT_NE(list.out.find("htp "), std::string::npos) << list.out;
 }
 
+// The model is loaded while the plugin's probe child runs (core/pipelines/export.cpp): with
+// both broken, the plugin is named, as when the model was loaded after it; with the plugin
+// sound, the model is.
+TEST(BrokenPluginAndModel, ThePluginIsNamedFirstThenTheModel) {
+  TempDir plugins, out;
+  copy_shipped_plugin(plugins.path(), "htp");
+  broken(plugins.path(), "ctor_crash");
+  const std::string model = out.file("damaged.pt");
+  std::ofstream(model, std::ios::binary) << read_file(fixture_model("mlp")).substr(0, 3000);
+  auto with = [&](const std::string& strategy) {
+    return run("env -u MODELEXPORT_PLUGIN_PATH " + quote(modelexport_bin()) + " export " + quote(model) + " " +
+               quote(out.file("m.onnx")) + " --input x:float32:2x16 --plugin-dir " + quote(plugins.path().string()) +
+               " --strategy " + strategy);
+  };
+  auto r = with("ctor_crash");
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_EQ(std::count(r.err.begin(), r.err.end(), '\n'), 1) << r.err;
+  EXPECT_NE(r.err.find(plugins.file("ctor_crash.so")), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("was killed by signal 11"), std::string::npos) << r.err;
+  r = with("htp");
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_EQ(std::count(r.err.begin(), r.err.end(), '\n'), 1) << r.err;
+  EXPECT_EQ(r.err.rfind("modelexport: error: model file '" + model + "'", 0), 0u) << r.err;
+  EXPECT_EQ(out.entries(), std::vector<std::string>{"damaged.pt"});
+}
+
 INSTANTIATE_TEST_SUITE_P(Kinds, BrokenPlugin, ::testing::ValuesIn(cases()),
                          [](const auto& info) { return info.param.label; });
 

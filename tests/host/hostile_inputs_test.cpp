@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <fstream>
+#include <tuple>
 
 #include "support/hostile.h"
 #include "support/plugin_folder.h"
@@ -222,13 +223,49 @@ TEST_F(HostileInputs, MaxOpsBoundsEveryTracingCommandAndZeroLiftsIt) {
   EXPECT_EQ(snapshot(dir), before);
 }
 
-// Found by a model-file fuzzer: LibTorch reads a code file's .debug_pkl only when the trace
-// first names a construct by its source line; its unpickler's error had reached the user bare.
+// Found by a model-file fuzzer: LibTorch reads a code file's .debug_pkl only when it first names
+// a place in the code (an if's line, an error's context): its unpickler's error had reached the
+// user bare, or ended the process (thrown inside ErrorReport::what(), which is noexcept), and it
+// reads a line index into the pickle's string table unchecked. Each is now read when the file is
+// loaded, and what is wrong is reported where LibTorch would read it
+// (the third, a line index that is a string, is the fuzzer's find in that new reading).
 TEST_F(HostileInputs, DamagedDebugInformationNamesTheFile) {
-  std::string model = make("damaged_debug_info");
-  expect_export_refused(model, "--input x:float32:2x3",
-                        "model file '" + model + "' is damaged: the debug information of its code (a code/*.debug_pkl "
-                        "record) cannot be read: Unpickler found unknown type tprch.jit._pickle");
+  for (const auto& [kind, says] : std::vector<std::pair<std::string, std::string>>{
+           {"damaged_debug_info", "Unpickler found unknown type tprch.jit._pickle"},
+           {"debug_info_index_past_table", "a source's line index 99 is past its string table"},
+           {"debug_info_index_not_int", "a source's line index is not an int"}}) {
+    SCOPED_TRACE(kind);
+    std::string model = make(kind);
+    expect_export_refused(model, "--input x:float32:2x3",
+                          "model file '" + model + "' is damaged: the debug information of its code, '" + kind +
+                              "/code/__torch__.py.debug_pkl', cannot be read: " + says);
+  }
+}
+
+// Found by the model-file fuzzer: LibTorch 1.13's importer reads a class constant's type, the
+// value of __parameters__ and the like, a listed hook's def, ... without checking they are
+// there, and crashed (SIGSEGV) on a file that left one out. Each is refused before it runs.
+TEST_F(HostileInputs, ClassCodeMissingWhatLibTorchReadsIsRefusedBeforeItCrashes) {
+  const std::vector<std::tuple<std::string, int, std::string>> cases{
+      {"code_untyped_constant", 5, "class 'Relu' sets the constant 'answer' without its type (NAME : Final[TYPE] = VALUE)"},
+      {"code_parameters_without_value", 2, "class 'Relu' declares '__parameters__' without its list of names"},
+      {"code_buffers_without_value", 3, "class 'Relu' declares '__buffers__' without its list of names"},
+      {"code_hooks_without_value", 4, "class 'Relu' declares '__forward_hooks__' without its list of names"},
+      {"code_pre_hooks_without_value", 4, "class 'Relu' declares '__forward_pre_hooks__' without its list of names"},
+      {"code_hook_never_defined", 4, "class 'Relu' lists the hook 'hook' but defines no method of that name after the list"},
+      {"code_pre_hook_never_defined", 4, "class 'Relu' lists the hook 'hook' but defines no method of that name"},
+      {"code_subscript_without_value", 5, "class 'Relu' declares an attribute by subscript without the type to give it"},
+      {"code_interface_method_without_self", 2, "interface 'I' declares the method 'f' without self"},
+      {"code_named_tuple_field_without_type", 2, "NamedTuple 'T' has a field without its type"},
+      {"code_enum_member_without_value", 2, "Enum 'E' has a member without its value"},
+  };
+  for (const auto& [kind, line, says] : cases) {
+    SCOPED_TRACE(kind);
+    std::string model = make(kind);
+    expect_export_refused(model, "--input x:float32:2x3",
+                          "model file '" + model + "' is damaged: its code '" + kind + "/code/__torch__.py', line " +
+                              std::to_string(line) + ": " + says);
+  }
 }
 
 TEST_F(HostileInputs, ManifestWithAHugeAbiNumberIsReportedAndSkipped) {

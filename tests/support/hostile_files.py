@@ -142,6 +142,27 @@ class Branch(torch.nn.Module):  # an if: its name in messages comes from the deb
         return x
 
 
+# Edits of a scripted Relu's code/__torch__.py, each leaving out a part of a class that
+# LibTorch 1.13's importer reads without checking it is there (it crashed reading past it).
+# The second class of the last three is found when the module's attribute z names its type.
+AFTER_TRAINING, AFTER_BUFFERS, CLASS = b"  training : bool\n", b"  __buffers__ = []\n", b"class Relu(Module):\n"
+CODE_EDITS = {
+    "code_untyped_constant": (AFTER_TRAINING, AFTER_TRAINING + b"  answer = 3\n"),
+    "code_parameters_without_value": (b"  __parameters__ = []\n", b"  __parameters__ : List[str]\n"),
+    "code_buffers_without_value": (AFTER_BUFFERS, b"  __buffers__ : List[str]\n"),
+    "code_hooks_without_value": (AFTER_BUFFERS, AFTER_BUFFERS + b"  __forward_hooks__ : List[str]\n"),
+    "code_pre_hooks_without_value": (AFTER_BUFFERS, AFTER_BUFFERS + b"  __forward_pre_hooks__ : List[str]\n"),
+    "code_hook_never_defined": (AFTER_BUFFERS, AFTER_BUFFERS + b'  __forward_hooks__ = ["hook"]\n'),
+    "code_pre_hook_never_defined": (AFTER_BUFFERS, AFTER_BUFFERS + b'  __forward_pre_hooks__ = ["hook"]\n'),
+    "code_subscript_without_value": (AFTER_TRAINING, AFTER_TRAINING + b'  __annotations__["0"] : Tensor\n'),
+    "code_interface_method_without_self": (CLASS, b"class I(Interface):\n  def f() -> int:\n    pass\n" + CLASS +
+                                           b"  z : Optional[__torch__.I]\n"),
+    "code_named_tuple_field_without_type": (CLASS, b"class T(NamedTuple):\n  a = 1\n" + CLASS +
+                                            b"  z : Optional[__torch__.T]\n"),
+    "code_enum_member_without_value": (CLASS, b"class E(Enum):\n  a : int\n" + CLASS + b"  z : Optional[__torch__.E]\n"),
+}
+
+
 def save_module(module, out):
     torch.jit.save(torch.jit.script(module.eval()), out)
 
@@ -173,6 +194,18 @@ def main(kind, out):
     elif kind == "damaged_debug_info":  # a global LibTorch's unpickler does not know, in every .debug_pkl
         save_module(Branch(), out)
         rewrite_zip(out, lambda n, d: d.replace(b"torch.jit._pickle", b"tprch.jit._pickle") if n.endswith(".debug_pkl") else d)
+    elif kind == "debug_info_index_past_table":  # a source's first line index made 99, past the 6 strings of its table
+        save_module(Branch(), out)
+        rewrite_zip(out, lambda n, d: patch(d, b"K\x01K\x02K\x03K\x04K\x00", b"K\x63K\x02K\x03K\x04K\x00")
+                    if n.endswith(".debug_pkl") else d)
+    elif kind == "debug_info_index_not_int":  # that index made the string "a" (the fuzzer's find)
+        save_module(Branch(), out)
+        rewrite_zip(out, lambda n, d: patch(d, b"K\x01K\x02K\x03K\x04K\x00", b"X\x01\x00\x00\x00aK\x02K\x03K\x04K\x00")
+                    if n.endswith(".debug_pkl") else d)
+    elif kind in CODE_EDITS:
+        save_module(Relu(), out)
+        old, new = CODE_EDITS[kind]
+        rewrite_zip(out, lambda n, d: patch(d, old, new) if n.endswith(".py") else d)
     elif kind == "unknown_op":
         save_module(Relu(), out)
         rewrite_zip(out, lambda n, d: d.replace(b"torch.relu(", b"torch.no_such_op(") if n.endswith(".py") else d)

@@ -203,4 +203,20 @@ double max_abs_diff(const TensorData& a, const TensorData& b) {
   return worst;
 }
 
+const std::string& fixture_folder(const std::string& script) {
+  struct Made {
+    TempDir dir;
+    std::string path = dir.path().string();
+  };
+  static std::map<std::string, std::unique_ptr<Made>> made;
+  auto& m = made[script];
+  if (!m) {
+    auto fresh = std::make_unique<Made>();
+    auto r = run("/usr/bin/python3 " + quote(source_root() + "/tests/fixtures/" + script) + " " + quote(fresh->path));
+    if (r.exit_code != 0) throw std::runtime_error("tests/fixtures/" + script + " failed: " + r.err);
+    m = std::move(fresh);
+  }
+  return m->path;
+}
+
 }  // namespace mx::test

@@ -75,4 +75,8 @@ double max_abs_diff(const TensorData& a, const TensorData& b);
 
 std::string read_file(const std::string& path);
 
+// A folder that tests/fixtures/SCRIPT filled when given it as its one argument: made once
+// per process. Throws std::runtime_error with the script's errors if it fails.
+const std::string& fixture_folder(const std::string& script);
+
 }  // namespace mx::test

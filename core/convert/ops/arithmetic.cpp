@@ -26,8 +26,13 @@ std::string scaled(EmitContext& cx, size_t i, DType t) {
   return cx.apply("Mul", {v, cx.const_scalar(cx.double_arg(2), t)}, false);
 }
 
-// add/sub(self, other, alpha=1)
+// add/sub(self, other, alpha=1); add.t(a, b) joins two lists of sizes (s[:-1] + [2]).
 void emit_add(EmitContext& cx) {
+  if (cx.entry().overload == "t") {
+    std::string out = cx.fresh("Concat");
+    set_attr(cx.node("Concat", {cx.ints_input(0), cx.ints_input(1)}, {out}), "axis", static_cast<int64_t>(0));
+    return cx.set_output(0, out);
+  }
   DType t = result_type(cx);
   cx.set_output(0, cx.apply("Add", {cx.tensor_as(0, t), scaled(cx, 1, t)}));
 }

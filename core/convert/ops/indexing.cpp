@@ -19,6 +19,7 @@ void emit_select(EmitContext& cx) {
 
 // slice(self, dim=0, start=None, end=None, step=1)
 void emit_slice(EmitContext& cx) {
+  if (cx.entry().overload == "t") return emit_list_slice(cx);  // a list's part: s[1:]
   int64_t dim = cx.norm_dim(cx.int_arg(1), cx.rank(0));
   int64_t step = cx.arg_count() > 4 ? cx.int_arg(4) : 1;
   if (step <= 0) throw cx.error("slice step must be positive, got " + std::to_string(step));

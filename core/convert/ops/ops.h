@@ -38,6 +38,9 @@ std::string constant_of_shape(EmitContext& cx, const std::string& shape, double 
 // The dynamic label of dim `dim` of tensor argument `arg`, "" when that dim is static.
 std::string dim_label(const EmitContext& cx, size_t arg, size_t dim);
 
+// slice.t on a list of sizes (list_index.cpp), for aten::slice's emitter.
+void emit_list_slice(EmitContext& cx);
+
 // One-to-one rows from YAML (the OpEntry names the ONNX op).
 void emit_row(EmitContext& cx);
 

@@ -9,7 +9,7 @@ namespace mx {
 namespace {
 
 TEST(OpCoverage, ClassifiesConvertedRefusedInterpretedAndMissing) {
-  auto c = op_coverage(OpRegistry::builtin(), {"aten::where", "aten::bernoulli", "aten::len", "aten::__and_",
+  auto c = op_coverage(OpRegistry::builtin(), {"aten::where", "aten::bernoulli", "aten::pop", "aten::__and_",
                                                "aten::not_an_op", "aten::_cast_Bool", "prim::Constant"});
   ASSERT_EQ(c.rows.size(), 6u);  // prim:: is not an aten op
   EXPECT_EQ(c.rows[0].status, "converted");

@@ -53,12 +53,14 @@ void check_torch_archive(const std::string& bytes, const std::string& label) {
   }
 }
 
-std::map<std::string, std::string> read_archive_records(const std::string& path,
-                                                        const std::function<bool(const std::string&)>& wanted) {
+namespace {
+
+// The records of `directory` that `wanted` takes, read from `path`.
+std::map<std::string, std::string> read_records(const std::string& path, const std::map<std::string, ZipRecord>& directory,
+                                                const std::function<bool(const std::string&)>& wanted) {
   std::map<std::string, std::string> out;
-  auto records = zip_records_of_file(path);
   std::ifstream f(path, std::ios::binary);
-  for (const auto& [name, r] : records) {
+  for (const auto& [name, r] : directory) {
     if (!wanted(name)) continue;
     std::string stored(r.stored_size, '\0');  // fits in the file: zip_records_of_file checked it
     f.seekg(static_cast<std::streamoff>(r.data_offset));
@@ -69,8 +71,24 @@ std::map<std::string, std::string> read_archive_records(const std::string& path,
   return out;
 }
 
-void check_torch_archive_file(const std::string& path) {
-  for (const auto& [name, bytes] : read_archive_records(path, is_pickle)) check_pickle(bytes, path, name);
+bool is_parsed(const std::string& record) {
+  const std::string name = ascii_lower(record);
+  return is_pickle(name) || ends_with(name, "/version") ||
+         (name.find("/code/") != std::string::npos && ends_with(name, ".py"));
+}
+
+}  // namespace
+
+ArchiveContents read_archive_contents(const std::string& path) {
+  ArchiveContents a;
+  a.directory = zip_records_of_file(path);
+  a.records = read_records(path, a.directory, is_parsed);
+  return a;
+}
+
+void check_torch_archive(const ArchiveContents& contents, const std::string& path) {
+  for (const auto& [name, bytes] : contents.records)
+    if (is_pickle(name)) check_pickle(bytes, path, name);
 }
 
 }  // namespace mx

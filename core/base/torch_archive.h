@@ -7,15 +7,24 @@
 #include <map>
 #include <string>
 
+#include "base/zip_directory.h"
+
 namespace mx {
 
-// Throws mx::Error naming `label` (or `path`) and what is damaged.
-void check_torch_archive(const std::string& bytes, const std::string& label);
-void check_torch_archive_file(const std::string& path);
+// A TorchScript file read once for the checks before LibTorch loads it: its ZIP directory
+// and the bytes (inflated) of every record LibTorch parses or unpickles rather than copies:
+// the pickles (*.pkl, *.debug_pkl), the code (code/**/*.py) and the version records; not
+// the tensors' data. Names are compared without regard to case, as LibTorch's reader finds
+// records. Throws mx::Error naming `path` if the directory or one of those records is damaged.
+struct ArchiveContents {
+  std::map<std::string, ZipRecord> directory;
+  std::map<std::string, std::string> records;
+};
+ArchiveContents read_archive_contents(const std::string& path);
 
-// Name -> bytes (inflated if deflated) of each record of the archive at `path` that `wanted`
-// takes. Throws mx::Error naming `path` if its directory or one of those records is damaged.
-std::map<std::string, std::string> read_archive_records(const std::string& path,
-                                                        const std::function<bool(const std::string&)>& wanted);
+// Each pickle of the archive, checked: throws mx::Error naming `label` (or `path`) and what
+// is damaged.
+void check_torch_archive(const std::string& bytes, const std::string& label);
+void check_torch_archive(const ArchiveContents& contents, const std::string& path);
 
 }  // namespace mx

@@ -114,8 +114,17 @@ void zip64_fields(const Archive& in, uint64_t e, uint64_t end, uint64_t* fields[
 // Where a record's bytes start (after its local header), checked to lie before the directory.
 ZipRecord locate(const Archive& in, const std::string& name, uint64_t local, uint64_t stored, uint64_t size,
                  uint64_t method, uint64_t data_end) {
-  if (local > data_end || in.le(local, 4) != kLocal) throw in.damaged("record '" + name + "' has no local header");
-  ZipRecord r{size, local + 30 + in.le(local + 26, 2) + in.le(local + 28, 2), stored, method != 0};
+  // One read of the 30-byte local header (a read each of its three fields was three system
+  // calls a record, 4 ms on a model of 300 records).
+  if (local > data_end || data_end - local < 30) throw in.damaged("record '" + name + "' has no local header");
+  const std::string header = in.str(local, 30);
+  auto field = [&](int at, int n) {
+    uint64_t v = 0;
+    for (int i = n - 1; i >= 0; --i) v = v << 8 | static_cast<unsigned char>(header[at + i]);
+    return v;
+  };
+  if (field(0, 4) != kLocal) throw in.damaged("record '" + name + "' has no local header");
+  ZipRecord r{size, local + 30 + field(26, 2) + field(28, 2), stored, method != 0};
   if (r.data_offset > data_end || stored > data_end - r.data_offset)
     throw in.damaged("record '" + name + "' claims " + std::to_string(stored) + " bytes at " +
                      std::to_string(r.data_offset) + ", past the end of the records");
@@ -178,12 +187,6 @@ std::map<std::string, ZipRecord> zip_records_of_file(const std::string& path) {
     ::close(fd);
     throw;
   }
-}
-
-std::map<std::string, uint64_t> zip_record_sizes_of_file(const std::string& path) {
-  std::map<std::string, uint64_t> sizes;
-  for (const auto& [name, r] : zip_records_of_file(path)) sizes[name] = r.size;
-  return sizes;
 }
 
 }  // namespace mx

@@ -25,7 +25,4 @@ std::map<std::string, ZipRecord> zip_records(const std::string& bytes, const std
 // The same for a file, read with pread at the offsets the archive gives (not read whole).
 std::map<std::string, ZipRecord> zip_records_of_file(const std::string& path);
 
-// Record name -> uncompressed size, from zip_records_of_file.
-std::map<std::string, uint64_t> zip_record_sizes_of_file(const std::string& path);
-
 }  // namespace mx

@@ -6,6 +6,8 @@
 
 #include <string>
 
+#include "base/torch_archive.h"
+
 namespace mx {
 
 // Throws mx::Error naming `path`, the code record, its line and what is missing, for each
@@ -18,7 +20,7 @@ namespace mx {
 // refused where LibTorch would read past a tuple or table; the rest is not refused: LibTorch
 // reads it only to name a place in the code (an error's context, an if's line), and files of
 // torch 2.x hold pickles it cannot unpickle yet load and trace. That is kept for debug_info_problem.
-void check_model_code(const std::string& path);
+void check_model_code(const std::string& path, const ArchiveContents& contents);
 
 // "" if check_model_code found the debug information of `path` readable (or did not check
 // it), else the error naming the file and record: to be thrown instead of letting LibTorch

@@ -4,7 +4,12 @@
 #include <torch/csrc/jit/frontend/error_report.h>
 #include <torch/version.h>
 
+#include <sys/stat.h>
+
 #include <filesystem>
+#include <memory>
+#include <mutex>
+#include <optional>
 
 #include "base/error.h"
 #include "base/input_file.h"
@@ -46,20 +51,76 @@ Error load_error(const std::string& path, const std::exception& e) {
                "provides " + provided);
 }
 
+// The file as stat sees it: the same path, device, inode, size and change times.
+struct FileIdentity {
+  std::string path;
+  struct stat st {};
+  bool same(const FileIdentity& o) const {
+    return path == o.path && st.st_dev == o.st.st_dev && st.st_ino == o.st.st_ino && st.st_size == o.st.st_size &&
+           st.st_mtim.tv_sec == o.st.st_mtim.tv_sec && st.st_mtim.tv_nsec == o.st.st_mtim.tv_nsec &&
+           st.st_ctim.tv_sec == o.st.st_ctim.tv_sec && st.st_ctim.tv_nsec == o.st.st_ctim.tv_nsec;
+  }
+};
+
+std::optional<FileIdentity> identity_of(const std::string& path) {
+  FileIdentity id{path};
+  if (::stat(path.c_str(), &id.st) != 0) return std::nullopt;
+  return id;
+}
+
+// What prepare_torch_load read, for the load of the same file that follows it.
+std::mutex prepared_mutex;
+struct Prepared {
+  FileIdentity id;
+  ArchiveContents contents;
+};
+std::unique_ptr<Prepared> prepared;
+
+// The file's contents: those prepare_torch_load read if the file is still the one it read
+// (taken: a later load reads again), else read now.
+ArchiveContents contents_of(const std::string& path) {
+  {
+    std::lock_guard<std::mutex> lock(prepared_mutex);
+    std::unique_ptr<Prepared> handed = std::move(prepared);
+    auto now = identity_of(path);
+    if (handed && now && now->same(handed->id)) return std::move(handed->contents);
+  }
+  return read_archive_contents(path);
+}
+
 }  // namespace
+
+void prepare_torch_load(const std::string& path) {
+  std::unique_ptr<Prepared> read;
+  try {
+    auto id = identity_of(path);
+    if (id && S_ISREG(id->st.st_mode)) read.reset(new Prepared{std::move(*id), read_archive_contents(path)});
+  } catch (...) {  // the load reads it again and names what is wrong
+  }
+  prepare_upgraders(path, read ? &read->contents : nullptr);
+  std::lock_guard<std::mutex> lock(prepared_mutex);
+  prepared = std::move(read);
+}
 
 torch::jit::Module load_module(const std::string& path) {
   std::error_code ec;
   if (!std::filesystem::exists(path, ec)) throw Error("model file '" + path + "' does not exist");
   check_regular_input(path, "model file");
-  check_upgraders_for(path);
-  torch::jit::Module m;
+  // One read of the directory and of the records LibTorch parses, for every check below.
+  ArchiveContents contents;
   try {
-    check_torch_archive_file(path);  // LibTorch's reader trusts the archive's sizes and lengths
+    contents = contents_of(path);
   } catch (const std::exception& e) {
     throw load_error(path, e);
   }
-  check_model_code(path);  // LibTorch 1.13's importer crashes on some parts missing from a class
+  check_upgraders_for(path, contents);
+  torch::jit::Module m;
+  try {
+    check_torch_archive(contents, path);  // LibTorch's reader trusts the archive's sizes and lengths
+  } catch (const std::exception& e) {
+    throw load_error(path, e);
+  }
+  check_model_code(path, contents);  // LibTorch 1.13's importer crashes on some parts missing from a class
   try {
     register_newer_ops();            // files of torch 2.x may call them
     register_torchvision_ops();      // traced detection models call torchvision::nms, roi_align, ...
@@ -69,7 +130,7 @@ torch::jit::Module load_module(const std::string& path) {
   } catch (const std::exception& e) {
     throw load_error(path, e);
   }
-  check_module_tensors(m, path);  // before anything reads a tensor's bytes
+  check_module_tensors(m, path, contents.directory);  // before anything reads a tensor's bytes
   return m;
 }
 

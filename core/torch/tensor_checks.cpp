@@ -25,12 +25,13 @@ Error damaged(const std::string& file, const std::string& why) {
 
 // Storages against records: each storage's byte count is the size of the record it was
 // read from. A storage with no record of its size claims bytes the file does not have.
-void check_storages(const std::vector<at::Tensor>& tensors, const std::string& file) {
+void check_storages(const std::vector<at::Tensor>& tensors, const std::string& file,
+                    const std::map<std::string, ZipRecord>& directory) {
   std::multiset<uint64_t> records;
-  for (const auto& [name, size] : zip_record_sizes_of_file(file))
+  for (const auto& [name, r] : directory)
     if ((name.find("/data/") != std::string::npos || name.find("/constants/") != std::string::npos) &&
         name.find(".pkl") == std::string::npos)
-      records.insert(size);
+      records.insert(r.size);
   std::set<const c10::StorageImpl*> seen;
   for (const auto& t : tensors) {
     if (!t.defined() || !t.has_storage() || !seen.insert(t.storage().unsafeGetStorageImpl()).second) continue;
@@ -76,7 +77,8 @@ void check_tensor_view(const at::Tensor& t, const std::string& file, const std::
                             std::to_string(t.storage().nbytes()) + " bytes");
 }
 
-void check_module_tensors(const torch::jit::Module& module, const std::string& file) {
+void check_module_tensors(const torch::jit::Module& module, const std::string& file,
+                          const std::map<std::string, ZipRecord>& directory) {
   std::vector<at::Tensor> tensors;
   for (const auto& attr : module.named_attributes(/*recurse=*/true))
     if (attr.value.isTensor()) {
@@ -92,12 +94,12 @@ void check_module_tensors(const torch::jit::Module& module, const std::string& f
       for (const auto& c : constants) check_tensor_view(c, file, "a constant tensor of " + method.name());
       tensors.insert(tensors.end(), constants.begin(), constants.end());
     }
-  check_storages(tensors, file);
+  check_storages(tensors, file, directory);
 }
 
 void check_loaded_tensors(const std::vector<at::Tensor>& tensors, const std::string& file) {
   for (size_t i = 0; i < tensors.size(); ++i) check_tensor_view(tensors[i], file, "item " + std::to_string(i));
-  check_storages(tensors, file);
+  check_storages(tensors, file, zip_records_of_file(file));
 }
 
 }  // namespace mx

@@ -6,8 +6,11 @@
 
 #include <torch/script.h>
 
+#include <map>
 #include <string>
 #include <vector>
+
+#include "base/zip_directory.h"
 
 namespace mx {
 
@@ -16,8 +19,10 @@ namespace mx {
 void check_tensor_view(const at::Tensor& t, const std::string& file, const std::string& who);
 
 // Every tensor of `module` (attributes of every submodule, constants of every method),
-// each with check_tensor_view, and their storages against the file's data records.
-void check_module_tensors(const torch::jit::Module& module, const std::string& file);
+// each with check_tensor_view, and their storages against the data records of the file's
+// `directory`.
+void check_module_tensors(const torch::jit::Module& module, const std::string& file,
+                          const std::map<std::string, ZipRecord>& directory);
 
 // `tensors` (read from `file` by torch::jit::pickle_load), the same way.
 void check_loaded_tensors(const std::vector<at::Tensor>& tensors, const std::string& file);

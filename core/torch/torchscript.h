@@ -48,7 +48,9 @@ struct TraceOptions {
 // of its operator upgraders), so that a caller may do it while it waits for something
 // else, and only if the file at `path` may need them (upgraders.h): for a process that
 // loads that one model, or others that need none. Loading builds them anyway if this was
-// not called. Throws nothing.
+// not called. What it reads of the file (its directory, code and pickles) it keeps for the
+// next load, which takes it if the file is still the same (path, inode, size, change
+// times), so that a file is read once. Throws nothing.
 void prepare_torch_load(const std::string& path);
 
 class TorchModel {

@@ -100,45 +100,44 @@ bool calls(const std::string& code, const std::string& name) {
 
 }  // namespace
 
+bool may_need_upgraders(const ArchiveContents& contents) {
+  const long version = file_version(contents.records);
+  if (version < 0) return true;
+  const auto names = upgraded_names(version);
+  if (names.empty()) return false;
+  for (const auto& [name, code] : contents.records) {
+    if (!ends_with(ascii_lower(name), ".py")) continue;  // the code (contents holds no other .py)
+    for (const auto& n : names)
+      if (calls(code, n)) return true;
+  }
+  return false;
+}
+
 bool may_need_upgraders(const std::string& path) {
   std::error_code ec;
   if (!std::filesystem::is_regular_file(path, ec)) return true;  // the load refuses it by its type
   try {
-    // Without regard to case, as LibTorch's reader finds records.
-    const auto records = read_archive_records(path, [](const std::string& record) {
-      const std::string name = ascii_lower(record);
-      return ends_with(name, "/version") || (name.find("/code/") != std::string::npos && ends_with(name, ".py"));
-    });
-    const long version = file_version(records);
-    if (version < 0) return true;
-    const auto names = upgraded_names(version);
-    if (names.empty()) return false;
-    for (const auto& [name, code] : records) {
-      if (!ends_with(ascii_lower(name), ".py")) continue;
-      for (const auto& n : names)
-        if (calls(code, n)) return true;
-    }
-    return false;
+    return may_need_upgraders(read_archive_contents(path));
   } catch (...) {  // a damaged file: the load's own checks name what is wrong
     return true;
   }
 }
 
-void prepare_torch_load(const std::string& path) {
+void prepare_upgraders(const std::string& path, const ArchiveContents* contents) {
   try {
-    if (!may_need_upgraders(path)) {
+    if (contents && !may_need_upgraders(*contents)) {
       torch::jit::populate_upgraders_map({});  // marks them built: torch::jit::load builds none
       skipped = true;
       skipped_for = path;
       return;
     }
     torch::jit::populate_upgraders_graph_map();
-  } catch (...) {  // then load_module's own call meets the problem and names it
+  } catch (...) {  // then torch::jit::load's own call meets the problem, and load_module names it
   }
 }
 
-void check_upgraders_for(const std::string& path) {
-  if (!skipped || path == skipped_for || !may_need_upgraders(path)) return;
+void check_upgraders_for(const std::string& path, const ArchiveContents& contents) {
+  if (!skipped || path == skipped_for || !may_need_upgraders(contents)) return;
   throw Error("model file '" + path + "' may call an operator whose meaning changed after the file was written, and "
               "this process left out LibTorch's upgraders for such operators when it loaded '" + skipped_for +
               "': load it in a process of its own");

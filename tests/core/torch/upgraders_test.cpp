@@ -43,6 +43,30 @@ TEST(Upgraders, NeededWhenUnsure) {
   EXPECT_TRUE(may_need_upgraders(fifo));  // without opening it: that would wait for a writer
 }
 
+// prepare_torch_load keeps what it read for the next load, only while the file is the one it
+// read: a file put in its place afterwards (another inode) is read again and refused for what
+// it is, not loaded on the checks of the file before it.
+TEST(Upgraders, AFileReplacedAfterPrepareIsReadAgain) {
+  const std::string dir = ::testing::TempDir() + "/prepare_replaced";
+  std::filesystem::create_directories(dir);
+  const std::string path = dir + "/model.pt";
+  std::filesystem::copy_file(file("conv_v3.pt"), path, std::filesystem::copy_options::overwrite_existing);
+  prepare_torch_load(path);
+  {
+    std::ofstream(dir + "/other.pt") << "not a model";
+  }
+  std::filesystem::rename(dir + "/other.pt", path);
+  try {
+    TorchModel m(path);
+    ADD_FAILURE() << "loaded a file that is not a model";
+  } catch (const Error& e) {
+    EXPECT_NE(std::string(e.what()).find("damaged ZIP archive"), std::string::npos) << e.what();
+  }
+  // and the file that was prepared loads when it is back
+  std::filesystem::copy_file(file("conv_v3.pt"), path, std::filesystem::copy_options::overwrite_existing);
+  EXPECT_NO_THROW(TorchModel{path});
+}
+
 // Last in this file: it leaves the process's upgraders empty.
 TEST(Upgraders, AProcessThatLeftThemOutRefusesAFileThatNeedsThem) {
   prepare_torch_load(file("conv_v3.pt"));

@@ -36,10 +36,19 @@ from mutations import MUTATIONS  # noqa: E402 - the list beside this script
 
 
 def sh(cmd, cwd, log):
+    """Runs `cmd` in a process group of its own: when this script is stopped (Ctrl-C, SIGTERM,
+    SIGHUP), the whole group is killed, not only `meson` (its ninja and compilers kept
+    building the mutated source before)."""
     with open(log, "a") as out:
         out.write("$ %s\n" % " ".join(cmd))
         out.flush()
-        return subprocess.run(cmd, cwd=cwd, stdout=out, stderr=subprocess.STDOUT).returncode
+        p = subprocess.Popen(cmd, cwd=cwd, stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
+        try:
+            return p.wait()
+        except BaseException:
+            os.killpg(p.pid, signal.SIGKILL)
+            p.wait()
+            raise
 
 
 def copy_tree(src, dst):

@@ -30,6 +30,23 @@ std::string signature(const jit::Function& f) {
   return out + ")";
 }
 
+// The advice for inputs that bind to overloads `a` and `b` alike: by name where their
+// arguments' names differ, else by type ("scale: float in forward__0, int in forward__1").
+std::string advice(const jit::Function& a, const jit::Function& b) {
+  const auto& x = a.getSchema().arguments();
+  const auto& y = b.getSchema().arguments();
+  bool same_names = x.size() == y.size();
+  for (size_t i = 1; same_names && i < x.size(); ++i) same_names = x[i].name() == y[i].name();
+  if (!same_names) return "name the inputs by one overload's arguments";
+  std::string differ;
+  for (size_t i = 1; i < x.size(); ++i)
+    if (x[i].type()->annotation_str() != y[i].type()->annotation_str())
+      differ += (differ.empty() ? "" : "; ") + x[i].name() + ": " + x[i].type()->annotation_str() + " in " + a.name() +
+                ", " + y[i].type()->annotation_str() + " in " + b.name();
+  return "both take the same argument names and differ only in type (" + differ +
+         "): give such an argument an input or --arg NAME=VALUE that only one of those types takes";
+}
+
 }  // namespace
 
 bool is_forward_name(const std::string& name) { return name == "forward" || name.rfind("forward__", 0) == 0; }
@@ -72,7 +89,7 @@ ChosenForward choose_forward(const jit::Module& root, const std::vector<std::str
     throw Error(who + overloads + " and the inputs given bind to none of them; for " + all[0]->name() + ": " +
                 first_problem);
   throw Error(who + overloads + " and the inputs given bind to " + bound[0].method->name() + " and " +
-              bound[1].method->name() + " alike: name the inputs by one overload's arguments");
+              bound[1].method->name() + " alike: " + advice(*bound[0].method, *bound[1].method));
 }
 
 }  // namespace mx

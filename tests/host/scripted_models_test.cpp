@@ -202,10 +202,17 @@ TEST(OverloadedForward, InputsThatBindToTwoOverloadsAreRefused) {
   EXPECT_EQ(r.exit_code, 1);
   EXPECT_NE(r.err.find("modelexport: error: model '"), std::string::npos) << r.err;
   EXPECT_NE(r.err.find("forward is overloaded (forward__0(x: Tensor, scale: float), forward__1(x: Tensor, scale: int)) "
-                       "and the inputs given bind to forward__0 and forward__1 alike"),
+                       "and the inputs given bind to forward__0 and forward__1 alike: both take the same argument "
+                       "names and differ only in type (scale: float in forward__0, int in forward__1): give such an "
+                       "argument an input or --arg NAME=VALUE that only one of those types takes"),
             std::string::npos)
       << r.err;
   EXPECT_TRUE(dir.entries().empty());
+  // and a value only one of them takes picks that one
+  auto picked = run(quote(modelexport_bin()) + " export " + quote(scripted_fixture_model("two_overloads")) + " " +
+                    quote(dir.file("m.onnx")) + " --plugin-dir " + quote(plugin_build_dir()) +
+                    " --input x:float32:2x8 --arg scale=3.5");
+  EXPECT_EQ(picked.exit_code, 0) << picked.err;
 }
 
 }  // namespace

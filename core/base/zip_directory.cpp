@@ -157,6 +157,7 @@ std::map<std::string, ZipRecord> entries(Archive& in) {
     for (auto& c : folded) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
     if (!names.insert(folded).second) throw in.damaged("two records are named '" + name + "' (ignoring case)");
     records[name] = locate(in, name, local, stored, size, method, records_end);
+    records[name].name_offset = at + 46;
     at += 46 + name_len + extra_len + comment_len;
   }
   return records;

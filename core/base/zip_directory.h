@@ -15,6 +15,7 @@ struct ZipRecord {
   uint64_t data_offset = 0;  // of its (stored or compressed) bytes in the archive
   uint64_t stored_size = 0;  // bytes it takes in the archive
   bool compressed = false;   // deflated (torch.jit.save deflates the code's debug pickles, stores the rest)
+  uint64_t name_offset = 0;  // of its name in its central directory entry (where LibTorch's miniz looks records up)
 };
 
 // Record name -> record. Throws mx::Error naming `label` if the bytes end before a directory

@@ -13,6 +13,7 @@
 
 #include "base/error.h"
 #include "base/input_file.h"
+#include "base/text.h"
 #include "base/torch_archive.h"
 #include "torch/code_checks.h"
 #include "torch/tensor_bridge.h"
@@ -88,6 +89,19 @@ ArchiveContents contents_of(const std::string& path) {
   return read_archive_contents(path);
 }
 
+// Where LibTorch must read a NUL so that it cannot find the code's debug records, when their
+// debug information cannot be read: LibTorch then names places in the code by its text, as for
+// a file saved without it. Why: its compiler formats some errors inside itself
+// (ErrorReport::what(), noexcept), which unpickles that information, and an unpickler error
+// there ended the process (a fuzzer's find); load_error reports the problem instead.
+std::vector<uint64_t> debug_records_hidden(const std::string& path, const ArchiveContents& contents) {
+  std::vector<uint64_t> at;
+  if (debug_info_problem(path).empty()) return at;
+  for (const auto& [name, record] : contents.directory)
+    if (ends_with(ascii_lower(name), ".debug_pkl")) at.push_back(record.name_offset + name.size() - 1);
+  return at;
+}
+
 }  // namespace
 
 void prepare_torch_load(const std::string& path) {
@@ -125,7 +139,7 @@ torch::jit::Module load_module(const std::string& path) {
     register_newer_ops();            // files of torch 2.x may call them
     register_torchvision_ops();      // traced detection models call torchvision::nms, roi_align, ...
     LoadingModel loading;  // see quantized_conv_rewrite.h
-    m = torch::jit::load(std::make_shared<ParallelFileReader>(path));  // see parallel_reader.h
+    m = torch::jit::load(std::make_shared<ParallelFileReader>(path, debug_records_hidden(path, contents)));
     m.eval();
   } catch (const std::exception& e) {
     throw load_error(path, e);

@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <algorithm>
 #include <cstring>
 #include <future>
 
@@ -29,7 +30,9 @@ size_t pread_all(int fd, char* buf, size_t n, uint64_t pos) {
 
 }  // namespace
 
-ParallelFileReader::ParallelFileReader(const std::string& path) {
+ParallelFileReader::ParallelFileReader(const std::string& path, std::vector<uint64_t> shown_as_nul)
+    : shown_as_nul_(std::move(shown_as_nul)) {
+  std::sort(shown_as_nul_.begin(), shown_as_nul_.end());
   fd_ = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
   struct stat st {};
   if (fd_ < 0 || ::fstat(fd_, &st) != 0) {
@@ -44,12 +47,20 @@ ParallelFileReader::~ParallelFileReader() { ::close(fd_); }
 
 size_t ParallelFileReader::read(uint64_t pos, void* buf, size_t n, const char*) const {
   char* out = static_cast<char*>(buf);
-  if (n < kSplit) return pread_all(fd_, out, n, pos);
-  const size_t first = n / 2 / 4096 * 4096;  // the second half starts on a page of the buffer's
-  auto second = std::async(std::launch::async, [&] { return pread_all(fd_, out + first, n - first, pos + first); });
-  const size_t a = pread_all(fd_, out, first, pos);
-  const size_t b = second.get();
-  return a < first ? a : first + b;
+  size_t got = 0;
+  if (n < kSplit) {
+    got = pread_all(fd_, out, n, pos);
+  } else {
+    const size_t first = n / 2 / 4096 * 4096;  // the second half starts on a page of the buffer's
+    auto second = std::async(std::launch::async, [&] { return pread_all(fd_, out + first, n - first, pos + first); });
+    const size_t a = pread_all(fd_, out, first, pos);
+    const size_t b = second.get();
+    got = a < first ? a : first + b;
+  }
+  for (auto at = std::lower_bound(shown_as_nul_.begin(), shown_as_nul_.end(), pos);
+       at != shown_as_nul_.end() && *at < pos + got; ++at)
+    out[*at - pos] = '\0';
+  return got;
 }
 
 }  // namespace mx

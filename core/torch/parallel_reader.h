@@ -4,6 +4,7 @@
 #include <caffe2/serialize/read_adapter_interface.h>
 
 #include <string>
+#include <vector>
 
 namespace mx {
 
@@ -13,8 +14,10 @@ namespace mx {
 // the second by a helper thread, so both cores share it.
 class ParallelFileReader final : public caffe2::serialize::ReadAdapterInterface {
  public:
-  // Throws mx::Error naming `path` if it cannot be opened.
-  explicit ParallelFileReader(const std::string& path);
+  // Throws mx::Error naming `path` if it cannot be opened. The bytes at `shown_as_nul` (file
+  // offsets) read as NUL: a NUL in a record's name in the central directory hides that record
+  // from LibTorch's lookups (which are by C string).
+  explicit ParallelFileReader(const std::string& path, std::vector<uint64_t> shown_as_nul = {});
   ~ParallelFileReader() override;
   size_t size() const override { return size_; }
   // Bytes read: `n`, or fewer at the end of the file or on an error (the loader then fails).
@@ -23,6 +26,7 @@ class ParallelFileReader final : public caffe2::serialize::ReadAdapterInterface 
  private:
   int fd_ = -1;
   size_t size_ = 0;
+  std::vector<uint64_t> shown_as_nul_;  // sorted
 };
 
 }  // namespace mx

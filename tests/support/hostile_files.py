@@ -142,6 +142,19 @@ class Branch(torch.nn.Module):  # an if: its name in messages comes from the deb
         return x
 
 
+def helper(x, flag: bool):  # compiled by LibTorch only when CallsHelper.forward names it
+    if flag:
+        y = x + 1
+    else:
+        y = x
+    return y
+
+
+class CallsHelper(torch.nn.Module):
+    def forward(self, x):
+        return helper(x, True)
+
+
 # Edits of a scripted Relu's code/__torch__.py, each leaving out a part of a class that
 # LibTorch 1.13's importer reads without checking it is there (it crashed reading past it).
 # The second class of the last three is found when the module's attribute z names its type.
@@ -194,6 +207,10 @@ def main(kind, out):
     elif kind == "damaged_debug_info":  # a global LibTorch's unpickler does not know, in every .debug_pkl
         save_module(Branch(), out)
         rewrite_zip(out, lambda n, d: d.replace(b"torch.jit._pickle", b"tprch.jit._pickle") if n.endswith(".debug_pkl") else d)
+    elif kind == "damaged_debug_info_and_code":  # that, and a y that a free function's if sets in one branch only
+        save_module(CallsHelper(), out)
+        rewrite_zip(out, lambda n, d: d.replace(b"torch.jit._pickle", b"tprch.jit._pickle") if n.endswith(".debug_pkl")
+                    else patch(d, b"y = torch.add(x, 1)", b"y9 = torch.add(x, 1)") if n.endswith(".py") else d)
     elif kind == "debug_info_index_past_table":  # a source's first line index made 99, past the 6 strings of its table
         save_module(Branch(), out)
         rewrite_zip(out, lambda n, d: patch(d, b"K\x01K\x02K\x03K\x04K\x00", b"K\x63K\x02K\x03K\x04K\x00")

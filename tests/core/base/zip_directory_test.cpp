@@ -57,6 +57,8 @@ TEST(ZipDirectory, ReadsTheRecordsOfARealArchive) {
   ASSERT_EQ(records.size(), 1u);
   EXPECT_EQ(records.at("a/data/0").size, 3u);
   EXPECT_EQ(zip.substr(records.at("a/data/0").data_offset, 3), "xyz");
+  // the name in the central directory entry (46 bytes in), not the one in the local header
+  EXPECT_EQ(records.at("a/data/0").name_offset, zip.find("PK\x01\x02") + 46);
 }
 
 std::string refusal(const std::string& zip) {

@@ -24,6 +24,11 @@ def patch(data, old, new):
     return data.replace(old, new)
 
 
+def damage_debug_info(data):
+    """A .debug_pkl's bytes, its torch.jit._pickle globals renamed to one LibTorch's unpickler does not know."""
+    return data.replace(b"torch.jit._pickle", b"tprch.jit._pickle")
+
+
 # A (7, 13) float tensor (364 bytes) pickled with sizes (7, 13) and strides (13, 1), as
 # Python's pickler writes 2-tuples (TUPLE2) and as TorchScript's writes them (MARK ... TUPLE);
 # made to claim a 100000 x 1000 view of those 364 bytes.
@@ -206,10 +211,10 @@ def main(kind, out):
         save_module(module, out)
     elif kind == "damaged_debug_info":  # a global LibTorch's unpickler does not know, in every .debug_pkl
         save_module(Branch(), out)
-        rewrite_zip(out, lambda n, d: d.replace(b"torch.jit._pickle", b"tprch.jit._pickle") if n.endswith(".debug_pkl") else d)
+        rewrite_zip(out, lambda n, d: damage_debug_info(d) if n.endswith(".debug_pkl") else d)
     elif kind == "damaged_debug_info_and_code":  # that, and a y that a free function's if sets in one branch only
         save_module(CallsHelper(), out)
-        rewrite_zip(out, lambda n, d: d.replace(b"torch.jit._pickle", b"tprch.jit._pickle") if n.endswith(".debug_pkl")
+        rewrite_zip(out, lambda n, d: damage_debug_info(d) if n.endswith(".debug_pkl")
                     else patch(d, b"y = torch.add(x, 1)", b"y9 = torch.add(x, 1)") if n.endswith(".py") else d)
     elif kind == "debug_info_index_past_table":  # a source's first line index made 99, past the 6 strings of its table
         save_module(Branch(), out)

@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <array>
 #include <cmath>
+#include <cstdint>
 #include <cstring>
 #include <map>
 #include <memory>
@@ -42,15 +43,15 @@ onnx::TensorProto* add_floats(ConvertedModel& m, const std::string& name, std::v
   return m.add_initializer(name, data, owner);
 }
 
-// The Conv weight's values times its output channel's factor, written once into a buffer of
-// their own: the weights are most of a CNN's bytes, and copying them first and then scaling
-// (and zeroing the buffer before either) took most of this pass's time (perf, mobilenet_v2).
-std::shared_ptr<float[]> scaled_weight(const ConvertedModel& m, const onnx::TensorProto& w,
-                                       const std::vector<float>& factor, size_t per_channel) {
-  std::shared_ptr<float[]> out(new float[factor.size() * per_channel]);
+// The Conv weight's values times its output channel's factor, written once into `out`: the
+// weights are most of a CNN's bytes, and copying them first and then scaling (and zeroing the
+// buffer before either) took most of this pass's time (perf, mobilenet_v2). `out` may be the
+// weight's own bytes: each value is read before it is written.
+void scale_weight(const ConvertedModel& m, const onnx::TensorProto& w, const std::vector<float>& factor,
+                  size_t per_channel, float* out) {
   std::string_view bytes = initializer_bytes(m, w);
   for (size_t c = 0; c < factor.size(); ++c) {
-    float* to = out.get() + c * per_channel;
+    float* to = out + c * per_channel;
     const float k = factor[c];  // a local: `to` might alias the vector's floats, which would keep the loop scalar
     if (bytes.empty()) {
       for (size_t i = 0; i < per_channel; ++i) to[i] = w.float_data(static_cast<int>(c * per_channel + i)) * k;
@@ -62,6 +63,47 @@ std::shared_ptr<float[]> scaled_weight(const ConvertedModel& m, const onnx::Tens
       std::memcpy(&v, from + i * sizeof(float), sizeof v);  // the bytes need not be aligned
       to[i] = v * k;
     }
+  }
+}
+
+// Every name that a node of `g` or of its subgraphs reads, with how often.
+void count_uses(const onnx::GraphProto& g, std::unordered_map<std::string, int>& uses) {
+  for (const auto& n : g.node()) {
+    for (const auto& in : n.input()) uses[in]++;
+    for (const auto& a : n.attribute()) {
+      if (a.has_g()) count_uses(a.g(), uses);
+      for (const auto& sub : a.graphs()) count_uses(sub, uses);
+    }
+  }
+  for (const auto& o : g.output()) uses[o.name()]++;
+}
+
+// The initializers whose bytes beside the proto may be overwritten by their folded values
+// (FoldWeights::InPlace): read by one node only, in this graph and every subgraph; aligned
+// float32; and no other initializer's bytes overlapping theirs (a view of the same storage).
+std::set<std::string> writable_weights(const ConvertedModel& m) {
+  const auto& graph = m.model.graph();
+  std::unordered_map<std::string, int> uses;
+  count_uses(graph, uses);
+  std::vector<std::pair<const char*, const char*>> ranges;
+  for (const auto& t : graph.initializer()) {
+    std::string_view b = initializer_bytes(m, t);
+    if (!b.empty()) ranges.emplace_back(b.data(), b.data() + b.size());
+  }
+  std::sort(ranges.begin(), ranges.end());
+  std::set<std::string> out;
+  for (const auto& t : graph.initializer()) {
+    auto found = m.external_data.find(t.name());
+    if (found == m.external_data.end() || t.data_type() != onnx::TensorProto::FLOAT || uses[t.name()] != 1) continue;
+    const char* begin = static_cast<const char*>(found->second.data);
+    const char* end = begin + found->second.nbytes;
+    if (!begin || reinterpret_cast<uintptr_t>(begin) % alignof(float) != 0) continue;
+    // Sorted by start: a range that overlaps ours starts before our end and ends after our
+    // start; ours is one of them, so more than one means shared bytes.
+    int overlapping = 0;
+    for (auto r = ranges.begin(); r != ranges.end() && r->first < end; ++r)
+      if (r->second > begin) ++overlapping;
+    if (overlapping == 1) out.insert(t.name());
   }
   return out;
 }
@@ -89,10 +131,12 @@ std::string unique_name(std::set<std::string>& names, const std::string& base, c
 // The Conv weight and bias with BatchNormalization (scale, shift, mean, var) folded in, as
 // new initializers (the originals may be used elsewhere and keep their meaning), named after
 // the Conv's parameter ("layer1.0.conv1.weight_folded"). Empty names if the shapes do not fit.
+// `in_place`: the folded weight is written over the original's bytes, which nothing else
+// reads (writable_weights), and the new initializer holds them: no second copy in memory.
 std::pair<std::string, std::string> fold_pair(ConvertedModel& m, const onnx::TensorProto& w,
                                               const onnx::TensorProto* bias,
                                               const std::array<onnx::TensorProto*, 4>& bn, float eps,
-                                              std::set<std::string>& names) {
+                                              std::set<std::string>& names, bool in_place) {
   std::vector<float> scale = floats_of(m, *bn[0]), shift = floats_of(m, *bn[1]), mean = floats_of(m, *bn[2]),
                      var = floats_of(m, *bn[3]);
   const size_t weights = float_count(m, w);
@@ -109,21 +153,31 @@ std::pair<std::string, std::string> fold_pair(ConvertedModel& m, const onnx::Ten
     k[c] = scale[c] / std::sqrt(var[c] + eps);
     b_new[c] = (b_old[c] - mean[c]) * k[c] + shift[c];
   }
-  auto weight = scaled_weight(m, w, k, weights / channels);
   std::string base = w.name();
   if (base.size() > 6 && base.compare(base.size() - 6, 6, "weight") == 0) base.resize(base.size() - 6);
   std::vector<int64_t> w_dims(w.dims().begin(), w.dims().end());
   auto owner = m.initializer_owner.find(w.name());
   int64_t owner_module = owner == m.initializer_owner.end() ? -1 : owner->second;
   std::string w_name = unique_name(names, base, "weight_folded"), b_name = unique_name(names, base, "bias_folded");
-  add_floats(m, w_name, w_dims, std::move(weight), weights, owner_module);
+  if (in_place) {
+    TensorData data = m.external_data.at(w.name());  // its owner keeps the bytes alive
+    float* bytes = static_cast<float*>(const_cast<void*>(data.data));
+    scale_weight(m, w, k, weights / channels, bytes);
+    data.shape = w_dims;
+    m.add_initializer(w_name, data, owner_module);
+  } else {
+    std::shared_ptr<float[]> weight(new float[weights]);
+    scale_weight(m, w, k, weights / channels, weight.get());
+    add_floats(m, w_name, w_dims, std::move(weight), weights, owner_module);
+  }
   add_floats(m, b_name, {static_cast<int64_t>(channels)}, std::move(b_new), channels, owner_module);
   return {w_name, b_name};
 }
 
 }  // namespace
 
-std::vector<FoldNote> fold_batchnorm(ConvertedModel& m) {
+std::vector<FoldNote> fold_batchnorm(ConvertedModel& m, FoldWeights how) {
+  const std::set<std::string> writable = how == FoldWeights::InPlace ? writable_weights(m) : std::set<std::string>{};
   auto& graph = *m.model.mutable_graph();
   std::unordered_map<std::string, int> init_index, producer, uses;
   for (int i = 0; i < graph.initializer_size(); ++i) init_index[graph.initializer(i).name()] = i;
@@ -160,7 +214,7 @@ std::vector<FoldNote> fold_batchnorm(ConvertedModel& m) {
     auto made = folded_pairs.find(key);
     if (made == folded_pairs.end()) {
       auto pair = fold_pair(m, *w, bias, {init(bn.input(1)), init(bn.input(2)), init(bn.input(3)), init(bn.input(4))},
-                            eps, names);
+                            eps, names, writable.count(w->name()) > 0);
       if (pair.first.empty()) continue;
       made = folded_pairs.emplace(key, pair).first;
     }

@@ -111,7 +111,8 @@ CompareReport compare_strategies(const CompareOptions& o) {
   TracedModel traced = trace_for_export(o.model);  // the export's inputs and tracing, exactly
   const Trace& trace = traced.trace;
   timer.done("trace");
-  ConvertedModel model = convert_checked(trace, traced.dynamic, entries.registry, o.model);
+  // The module is gone with the trace's end: the folded weights may take the originals' place.
+  ConvertedModel model = convert_checked(trace, traced.dynamic, entries.registry, o.model, FoldWeights::InPlace);
   timer.done("convert");
 
   std::vector<TagResult> results;

@@ -22,12 +22,12 @@
 namespace mx {
 
 ConvertedModel convert_checked(const Trace& trace, const DynamicMarks& dynamic, const OpRegistry& registry,
-                               const ExportOptions& o) {
+                               const ExportOptions& o, FoldWeights folding) {
   ConvertOptions copts;
   copts.opset = o.opset;
   copts.output_names = o.output_names;
   ConvertedModel model = convert(trace, dynamic, registry, copts);
-  if (o.fold_batchnorm) fold_batchnorm(model);
+  if (o.fold_batchnorm) fold_batchnorm(model, folding);
   remove_dead_nodes(model);
   if (!o.dynamic.empty() || has_data_dependent_sizes(model)) relax_static_dims(model);
   try {
@@ -165,7 +165,8 @@ ExportReport export_model(const ExportOptions& o) {
   timer.done("trace");
 
   progress::phase("convert");
-  ConvertedModel model = convert_checked(trace, traced.dynamic, entries.registry, o);
+  // The module is not run again: the folded weights may take the place of the originals.
+  ConvertedModel model = convert_checked(trace, traced.dynamic, entries.registry, o, FoldWeights::InPlace);
   timer.done("convert");
   progress::phase("tag");
 

@@ -12,6 +12,7 @@
 #include "model/input_spec.h"
 #include "model/trace_ways.h"
 #include "onnx_io/external_plan.h"
+#include "passes/fold_batchnorm.h"
 #include "plugin/plugin_host.h"
 
 namespace mx {
@@ -84,7 +85,8 @@ TracedModel trace_for_export(const ExportOptions& options, const std::function<v
 ExportReport export_model(const ExportOptions& options);
 
 // Converts with `registry` (opset and output names from `options`) and runs ONNX's checker.
+// `folding`: see passes/fold_batchnorm.h (InPlace: nothing reads the module's weights after this).
 ConvertedModel convert_checked(const Trace& trace, const DynamicMarks& dynamic, const OpRegistry& registry,
-                               const ExportOptions& options);
+                               const ExportOptions& options, FoldWeights folding = FoldWeights::Copy);
 
 }  // namespace mx

@@ -15,7 +15,9 @@ using test::add;
 using test::add_floats;
 using test::floats;
 
-TEST(FoldBatchnorm, ScalesWeightsAndBiasPerChannel) {
+// A Conv (weight {2, 3} on two output channels, beside the proto) and a BatchNormalization
+// with k = {1/2, 1} (epsilon 1): w' = {1, 3}.
+ConvertedModel conv_bn_model() {
   ConvertedModel m;
   m.model.mutable_graph()->add_output()->set_name("y");
   add_floats(m, "conv.weight", {2, 1, 1, 1}, {2, 3}, true);
@@ -29,6 +31,11 @@ TEST(FoldBatchnorm, ScalesWeightsAndBiasPerChannel) {
   eps->set_name("epsilon");
   eps->set_type(onnx::AttributeProto::FLOAT);
   eps->set_f(1.0f);
+  return m;
+}
+
+TEST(FoldBatchnorm, ScalesWeightsAndBiasPerChannel) {
+  ConvertedModel m = conv_bn_model();
   auto notes = fold_batchnorm(m);
   ASSERT_EQ(notes.size(), 1u);
   EXPECT_EQ(notes[0].trace_entry, 1);
@@ -108,6 +115,84 @@ TEST(FoldBatchnorm, OneConvWeightWithTwoBatchnormsGetsTwoNames) {
   std::set<std::string> names;
   for (const auto& t : m.model.graph().initializer()) EXPECT_TRUE(names.insert(t.name()).second) << t.name();
   EXPECT_NE(m.model.graph().node(0).input(1), m.model.graph().node(1).input(1));
+}
+
+const float* bytes_of(const ConvertedModel& m, const std::string& name) {
+  auto found = m.external_data.find(name);
+  return found == m.external_data.end() ? nullptr : static_cast<const float*>(found->second.data);
+}
+
+// InPlace: the folded weight is written over the original's bytes and the new initializer
+// holds them (no second buffer); the original initializer is gone.
+TEST(FoldBatchnorm, InPlaceWritesOverTheOriginalBytes) {
+  ConvertedModel m = conv_bn_model();
+  const float* original = bytes_of(m, "conv.weight");
+  ASSERT_EQ(fold_batchnorm(m, FoldWeights::InPlace).size(), 1u);
+  const std::string folded = m.model.graph().node(0).input(1);
+  EXPECT_EQ(bytes_of(m, folded), original);
+  EXPECT_EQ(floats(m, folded), (std::vector<float>{1, 3}));
+  EXPECT_EQ(floats(m, m.model.graph().node(0).input(2)), (std::vector<float>{0, -3}));
+  EXPECT_EQ(bytes_of(m, "conv.weight"), nullptr);
+  EXPECT_EQ(original[0], 1.0f);  // the bytes the model still holds (they outlive the entry)
+}
+
+// Copy, the default: the original bytes keep their values.
+TEST(FoldBatchnorm, CopyLeavesTheOriginalBytes) {
+  ConvertedModel m = conv_bn_model();
+  auto keep = m.external_data.at("conv.weight").owner;
+  const float* original = bytes_of(m, "conv.weight");
+  ASSERT_EQ(fold_batchnorm(m).size(), 1u);
+  EXPECT_NE(bytes_of(m, m.model.graph().node(0).input(1)), original);
+  EXPECT_EQ(floats(m, m.model.graph().node(0).input(1)), (std::vector<float>{1, 3}));
+  EXPECT_EQ(original[0], 2.0f);
+  EXPECT_EQ(original[1], 3.0f);
+}
+
+// InPlace, but another initializer views the same bytes (one storage, two tensors): the
+// other's values must not change, so the fold copies.
+TEST(FoldBatchnorm, InPlaceCopiesWhenAnotherInitializerSharesTheBytes) {
+  ConvertedModel m = conv_bn_model();
+  TensorData view = m.external_data.at("conv.weight");
+  view.shape = {1};  // the first channel's weight, whose factor is 1/2
+  view.nbytes = sizeof(float);
+  m.add_initializer("view", view, -1);
+  m.model.mutable_graph()->add_output()->set_name("v");
+  add(m, "Identity", {"view"}, {"v"}, 2);
+  ASSERT_EQ(fold_batchnorm(m, FoldWeights::InPlace).size(), 1u);
+  EXPECT_EQ(floats(m, m.model.graph().node(0).input(1)), (std::vector<float>{1, 3}));
+  EXPECT_EQ(floats(m, "view"), (std::vector<float>{2}));
+  EXPECT_EQ(floats(m, "conv.weight"), (std::vector<float>{}));  // dead, removed
+}
+
+// InPlace, but a subgraph (an If's branch) reads the weight too: it must keep its values.
+TEST(FoldBatchnorm, InPlaceCopiesWhenASubgraphReadsTheWeight) {
+  ConvertedModel m = conv_bn_model();
+  auto keep = m.external_data.at("conv.weight").owner;
+  const float* original = bytes_of(m, "conv.weight");
+  auto* branch = add(m, "If", {"cond"}, {"z"}, 2)->add_attribute();
+  branch->set_name("then_branch");
+  branch->set_type(onnx::AttributeProto::GRAPH);
+  auto* inner = branch->mutable_g()->add_node();
+  inner->set_op_type("Identity");
+  inner->add_input("conv.weight");
+  inner->add_output("z_inner");
+  m.model.mutable_graph()->add_output()->set_name("z");
+  ASSERT_EQ(fold_batchnorm(m, FoldWeights::InPlace).size(), 1u);
+  EXPECT_NE(bytes_of(m, m.model.graph().node(0).input(1)), original);
+  EXPECT_EQ(original[0], 2.0f);
+  EXPECT_EQ(original[1], 3.0f);
+}
+
+// InPlace, but another node reads the weight as well (a Conv weight that is also an output).
+TEST(FoldBatchnorm, InPlaceCopiesWhenAnotherNodeReadsTheWeight) {
+  ConvertedModel m = conv_bn_model();
+  auto keep = m.external_data.at("conv.weight").owner;
+  const float* original = bytes_of(m, "conv.weight");
+  m.model.mutable_graph()->add_output()->set_name("w_out");
+  add(m, "Identity", {"conv.weight"}, {"w_out"}, 2);
+  ASSERT_EQ(fold_batchnorm(m, FoldWeights::InPlace).size(), 1u);
+  EXPECT_EQ(floats(m, "conv.weight"), (std::vector<float>{2, 3}));
+  EXPECT_EQ(original[0], 2.0f);
 }
 
 }  // namespace

@@ -78,11 +78,16 @@ void count_uses(const onnx::GraphProto& g, std::unordered_map<std::string, int>&
   for (const auto& o : g.output()) uses[o.name()]++;
 }
 
-// The initializers whose bytes beside the proto may be overwritten by their folded values
+// The Conv weights whose bytes beside the proto may be overwritten by their folded values
 // (FoldWeights::InPlace): read by one node only, in this graph and every subgraph; aligned
 // float32; and no other initializer's bytes overlapping theirs (a view of the same storage).
+// Only Conv weights are looked at: a model without Conv pays nothing here.
 std::set<std::string> writable_weights(const ConvertedModel& m) {
   const auto& graph = m.model.graph();
+  std::set<std::string> conv_weights;
+  for (const auto& n : graph.node())
+    if (n.op_type() == "Conv" && n.input_size() > 1) conv_weights.insert(n.input(1));
+  if (conv_weights.empty()) return {};
   std::unordered_map<std::string, int> uses;
   count_uses(graph, uses);
   std::vector<std::pair<const char*, const char*>> ranges;
@@ -93,6 +98,7 @@ std::set<std::string> writable_weights(const ConvertedModel& m) {
   std::sort(ranges.begin(), ranges.end());
   std::set<std::string> out;
   for (const auto& t : graph.initializer()) {
+    if (!conv_weights.count(t.name())) continue;
     auto found = m.external_data.find(t.name());
     if (found == m.external_data.end() || t.data_type() != onnx::TensorProto::FLOAT || uses[t.name()] != 1) continue;
     const char* begin = static_cast<const char*>(found->second.data);

@@ -12,6 +12,7 @@
 #include <unordered_map>
 
 #include "onnx_io/model_io.h"
+#include "onnx_io/node_inputs.h"
 #include "passes/remove_dead_nodes.h"
 
 namespace mx {
@@ -66,16 +67,13 @@ void scale_weight(const ConvertedModel& m, const onnx::TensorProto& w, const std
   }
 }
 
-// Every name that a node of `g` or of its subgraphs reads, with how often.
-void count_uses(const onnx::GraphProto& g, std::unordered_map<std::string, int>& uses) {
-  for (const auto& n : g.node()) {
-    for (const auto& in : n.input()) uses[in]++;
-    for (const auto& a : n.attribute()) {
-      if (a.has_g()) count_uses(a.g(), uses);
-      for (const auto& sub : a.graphs()) count_uses(sub, uses);
-    }
-  }
+// Every name that a node of `g` (with its subgraphs) or the graph's outputs read, with how often.
+std::unordered_map<std::string, int> count_uses(const onnx::GraphProto& g) {
+  std::unordered_map<std::string, int> uses;
+  for (const auto& n : g.node())
+    for (const auto& name : node_inputs(n)) uses[name]++;
   for (const auto& o : g.output()) uses[o.name()]++;
+  return uses;
 }
 
 // The Conv weights whose bytes beside the proto may be overwritten by their folded values
@@ -88,8 +86,7 @@ std::set<std::string> writable_weights(const ConvertedModel& m) {
   for (const auto& n : graph.node())
     if (n.op_type() == "Conv" && n.input_size() > 1) conv_weights.insert(n.input(1));
   if (conv_weights.empty()) return {};
-  std::unordered_map<std::string, int> uses;
-  count_uses(graph, uses);
+  std::unordered_map<std::string, int> uses = count_uses(graph);
   std::vector<std::pair<const char*, const char*>> ranges;
   for (const auto& t : graph.initializer()) {
     std::string_view b = initializer_bytes(m, t);

@@ -10,35 +10,10 @@
 #include <set>
 
 #include "base/error.h"
+#include "onnx_io/node_inputs.h"
 
 namespace mx {
 namespace {
-
-// Names a subgraph attribute reads from enclosing scopes.
-void outer_names(const onnx::GraphProto& g, std::set<std::string> defined, std::vector<std::string>& out) {
-  for (const auto& in : g.input()) defined.insert(in.name());
-  for (const auto& init : g.initializer()) defined.insert(init.name());
-  for (const auto& node : g.node()) {
-    for (const auto& in : node.input())
-      if (!in.empty() && !defined.count(in)) out.push_back(in);
-    for (const auto& attr : node.attribute()) {
-      if (attr.has_g()) outer_names(attr.g(), defined, out);
-      for (const auto& sub : attr.graphs()) outer_names(sub, defined, out);
-    }
-    for (const auto& o : node.output()) defined.insert(o);
-  }
-}
-
-std::vector<std::string> all_inputs(const onnx::NodeProto& node) {
-  std::vector<std::string> out;
-  for (const auto& in : node.input())
-    if (!in.empty()) out.push_back(in);
-  for (const auto& attr : node.attribute()) {
-    if (attr.has_g()) outer_names(attr.g(), {}, out);
-    for (const auto& sub : attr.graphs()) outer_names(sub, {}, out);
-  }
-  return out;
-}
 
 const onnx::TensorProto* constant_value(const onnx::NodeProto& node) {
   if (node.op_type() != "Constant" || !node.domain().empty() || node.input_size() != 0) return nullptr;
@@ -68,7 +43,7 @@ SubgraphExtractor::SubgraphExtractor(onnx::ModelProto full) : full_(std::move(fu
   for (const auto& init : g.initializer()) initializers_[init.name()] = &init;
   node_inputs_.resize(g.node_size());
   for (int n = 0; n < g.node_size(); ++n) {
-    node_inputs_[n] = all_inputs(g.node(n));
+    node_inputs_[n] = node_inputs(g.node(n));
     for (const auto& in : node_inputs_[n]) consumers_[in].push_back(n);
     for (const auto& out : g.node(n).output())
       if (!out.empty()) producer_[out] = n;

@@ -73,7 +73,7 @@ void print_summary(const ExportOptions& o, const ExportReport& r, double total) 
   if (!r.data_path.empty())
     out << "  data        " << r.data_path << " (" << std::setprecision(1) << r.data_bytes / 1048576.0
         << " MiB of external data)\n";
-  out << "  time        " << std::setprecision(2) << total << " s (";
+  out << "  time        " << std::setprecision(3) << total << " s (";  // ms: a small model takes 0.03 s
   for (size_t i = 0; i < r.seconds.size(); ++i)
     out << (i ? ", " : "") << r.seconds[i].first << " " << r.seconds[i].second;
   out << ")\n";

@@ -75,7 +75,7 @@ void print_summary(const ForeignTagOptions& o, const ForeignTagReport& r) {
   }
   out << "  sidecar     " << r.sidecar_path << "\n";
   if (!r.data_path.empty()) out << "  data        " << r.data_path << "\n";
-  out << "  time        " << std::setprecision(2);
+  out << "  time        " << std::setprecision(3);
   for (size_t i = 0; i < r.seconds.size(); ++i)
     out << (i ? ", " : "") << r.seconds[i].first << " " << r.seconds[i].second;
   out << " s\n";

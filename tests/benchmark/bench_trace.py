@@ -118,7 +118,7 @@ def main():
                 continue
             ratios.append(meta[1] / torch_s)
             ratios_real.append(real[1] / torch_s)
-            lines.append("| %s | %.2f | %.2f | %.2f | %.2f | %.2f | %.2f | %.2f | %s |" % (
+            lines.append("| %s | %.3f | %.3f | %.3f | %.3f | %.3f | %.2f | %.2f | %s |" % (
                 name, real[0], meta[0], real[1], meta[1], torch_s, real[1] / torch_s, meta[1] / torch_s, meta[3]))
             print(lines[-1], file=sys.stderr)
             if name in ("vgg11_bn", "vit_b_32"):

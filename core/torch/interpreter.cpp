@@ -264,7 +264,6 @@ void Interpreter::run_call(jit::Node* node, ValueMap& ids, const Stack& stack) {
     auto& fn = *node->input(0)->type()->expect<c10::FunctionType>()->function();
     for (size_t i = 1; i < node->inputs().size(); ++i) args.push_back(ids.at(node->input(i)));
     bind_results(node, run_graph(*jit::toGraphFunction(fn).graph(), args, stack), ids);
-    carry_growth(node, args, 1, ids);
     return;
   }
   int64_t self_id = ids.at(node->input(0));
@@ -278,7 +277,6 @@ void Interpreter::run_call(jit::Node* node, ValueMap& ids, const Stack& stack) {
     if (is_forward_name(method)) trace_.modules[self.module].calls++;
   }
   bind_results(node, run_graph(*jit::toGraphFunction(fn).graph(), args, inner), ids);
-  carry_growth(node, args, 0, ids);
 }
 
 int64_t Interpreter::constant(const c10::IValue& iv, const jit::Value* ir) {

@@ -112,15 +112,11 @@ class Interpreter {
   c10::IValue shadow_of(const c10::TypePtr& formal, int64_t id);
   int64_t changed(const c10::IValue& object, int64_t before, const std::vector<int64_t>& elements);
   int64_t new_list(const c10::IValue& iv, const std::string& name, const std::vector<int64_t>& elements);
-  // A list or dict grown where it came in as an argument; after a call returns, the caller's
-  // IR values of its arguments name what the callee grew them to (interpreter_mutation.cpp).
-  void note_growth(const torch::jit::Value* container, int64_t before, int64_t after);
   // The newest value of a list, tuple or dict object, once one was changed in place, and the
   // rebinding of the IR values read to it (interpreter_aliases.cpp).
   void note_version(int64_t id);
   int64_t fresh(int64_t id);
   void refresh(ValueMap& ids, const torch::jit::Value* v);
-  void carry_growth(torch::jit::Node* call, const std::vector<int64_t>& args, size_t first_input, ValueMap& ids);
   void check_specialisable(const torch::jit::Node* node, int64_t id, const char* what, const Stack& stack) const;
   int64_t constant(const c10::IValue& iv, const torch::jit::Value* ir);
   int64_t get_attr(int64_t owner_id, const std::string& name, const torch::jit::Value* ir);
@@ -139,7 +135,6 @@ class Interpreter {
   std::unordered_map<int64_t, int64_t> written_as_;  // value an in-place op wrote -> its output
   std::unordered_map<int64_t, int64_t> viewed_as_;   // value after a write -> the tensor it is the new value of
   const torch::jit::Function* forward_ = nullptr;   // the method run() played
-  std::unordered_map<int64_t, int64_t> grown_;       // argument list or dict -> its value after a write, held
   std::unordered_map<const void*, int64_t> versions_;  // changed list/dict/tuple object -> its newest value, held
   const DataCone* cone_ = nullptr;                    // set for a meta trace
   int64_t max_ops_ = 0, ops_run_ = 0;                 // 0: no limit

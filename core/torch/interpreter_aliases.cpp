@@ -1,11 +1,11 @@
 // The interpreter's view of a list or dict changed under one name and read under another:
 // `a = xs` bound in a branch, a list held in a tuple, a dict or an outer list (xs[i].append(t),
-// d["k"].append(t), pair[0].append(t)). A change rebinds only the IR value it went through
-// (interpreter_mutation.cpp), so every other name of the object would still name the value of
-// its items before the change, and converters would read the old items while LibTorch reads
-// the new ones. The runtime object is the one that changed, so each change is noted by the
-// object's identity, and every value read afterwards is brought to the newest value of each
-// object it is or holds (see interpreter.h).
+// d["k"].append(t), pair[0].append(t)), the caller's list after a submodule appended to it,
+// a list stored on the module. The IR values bound to the object's value before a change
+// would still name its items before it, and converters would read the old items while
+// LibTorch reads the new ones. The runtime object is the one that changed, so each change is
+// noted by the object's identity (note_version), and every value a node or a block's output
+// reads is brought to the newest value of each object it is or holds (refresh).
 #include "torch/interpreter.h"
 
 namespace mx {

@@ -98,8 +98,8 @@ int64_t Interpreter::new_list(const c10::IValue& iv, const std::string& name, co
   return id;
 }
 
-// A tensor appended to a list (a scripted `outputs.append(y)`): the list's IR value names,
-// from here on, a new list value of the old elements and the item, so that its later readers
+// A tensor appended to a list (a scripted `outputs.append(y)`): the list's newest version
+// is, from here on, a new list value of the old elements and the item, so that its later readers
 // (torch.stack) see every item and earlier readers keep the items they saw. False for lists
 // of numbers, which the tracer runs on known values.
 bool Interpreter::append_item(jit::Node* node, ValueMap& ids) {
@@ -111,14 +111,13 @@ bool Interpreter::append_item(jit::Node* node, ValueMap& ids) {
   elements.push_back(item);
   int64_t now = new_list(l, trace_.values[list].debug_name, elements);
   from_data_[now] = from_data_[list] || from_data_[item];
-  note_growth(node->input(0), list, now);
-  bind_value(ids, node->input(0), now);
+  note_version(now);
   bind_value(ids, node->output(), now);
   return true;
 }
 
 // A tensor stored in a dict (a scripted `result["out"] = x`, as torchvision's segmentation
-// models build their output): as for append_item, the dict's IR value names from here on a
+// models build their output): as for append_item, the dict's newest version is from here on a
 // new value whose elements are the dict's values in order, the item in its key's place.
 bool Interpreter::set_dict_item(jit::Node* node, ValueMap& ids) {
   int64_t dict = ids.at(node->input(0)), item = ids.at(node->input(2));
@@ -137,8 +136,7 @@ bool Interpreter::set_dict_item(jit::Node* node, ValueMap& ids) {
   int64_t now = new_list(d, trace_.values[dict].debug_name, elements);
   trace_.values[now].kind = Value::Kind::Tuple;  // new_value's kind for a dict
   from_data_[now] = from_data_[dict] || from_data_[item];
-  note_growth(node->input(0), dict, now);
-  bind_value(ids, node->input(0), now);
+  note_version(now);
   return true;
 }
 

@@ -1,8 +1,9 @@
 // The interpreter's view of lists and dicts that ops change in place (xs.extend(ys),
-// xs.pop(), xs[i] = t, d.update(e), ...) and that a called graph grows: a submodule that
-// appends to the list its caller passed (feats.append(y)) or stores into its dict changes
-// the caller's object, so the caller's IR value must name the grown value afterwards, as
-// append_item and set_dict_item make the callee's own IR value do (see interpreter.h).
+// xs.pop(), xs[i] = t, d.update(e), ...). Each change makes a new value of the object's
+// traced items and notes it as the object's newest version (note_version): every later read
+// of the object, by the name it changed through, another name, a submodule's caller (a
+// submodule that appends to the list its caller passed, feats.append(y)) or a module
+// attribute, is brought to it (interpreter_aliases.cpp).
 #include "base/error.h"
 #include "torch/interpreter.h"
 #include "torch/op_call.h"
@@ -14,9 +15,6 @@ namespace mx {
 namespace jit = torch::jit;
 
 namespace {
-
-// True for an argument of the graph that `v` belongs to: a value its caller holds too.
-bool is_graph_input(const jit::Value* v) { return v->node() == v->owningGraph()->block()->param_node(); }
 
 bool holds_numbers(const c10::IValue& v) { return v.isIntList() || v.isDoubleList() || v.isBoolList(); }
 
@@ -76,8 +74,8 @@ int64_t Interpreter::changed(const c10::IValue& object, int64_t before, const st
 // A list or dict op that changes its argument in place (its schema marks it written, a!:
 // xs.extend(ys), xs.pop(i), xs[i] = t, d.update(e), ...), for lists of numbers too. It runs
 // twice, not recorded: on the runtime objects, and on shadows whose items are value ids, so
-// that afterwards the argument's IR value names a new value of the traced items the object
-// holds now, in order, and later readers (torch.cat, reshape) see what LibTorch sees. An op
+// that afterwards the object's newest value holds the traced items the object holds now, in
+// order, and later readers (torch.cat, reshape) see what LibTorch sees. An op
 // that moves items by their values (sort, remove), not by position or key, is refused, as
 // the two runs then disagree. False for ops that write no list or dict.
 bool Interpreter::mutate_container(jit::Node* node, ValueMap& ids, const Stack& stack) {
@@ -137,7 +135,7 @@ bool Interpreter::mutate_container(jit::Node* node, ValueMap& ids, const Stack& 
     now.push_back(changed(object, ids.at(node->input(i)), items(containers[i], object)));
     from_data_[now.back()] = data;
   }
-  // The outputs first (xs.pop()'s item is held by the old list until the rebinding below).
+  // The outputs first (xs.pop()'s item is held by the old list until the version below).
   for (size_t o = 0; o < node->outputs().size(); ++o) {
     const auto& formal = schema->returns().at(o).type();
     int64_t id = -1;
@@ -150,41 +148,8 @@ bool Interpreter::mutate_container(jit::Node* node, ValueMap& ids, const Stack& 
     if (id < 0 && moves_items(formal)) throw refuse(by_value);
     bind_value(ids, node->output(o), id >= 0 ? id : constant(values.at(o), node->output(o)));
   }
-  for (size_t k = 0; k < written.size(); ++k) {
-    note_growth(node->input(written[k]), ids.at(node->input(written[k])), now[k]);
-    bind_value(ids, node->input(written[k]), now[k]);
-  }
+  for (auto id : now) note_version(id);  // every later read of the object, by any name, sees it
   return true;
-}
-
-void Interpreter::note_growth(const jit::Value* container, int64_t before, int64_t after) {
-  note_version(after);
-  // A list stored on a module (self.pyramid = [x]; self.pyramid.append(y)): the module's
-  // attribute is the grown list from here on, for every later read of it.
-  for (auto& slot : attrs_)
-    if (slot.second == before) slot.second = pin(after);
-  if (!is_graph_input(container)) return;
-  grown_[before] = pin(after);  // held until the caller has bound it (carry_growth)
-}
-
-void Interpreter::carry_growth(jit::Node* call, const std::vector<int64_t>& args, size_t first_input, ValueMap& ids) {
-  for (size_t k = 0; k < args.size(); ++k) {
-    std::vector<int64_t> chain;  // the values the argument went through, first to last
-    int64_t now = args[k];
-    for (auto it = grown_.find(now); it != grown_.end(); it = grown_.find(now)) {
-      chain.push_back(now);
-      now = it->second;
-    }
-    if (chain.empty()) continue;
-    const jit::Value* v = call->input(first_input + k);
-    bind_value(ids, v, now);
-    if (is_graph_input(v)) continue;  // this graph's caller holds the container too: it binds it then
-    for (auto before : chain) {
-      int64_t after = grown_.at(before);
-      grown_.erase(before);
-      release(after);
-    }
-  }
 }
 
 }  // namespace mx

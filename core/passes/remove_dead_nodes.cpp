@@ -3,6 +3,8 @@
 
 #include <set>
 
+#include "onnx_io/node_inputs.h"
+
 namespace mx {
 
 int remove_dead_nodes(ConvertedModel& m) {
@@ -19,7 +21,7 @@ int remove_dead_nodes(ConvertedModel& m) {
       ++removed;
       continue;
     }
-    for (const auto& in : graph.node(i).input()) needed.insert(in);
+    for (const auto& in : node_inputs(graph.node(i))) needed.insert(in);  // also what its subgraphs read
   }
   m.remove_nodes(drop);
   m.remove_initializers([&](const onnx::TensorProto& t) { return needed.count(t.name()) > 0; });

@@ -38,5 +38,33 @@ TEST(RemoveDeadNodes, ForgetsTheBytesOfUnusedExternalInitializers) {
   EXPECT_EQ(m.external_data.count("unused"), 0u);
 }
 
+// An If whose branch reads a value and an initializer from the outer graph: the node making
+// the value and the initializer stay, though no top-level node input names them.
+TEST(RemoveDeadNodes, KeepsWhatOnlyASubgraphReads) {
+  ConvertedModel m;
+  m.model.mutable_graph()->add_output()->set_name("y");
+  add(m, "Relu", {"x"}, {"a"}, 0);
+  add(m, "Relu", {"x"}, {"dead"}, 1);
+  auto* branch_if = add(m, "If", {"cond"}, {"y"}, 2);
+  for (const char* name : {"then_branch", "else_branch"}) {
+    auto* attr = branch_if->add_attribute();
+    attr->set_name(name);
+    attr->set_type(onnx::AttributeProto::GRAPH);
+    auto* body = attr->mutable_g();
+    auto* n = body->add_node();
+    n->set_op_type("Add");
+    n->add_input("a");
+    n->add_input("w");
+    n->add_output(std::string(name) + "_out");
+    body->add_output()->set_name(std::string(name) + "_out");
+  }
+  add_floats(m, "w", {}, {1});
+  EXPECT_EQ(remove_dead_nodes(m), 1);
+  ASSERT_EQ(m.model.graph().node_size(), 2);
+  EXPECT_EQ(m.model.graph().node(0).output(0), "a");
+  EXPECT_EQ(m.model.graph().node(1).op_type(), "If");
+  EXPECT_EQ(m.model.graph().initializer_size(), 1);
+}
+
 }  // namespace
 }  // namespace mx

@@ -13,6 +13,7 @@
 
 #include "base/commit_journal.h"
 #include "base/error.h"
+#include "base/release_later.h"
 #include "base/temp_file.h"
 
 namespace fs = std::filesystem;
@@ -171,10 +172,14 @@ void rename_set(const std::vector<OutputFile>& files, std::vector<std::optional<
   std::vector<JournalEntry> entries;
   // Old files of targets not renamed over go back (a no-op for a hard link to the file that
   // is still there, which is then unlinked); after the commit, all are unlinked.
+  // After the commit, each old file's name goes at once but its last descriptor is closed
+  // on a thread of its own, which frees its blocks (see release_later.h).
+  std::vector<int> held;
   auto drop_backups = [&](size_t from, bool restore) {
     for (size_t i = from; i < kept.size(); ++i)
       if (!kept[i].backup.empty()) {
         if (restore) ::rename(kept[i].backup.c_str(), kept[i].target.c_str());
+        if (!restore) held.push_back(hold_regular_file(kept[i].backup));
         ::unlink(kept[i].backup.c_str());
       }
   };
@@ -197,8 +202,12 @@ void rename_set(const std::vector<OutputFile>& files, std::vector<std::optional<
         throw cannot_write(files[i].path, std::strerror(errno));
       temps[i]->release();
     }
-    if (::rename(temps[0]->path().c_str(), files[0].path.c_str()) != 0)  // the commit point
-      throw cannot_write(files[0].path, std::strerror(errno));
+    held.push_back(hold_regular_file(files[0].path));  // the old file, replaced by the commit
+    if (::rename(temps[0]->path().c_str(), files[0].path.c_str()) != 0) {  // the commit point
+      int err = errno;
+      close_later(std::move(held));
+      throw cannot_write(files[0].path, std::strerror(err));
+    }
     temps[0]->release();
   } catch (...) {
     undo(std::vector<Renamed>(kept.begin(), kept.begin() + static_cast<std::ptrdiff_t>(renamed)));
@@ -206,6 +215,7 @@ void rename_set(const std::vector<OutputFile>& files, std::vector<std::optional<
     throw;
   }
   drop_backups(0, false);
+  close_later(std::move(held));
 }
 
 void check_distinct(const std::vector<OutputFile>& files) {

@@ -6,6 +6,8 @@
 
 #include "base/error.h"
 #include "base/phase_timer.h"
+#include "plugin/plugin_host.h"
+#include "plugin/plugin_registry.h"
 #include "tags/tag_output.h"
 
 namespace mx {
@@ -103,8 +105,10 @@ CompareReport compare_strategies(const CompareOptions& o) {
     if (!names.count(s)) throw Error("--strategy-opt names strategy '" + s + "', which is not in --strategies");
   // Every plugin loads before the slow part, so that a missing or broken one fails fast.
   std::vector<const LoadedPlugin*> plugins;
-  for (const auto& s : o.strategies) plugins.push_back(&load_strategy(s, o.model.plugin_dirs, o.model.strategy_timeout));
-  PluginEntries entries = plugin_entries(o.model.plugin_dirs);
+  const auto found = discover_plugins(o.model.plugin_dirs);  // read once for every strategy and the rows
+  for (const auto& s : o.strategies)
+    plugins.push_back(&load_strategy(s, found, o.model.plugin_dirs, o.model.strategy_timeout));
+  PluginEntries entries = merge_plugin_entries(OpRegistry::builtin(), found);
 
   PhaseSeconds seconds;
   PhaseTimer timer(seconds);

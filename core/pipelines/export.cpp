@@ -150,11 +150,12 @@ ExportReport export_model(const ExportOptions& o) {
     ~ClearLine() { progress::finish(); }
   } clear_line;
   EarlyLoad early;
+  const auto found = discover_plugins(o.plugin_dirs);  // read once: the strategy and the rows agree
   const LoadedPlugin& plugin =
-      load_strategy(o.strategy, o.plugin_dirs, o.strategy_timeout, [&] { early(o.model_path); });
+      load_strategy(o.strategy, found, o.plugin_dirs, o.strategy_timeout, [&] { early(o.model_path); });
   r.strategy = plugin.manifest.name;
   r.plugin_path = plugin.manifest.library_path;
-  PluginEntries entries = plugin_entries(o.plugin_dirs);  // operator rows and auxiliary ops
+  PluginEntries entries = merge_plugin_entries(OpRegistry::builtin(), found);  // operator rows, auxiliary ops
   r.warnings = entries.conflicts;
   const TorchModel& torch_model = early.get(o.model_path);
   timer.done("plugin");

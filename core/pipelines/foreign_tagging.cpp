@@ -15,6 +15,7 @@
 #include "convert/onnx_graph.h"
 #include "model/dynamic_marks.h"
 #include "plugin/plugin_host.h"
+#include "plugin/plugin_registry.h"
 #include "tags/scope_names.h"
 #include "tags/tag_output.h"
 #include "tags/torch_metadata.h"
@@ -227,9 +228,10 @@ ForeignTagReport tag_foreign_model(const ForeignTagOptions& o) {
   check_writable(r.sidecar_path, inputs);
   check_writable(data_file_path(o.output_path), inputs);
   attach_external_data(model, o.onnx_path);  // torch.onnx.export's per-tensor files, mapped
-  const LoadedPlugin& plugin = load_strategy(o.strategy, o.plugin_dirs, o.strategy_timeout);
+  const auto found = discover_plugins(o.plugin_dirs);  // read once, as in export
+  const LoadedPlugin& plugin = load_strategy(o.strategy, found, o.plugin_dirs, o.strategy_timeout);
   r.strategy = plugin.manifest.name;
-  PluginEntries entries = plugin_entries(o.plugin_dirs);  // auxiliary op types, as in export
+  PluginEntries entries = merge_plugin_entries(OpRegistry::builtin(), found);  // auxiliary op types
   r.warnings = entries.conflicts;
   timer.done("read");
 

@@ -101,7 +101,12 @@ void probe(const PluginManifest& m, double timeout_seconds, const std::function<
 
 const LoadedPlugin& load_strategy(const std::string& strategy, const std::vector<std::string>& dirs,
                                   double timeout_seconds, const std::function<void()>& meanwhile) {
-  const auto found = discover_plugins(dirs);
+  return load_strategy(strategy, discover_plugins(dirs), dirs, timeout_seconds, meanwhile);
+}
+
+const LoadedPlugin& load_strategy(const std::string& strategy, const std::vector<PluginManifest>& found,
+                                  const std::vector<std::string>& dirs, double timeout_seconds,
+                                  const std::function<void()>& meanwhile) {
   const PluginManifest* broken = nullptr;
   for (const auto& m : found) {
     if (m.name != strategy) continue;

@@ -35,6 +35,13 @@ const LoadedPlugin& load_strategy(const std::string& strategy, const std::vector
                                   double timeout_seconds = kDefaultStrategyTimeout,
                                   const std::function<void()>& meanwhile = {});
 
+// The same among `found`, the manifests of `dirs` read once by the caller (discover_plugins),
+// so that the strategy and the operator rows the caller merges from them come from one
+// reading of the folders; `dirs` only names the folders in the error.
+const LoadedPlugin& load_strategy(const std::string& strategy, const std::vector<PluginManifest>& found,
+                                  const std::vector<std::string>& dirs, double timeout_seconds,
+                                  const std::function<void()>& meanwhile = {});
+
 // Runs the plugin's tag builder and tagger in a child process, so that a crashing or hanging
 // plugin cannot take the host down. Options: the manifest's settings, overridden by
 // `options`. Throws mx::Error naming the plugin's file if it fails, throws, crashes, runs

@@ -171,15 +171,16 @@ void rename_set(const std::vector<OutputFile>& files, std::vector<std::optional<
   std::vector<Renamed> kept;
   std::vector<JournalEntry> entries;
   // Old files of targets not renamed over go back (a no-op for a hard link to the file that
-  // is still there, which is then unlinked); after the commit, all are unlinked.
-  // After the commit, each old file's name goes at once but its last descriptor is closed
-  // on a thread of its own, which frees its blocks (see release_later.h).
+  // is still there, which is then unlinked); after the commit, all are unlinked, each held
+  // open first so that freeing its blocks happens on the closing thread (release_later.h).
   std::vector<int> held;
   auto drop_backups = [&](size_t from, bool restore) {
     for (size_t i = from; i < kept.size(); ++i)
       if (!kept[i].backup.empty()) {
-        if (restore) ::rename(kept[i].backup.c_str(), kept[i].target.c_str());
-        if (!restore) held.push_back(hold_regular_file(kept[i].backup));
+        if (restore)
+          ::rename(kept[i].backup.c_str(), kept[i].target.c_str());
+        else
+          held.push_back(hold_regular_file(kept[i].backup));
         ::unlink(kept[i].backup.c_str());
       }
   };

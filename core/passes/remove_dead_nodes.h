@@ -7,7 +7,8 @@
 namespace mx {
 
 // Removes nodes none of whose outputs is used or a graph output, and initializers no node
-// uses; a name read only inside a node's subgraph (an If branch, a Loop body) counts as used. Returns the number of nodes removed.
+// uses; a name read only inside a node's subgraph (an If branch, a Loop body) counts as used.
+// Returns the number of nodes removed.
 int remove_dead_nodes(ConvertedModel& model);
 
 }  // namespace mx

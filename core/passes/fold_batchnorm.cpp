@@ -186,7 +186,7 @@ std::vector<FoldNote> fold_batchnorm(ConvertedModel& m, FoldWeights how) {
   for (int i = 0; i < graph.initializer_size(); ++i) init_index[graph.initializer(i).name()] = i;
   for (int i = 0; i < graph.node_size(); ++i) {
     for (const auto& o : graph.node(i).output()) producer[o] = i;
-    for (const auto& in : graph.node(i).input()) uses[in]++;
+    for (const auto& in : node_inputs(graph.node(i))) uses[in]++;  // also what its subgraphs read
   }
   for (const auto& o : graph.output()) uses[o.name()]++;
   auto init = [&](const std::string& name) -> onnx::TensorProto* {

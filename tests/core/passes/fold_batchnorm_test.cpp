@@ -59,6 +59,24 @@ TEST(FoldBatchnorm, LeavesAConvWithOtherUsersAlone) {
   EXPECT_EQ(m.model.graph().node_size(), 2);
 }
 
+// The Conv's output is read by the BatchNorm and by an If's branch: folding would hand the
+// branch the normalized values.
+TEST(FoldBatchnorm, LeavesAConvWhoseOutputASubgraphReadsAlone) {
+  ConvertedModel m = conv_bn_model();
+  auto* branch = add(m, "If", {"cond"}, {"z"}, 2)->add_attribute();
+  branch->set_name("then_branch");
+  branch->set_type(onnx::AttributeProto::GRAPH);
+  auto* inner = branch->mutable_g()->add_node();
+  inner->set_op_type("Identity");
+  inner->add_input("c");
+  inner->add_output("z_inner");
+  m.model.mutable_graph()->add_output()->set_name("z");
+  EXPECT_TRUE(fold_batchnorm(m).empty());
+  ASSERT_EQ(m.model.graph().node_size(), 3);
+  EXPECT_EQ(m.model.graph().node(0).output(0), "c");
+  EXPECT_EQ(floats(m, "conv.weight"), (std::vector<float>{2, 3}));
+}
+
 // The Conv's own bias goes through the BatchNorm too: b' = (b - mean) * k + shift.
 TEST(FoldBatchnorm, KeepsTheConvsOwnBias) {
   ConvertedModel m;

@@ -8,7 +8,9 @@ Per zoo model (examples/make_model.py), in one run: the summary's trace seconds 
 `modelexport export` with `--trace real` and with `--trace meta`; our own work (the
 summary's total: load, inputs, trace, convert, tag, write; LibTorch's start-up before main() left
 out) in both modes; and the torch.onnx.export call alone on the same model in the same run
-(bench_export.py's peer). Then resnet50 at 224, 448 and 896 pixels (trace seconds should
+(bench_export.py's peer); and LibTorch's load of the file as our export calls it, without our
+checks of the file (tests/benchmark/load_only.cpp, median of --floor-runs fresh processes): the
+part of our own work that no export through LibTorch goes below, and its ratio to the peer's call. Then resnet50 at 224, 448 and 896 pixels (trace seconds should
 stay flat in meta mode), and the peak RSS of vgg11_bn and vit_b_32 in both modes against
 the activations' size: the largest inputs + output of one leaf module of a real forward in
 Python (a lower bound of what a real trace holds at once).
@@ -80,6 +82,19 @@ def peer_seconds(name, onnx, opset):
     return json.loads(out.strip().splitlines()[-1])["seconds"]
 
 
+def load_floor(build, pt, runs):
+    """Median seconds of torch::jit::load of `pt` as load_module calls it, without our checks, the
+    first load in a fresh process (load_only.cpp)."""
+    exe = os.path.join(build, "tests", "bench_load_only")
+    got = []
+    for _ in range(runs):
+        done = subprocess.run([exe, pt], capture_output=True, text=True)
+        if done.returncode != 0:
+            raise RuntimeError("bench_load_only: " + (done.stderr.strip() or "exit %d" % done.returncode))
+        got.append(float(done.stdout.split()[0]))
+    return statistics.median(got)
+
+
 def make(name, pt):
     return subprocess.run([PY, MAKE, name, pt], check=True, capture_output=True, text=True).stdout.split()
 
@@ -91,6 +106,8 @@ def main():
     parser.add_argument("--models", help="comma-separated subset (default: the zoo)")
     parser.add_argument("--resolution-runs", type=int, default=5,
                         help="runs per input size of resnet50 (its meta trace is a few hundredths of a second: noisy)")
+    parser.add_argument("--floor-runs", type=int, default=3,
+                        help="fresh processes per model timing LibTorch's load alone")
     parser.add_argument("--out", help="also write the markdown tables here")
     args = parser.parse_args()
     listed = subprocess.run([PY, MAKE, "--list"], check=True, capture_output=True, text=True).stdout.split()
@@ -100,9 +117,12 @@ def main():
     lines = ["Measured %s on %s (%d cores, shared), median of %d runs; seconds from the export summary; `own` is "
              "its total (load + inputs + trace + convert + tag + write), `torch` the torch.onnx.export call alone, same run."
              % (time.strftime("%Y-%m-%d %H:%M"), platform.node() or "this machine", os.cpu_count(), args.runs), "",
+             "`LibTorch load s`: torch::jit::load of the file as our export calls it, without our checks of the "
+             "file, in a fresh process (median of %d): the floor of `own`; `load/torch` its ratio to the peer's call."
+             % args.floor_runs, "",
              "| model | trace real s | trace meta s | own real s | own meta s | torch s | own/torch real | own/torch meta "
-             "| meta trace ops |", "|---|---|---|---|---|---|---|---|---|"]
-    ratios, ratios_real, rss_rows = [], [], []
+             "| LibTorch load s | load/torch | meta trace ops |", "|---|---|---|---|---|---|---|---|---|---|---|"]
+    ratios, ratios_real, floors, rss_rows = [], [], [], []
     with tempfile.TemporaryDirectory() as tmp:
         for name in models:
             pt, onnx = os.path.join(tmp, name + ".pt"), os.path.join(tmp, name + ".onnx")
@@ -112,14 +132,17 @@ def main():
                 meta = median_export(args.runs, exe, plugins, pt, onnx, specs, "meta")
                 torch_s = statistics.median(peer_seconds(name, os.path.join(tmp, name + "_t.onnx"), 17)
                                             for _ in range(args.runs))
+                floor_s = load_floor(args.build, pt, args.floor_runs)
             except RuntimeError as e:
                 print("%s: %s" % (name, e), file=sys.stderr)
-                lines.append("| %s | failed | | | | | | | |" % name)
+                lines.append("| %s | failed | | | | | | | | | |" % name)
                 continue
             ratios.append(meta[1] / torch_s)
             ratios_real.append(real[1] / torch_s)
-            lines.append("| %s | %.3f | %.3f | %.3f | %.3f | %.3f | %.2f | %.2f | %s |" % (
-                name, real[0], meta[0], real[1], meta[1], torch_s, real[1] / torch_s, meta[1] / torch_s, meta[3]))
+            floors.append((floor_s / torch_s, name))
+            lines.append("| %s | %.3f | %.3f | %.3f | %.3f | %.3f | %.2f | %.2f | %.3f | %.2f | %s |" % (
+                name, real[0], meta[0], real[1], meta[1], torch_s, real[1] / torch_s, meta[1] / torch_s, floor_s,
+                floor_s / torch_s, meta[3]))
             print(lines[-1], file=sys.stderr)
             if name in ("vgg11_bn", "vit_b_32"):
                 act = int(subprocess.run([PY, "-c", ACTIVATIONS, MAKE, name], check=True, capture_output=True,
@@ -128,6 +151,10 @@ def main():
         if ratios:
             lines += ["", "Median own/torch over the zoo: real %.2f, meta %.2f (target: meta at most 0.2)." % (
                 statistics.median(ratios_real), statistics.median(ratios))]
+            over = sorted((r, n) for r, n in floors if r > 0.2)
+            lines += ["LibTorch's load alone over the zoo: median %.2f of the peer's call; over 0.2 by itself in %d of %d "
+                      "models%s." % (statistics.median(r for r, _ in floors), len(over), len(floors),
+                                     (" (" + ", ".join("%s %.2f" % (n, r) for r, n in over) + ")") if over else "")]
         if "resnet50" in models:
             pt = os.path.join(tmp, "resnet50.pt")
             make("resnet50", pt)

@@ -10,6 +10,7 @@
 #include <torch/csrc/jit/serialization/source_range_serialization.h>
 #include <torch/version.h>
 
+#include <condition_variable>
 #include <cctype>
 #include <exception>
 #include <map>
@@ -215,40 +216,115 @@ std::map<std::string, std::string>& debug_problems() {
 
 }  // namespace
 
-void check_model_code(const std::string& path, const ArchiveContents& contents) {
-  std::vector<std::pair<const std::string*, const std::string*>> records;  // name, bytes
-  for (const auto& [name, bytes] : contents.records)
-    if (is_code_or_debug_info(name)) records.emplace_back(&name, &bytes);
-  // Two threads, each every other record: parsing the code is most of this check (70 of 110 ms
-  // for RAFT's 186 code records, whose load takes 1.4 s), and the records are independent.
-  std::vector<std::string> problems(records.size());
-  std::unique_ptr<bool[]> refuse(new bool[records.size()]());
-  std::exception_ptr failed;
-  auto check = [&](size_t first) {
-    try {
-      for (size_t i = first; i < records.size(); i += 2) problems[i] = problem_in(path, *records[i].first, *records[i].second, refuse[i]);
-    } catch (...) {  // out of memory: after the join
-      if (first == 1) failed = std::current_exception();
-      else throw;
-    }
+// Each record in the order of contents.records (its name), with the bytes LibTorch's reader
+// reads it from; a record is checked by whichever thread claims it first.
+struct CodeChecks::State {
+  struct Record {
+    const std::string* name;
+    const std::string* bytes;
+    bool code;               // code/*.py (else its debug information)
+    uint64_t begin, end;     // its stored bytes in the file; begin == end: not found in the directory
   };
-  std::thread helper(check, 1);
-  try {
-    check(0);
-  } catch (...) {
-    helper.join();
-    throw;
+  enum : char { kUnclaimed, kChecking, kDone };
+  std::string path;
+  std::vector<Record> records;
+  std::vector<std::string> problems;
+  std::vector<char> refuse, state;
+  std::exception_ptr failed;  // out of memory while checking
+  std::mutex mutex;
+  std::condition_variable done;
+
+  bool claim(size_t i) {
+    std::lock_guard<std::mutex> lock(mutex);
+    if (state[i] != kUnclaimed) return false;
+    state[i] = kChecking;
+    return true;
   }
-  helper.join();
-  if (failed) std::rethrow_exception(failed);
+  void check(size_t i) {  // claimed by this thread
+    std::string problem;
+    bool r = false;
+    std::exception_ptr e;
+    try {
+      problem = problem_in(path, *records[i].name, *records[i].bytes, r);
+    } catch (...) {
+      e = std::current_exception();
+    }
+    std::lock_guard<std::mutex> lock(mutex);
+    problems[i] = std::move(problem), refuse[i] = r, state[i] = kDone;
+    if (e && !failed) failed = e;
+    done.notify_all();
+  }
+  // Checked (here if nobody has begun it) and safe for LibTorch to read.
+  bool ensure(size_t i) {
+    if (claim(i)) check(i);
+    std::unique_lock<std::mutex> lock(mutex);
+    done.wait(lock, [&] { return state[i] == kDone; });
+    return !refuse[i] && !failed;
+  }
+};
+
+CodeChecks::CodeChecks(const std::string& path, const ArchiveContents& contents) : state_(std::make_shared<State>()) {
+  auto& st = *state_;
+  st.path = path;
+  for (const auto& [name, bytes] : contents.records) {
+    if (!is_code_or_debug_info(name)) continue;
+    const bool code = !ends_with(ascii_lower(name), ".debug_pkl");
+    auto at = contents.directory.find(name);
+    const uint64_t begin = at == contents.directory.end() ? 0 : at->second.data_offset;
+    const uint64_t end = at == contents.directory.end() ? 0 : begin + at->second.stored_size;
+    st.records.push_back({&name, &bytes, code, begin, end});
+  }
+  const size_t n = st.records.size();
+  st.problems.resize(n), st.refuse.assign(n, 0), st.state.assign(n, State::kUnclaimed);
+  // The code, beside the rest: parsing it is most of these checks (70 of 110 ms for RAFT's 186
+  // code records, whose load takes 1.4 s), and the load reads each record only when it needs it.
+  helper_ = std::thread([state = state_] {
+    for (size_t i = 0; i < state->records.size(); ++i)
+      if (state->records[i].code && state->claim(i)) state->check(i);
+  });
+  // Here: the debug information, which the load's errors may unpickle anywhere (it must be
+  // known before the load: debug_info_problem), and a code record the reader cannot tell by its bytes.
+  bool refused = false;
+  for (size_t i = 0; i < n; ++i)
+    if ((!st.records[i].code || st.records[i].begin == st.records[i].end) && !st.ensure(i)) refused = true;
+  if (refused) finish();  // throws the first problem in record order
   std::string debug_problem;
-  for (size_t i = 0; i < records.size(); ++i) {  // the first in record order, whichever thread found it
-    if (problems[i].empty()) continue;
-    if (refuse[i]) throw Error(problems[i]);
-    if (debug_problem.empty()) debug_problem = problems[i];
-  }
+  for (size_t i = 0; i < n && debug_problem.empty(); ++i)
+    if (!st.records[i].code) debug_problem = st.problems[i];
   std::lock_guard<std::mutex> lock(debug_problems_mutex);
   debug_problems()[path] = debug_problem;
+}
+
+CodeChecks::~CodeChecks() {
+  if (helper_.joinable()) helper_.join();
+}
+
+std::function<bool(uint64_t, size_t)> CodeChecks::gate() const {
+  return [state = state_](uint64_t pos, size_t n) {
+    try {
+      for (size_t i = 0; i < state->records.size(); ++i) {
+        const auto& r = state->records[i];
+        if (r.code && r.begin < pos + n && pos < r.end && !state->ensure(i)) return false;
+      }
+      return true;
+    } catch (...) {  // (a lock that fails): not read rather than read unchecked
+      return false;
+    }
+  };
+}
+
+void CodeChecks::finish() {
+  auto& st = *state_;
+  for (size_t i = 0; i < st.records.size(); ++i) st.ensure(i);
+  if (helper_.joinable()) helper_.join();
+  if (st.failed) std::rethrow_exception(st.failed);
+  for (size_t i = 0; i < st.records.size(); ++i)  // the first in record order, whichever thread found it
+    if (!st.problems[i].empty() && st.refuse[i]) throw Error(st.problems[i]);
+}
+
+void check_model_code(const std::string& path, const ArchiveContents& contents) {
+  CodeChecks checks(path, contents);
+  checks.finish();
 }
 
 std::string debug_info_problem(const std::string& path) {

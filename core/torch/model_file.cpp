@@ -134,16 +134,20 @@ torch::jit::Module load_module(const std::string& path) {
   } catch (const std::exception& e) {
     throw load_error(path, e);
   }
-  check_model_code(path, contents);  // LibTorch 1.13's importer crashes on some parts missing from a class
+  // LibTorch 1.13's importer crashes on some parts missing from a class: each code record is
+  // checked before the load reads it, beside the load (see code_checks.h).
+  CodeChecks code(path, contents);
   try {
     register_newer_ops();            // files of torch 2.x may call them
     register_torchvision_ops();      // traced detection models call torchvision::nms, roi_align, ...
     LoadingModel loading;  // see quantized_conv_rewrite.h
-    m = torch::jit::load(std::make_shared<ParallelFileReader>(path, debug_records_hidden(path, contents)));
+    m = torch::jit::load(std::make_shared<ParallelFileReader>(path, debug_records_hidden(path, contents), code.gate()));
     m.eval();
   } catch (const std::exception& e) {
+    code.finish();  // a record LibTorch would have crashed on is named, whatever the load said
     throw load_error(path, e);
   }
+  code.finish();
   check_module_tensors(m, path, contents.directory);  // before anything reads a tensor's bytes
   return m;
 }

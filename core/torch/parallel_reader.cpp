@@ -30,8 +30,9 @@ size_t pread_all(int fd, char* buf, size_t n, uint64_t pos) {
 
 }  // namespace
 
-ParallelFileReader::ParallelFileReader(const std::string& path, std::vector<uint64_t> shown_as_nul)
-    : shown_as_nul_(std::move(shown_as_nul)) {
+ParallelFileReader::ParallelFileReader(const std::string& path, std::vector<uint64_t> shown_as_nul,
+                                       std::function<bool(uint64_t, size_t)> may_read)
+    : shown_as_nul_(std::move(shown_as_nul)), may_read_(std::move(may_read)) {
   std::sort(shown_as_nul_.begin(), shown_as_nul_.end());
   fd_ = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
   struct stat st {};
@@ -46,6 +47,7 @@ ParallelFileReader::ParallelFileReader(const std::string& path, std::vector<uint
 ParallelFileReader::~ParallelFileReader() { ::close(fd_); }
 
 size_t ParallelFileReader::read(uint64_t pos, void* buf, size_t n, const char*) const {
+  if (may_read_ && !may_read_(pos, n)) return 0;
   char* out = static_cast<char*>(buf);
   size_t got = 0;
   if (n < kSplit) {

@@ -3,6 +3,7 @@
 
 #include <caffe2/serialize/read_adapter_interface.h>
 
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -17,7 +18,10 @@ class ParallelFileReader final : public caffe2::serialize::ReadAdapterInterface 
   // Throws mx::Error naming `path` if it cannot be opened. The bytes at `shown_as_nul` (file
   // offsets) read as NUL: a NUL in a record's name in the central directory hides that record
   // from LibTorch's lookups (which are by C string).
-  explicit ParallelFileReader(const std::string& path, std::vector<uint64_t> shown_as_nul = {});
+  // `may_read` (if given) is asked before each read of [pos, pos + n): false fails the read
+  // (nothing is read; see CodeChecks in code_checks.h).
+  explicit ParallelFileReader(const std::string& path, std::vector<uint64_t> shown_as_nul = {},
+                              std::function<bool(uint64_t pos, size_t n)> may_read = {});
   ~ParallelFileReader() override;
   size_t size() const override { return size_; }
   // Bytes read: `n`, or fewer at the end of the file or on an error (the loader then fails).
@@ -27,6 +31,7 @@ class ParallelFileReader final : public caffe2::serialize::ReadAdapterInterface 
   int fd_ = -1;
   size_t size_ = 0;
   std::vector<uint64_t> shown_as_nul_;  // sorted
+  std::function<bool(uint64_t, size_t)> may_read_;
 };
 
 }  // namespace mx

@@ -5,6 +5,8 @@
 #include <gtest/gtest.h>
 
 #include <fstream>
+#include <utility>
+#include <vector>
 
 #include "base/error.h"
 #include "support/test_env.h"
@@ -46,6 +48,25 @@ TEST(ParallelFileReader, ReadsTheFileAndShowsTheGivenBytesAsNul) {
   std::string tail(100, 'x');  // past the end: what is there
   EXPECT_EQ(reader.read(bytes.size() - 4, tail.data(), tail.size()), 4u);
   EXPECT_EQ(tail.substr(0, 4), bytes.substr(bytes.size() - 4));
+}
+
+// The gate (CodeChecks::gate in an export) is asked before each read, with its place and
+// size; a read it refuses reads nothing.
+TEST(ParallelFileReader, AReadTheGateRefusesReadsNothing) {
+  TempDir dir;
+  const std::string bytes = write_pattern(dir);
+  std::vector<std::pair<uint64_t, size_t>> asked;
+  ParallelFileReader reader(dir.file("f.bin"), {}, [&](uint64_t pos, size_t n) {
+    asked.emplace_back(pos, n);
+    return pos + n <= 100 || pos >= 200;  // [100, 200) is refused
+  });
+  std::string buf(50, 'x');
+  EXPECT_EQ(reader.read(150, buf.data(), 10), 0u);
+  EXPECT_EQ(reader.read(60, buf.data(), 50), 0u);  // overlaps it
+  EXPECT_EQ(buf, std::string(50, 'x'));
+  ASSERT_EQ(reader.read(200, buf.data(), 50), 50u);
+  EXPECT_EQ(buf, bytes.substr(200, 50));
+  EXPECT_EQ(asked, (std::vector<std::pair<uint64_t, size_t>>{{150, 10}, {60, 50}, {200, 50}}));
 }
 
 TEST(ParallelFileReader, AFileThatCannotBeOpenedIsNamed) {

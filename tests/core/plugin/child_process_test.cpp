@@ -4,12 +4,15 @@
 
 #include <gtest/gtest.h>
 
+#include <cerrno>
 #include <chrono>
+#include <string>
 #include <csignal>
 #include <stdexcept>
 #include <thread>
 #include <cstdlib>
 
+#include <signal.h>
 #include <unistd.h>
 
 namespace mx {
@@ -21,6 +24,28 @@ TEST(ChildProcess, AnswerComesBackWhole) {
   auto o = run_in_child([&] { return big; });
   EXPECT_TRUE(o.answered);
   EXPECT_EQ(o.payload, big);
+}
+
+// The parent returns once the answer has come whole, before the child's exit; the child is
+// still reaped (no zombie is left), and an answer that ends like the end mark is kept whole.
+TEST(ChildProcess, TheChildIsReapedAfterItsAnswer) {
+  auto o = run_in_child([] { return std::to_string(::getpid()); });
+  ASSERT_TRUE(o.answered);
+  const pid_t child = static_cast<pid_t>(std::stol(o.payload));
+  ASSERT_NE(child, ::getpid());
+  bool gone = false;
+  for (int i = 0; i < 500 && !gone; ++i) {  // a zombie still takes signal 0
+    gone = ::kill(child, 0) != 0 && errno == ESRCH;
+    if (!gone) std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  EXPECT_TRUE(gone) << "child " << child << " was not reaped";
+}
+
+TEST(ChildProcess, AnAnswerEndingLikeTheEndMarkIsKept) {
+  const std::string answer("x\0mx-done\0mx-done", 17);
+  auto o = run_in_child([&] { return answer; });
+  EXPECT_TRUE(o.answered);
+  EXPECT_EQ(o.payload, answer);
 }
 
 TEST(ChildProcess, CrashIsReportedWithTheSignal) {

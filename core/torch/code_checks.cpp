@@ -284,15 +284,20 @@ CodeChecks::CodeChecks(const std::string& path, const ArchiveContents& contents)
   });
   // Here: the debug information, which the load's errors may unpickle anywhere (it must be
   // known before the load: debug_info_problem), and a code record the reader cannot tell by its bytes.
-  bool refused = false;
-  for (size_t i = 0; i < n; ++i)
-    if ((!st.records[i].code || st.records[i].begin == st.records[i].end) && !st.ensure(i)) refused = true;
-  if (refused) finish();  // throws the first problem in record order
-  std::string debug_problem;
-  for (size_t i = 0; i < n && debug_problem.empty(); ++i)
-    if (!st.records[i].code) debug_problem = st.problems[i];
-  std::lock_guard<std::mutex> lock(debug_problems_mutex);
-  debug_problems()[path] = debug_problem;
+  try {
+    bool refused = false;
+    for (size_t i = 0; i < n; ++i)
+      if ((!st.records[i].code || st.records[i].begin == st.records[i].end) && !st.ensure(i)) refused = true;
+    if (refused) finish();  // throws the first problem in record order
+    std::string debug_problem;
+    for (size_t i = 0; i < n && debug_problem.empty(); ++i)
+      if (!st.records[i].code) debug_problem = st.problems[i];
+    std::lock_guard<std::mutex> lock(debug_problems_mutex);
+    debug_problems()[path] = debug_problem;
+  } catch (...) {  // (out of memory): no destructor runs for an object not made, so the thread is joined here
+    if (helper_.joinable()) helper_.join();
+    throw;
+  }
 }
 
 CodeChecks::~CodeChecks() {
